@@ -1,0 +1,139 @@
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+
+namespace TwilioFeedback.Conversations;
+
+/// <summary>
+/// The conversation, as a pure function: (survey, state, patient, inbound, now) → (state, reply, effects).
+/// It knows nothing of HTTP, TwiML, Redis or the database; every channel goes through it.
+/// </summary>
+public static class ConversationEngine
+{
+    public static Outcome Handle(SurveyDefinition survey, ConversationState? state, PatientSnapshot patient, Inbound inbound, DateTimeOffset now)
+    {
+        var language = state?.Language ?? patient.PreferredLanguage ?? survey.DefaultLanguage;
+        var keyword = Answers.ParseKeyword(inbound.Text);
+
+        if (patient.OptedOut)
+        {
+            return keyword switch
+            {
+                Keyword.OptIn => new Outcome(null, Reply.Of(MessageKeys.OptedIn, language), [new OptIn()]),
+                Keyword.Help => new Outcome(state, Reply.Of(MessageKeys.Help, language), []),
+                // An opted-out patient gets nothing but the confirmations above.
+                _ => new Outcome(null, Reply.None(language), []),
+            };
+        }
+
+        switch (keyword)
+        {
+            case Keyword.OptOut:
+                return new Outcome(null, Reply.Of(MessageKeys.OptedOut, language), [new OptOut()]);
+            case Keyword.Help:
+                return new Outcome(state is null ? null : Touch(state, now), Reply.Of(MessageKeys.Help, language), []);
+            case Keyword.Language when survey.LanguageQuestion is { } languageQuestion:
+                var resume = state?.QuestionId is { } current && current != languageQuestion.Id ? current : state?.ResumeQuestionId;
+                var asking = (state ?? NewState(inbound, now, language, languageQuestion.Id)) with
+                {
+                    QuestionId = languageQuestion.Id,
+                    ResumeQuestionId = resume,
+                    Misses = 0,
+                    UpdatedAt = now,
+                };
+                return new Outcome(asking, Reply.Of(languageQuestion.PromptKey, language), []);
+            case Keyword.OptIn when Answers.Normalize(inbound.Text) != "yes":
+                // START from a patient who never opted out: begin afresh.
+                return Start(survey, patient, inbound, now, language, answerNow: false);
+        }
+
+        if (state is null)
+        {
+            return Start(survey, patient, inbound, now, language, answerNow: true);
+        }
+        if (state.QuestionId == SurveyDefinition.Done)
+        {
+            return AfterTheEnd(survey, state, inbound, now, language);
+        }
+        var question = survey.Find(state.QuestionId);
+        return question is null
+            ? Start(survey, patient, inbound, now, language, answerNow: false)
+            : Answer(survey, state, question, inbound, now, language);
+    }
+
+    private static Outcome Start(SurveyDefinition survey, PatientSnapshot patient, Inbound inbound, DateTimeOffset now, Language language, bool answerNow)
+    {
+        if (patient.PreferredLanguage is null && survey.LanguageQuestion is { } languageQuestion)
+        {
+            var asking = NewState(inbound, now, null, languageQuestion.Id);
+            return new Outcome(asking, Reply.Of(languageQuestion.PromptKey, language), []);
+        }
+        var first = survey.After(null) ?? throw new InvalidOperationException($"Survey '{survey.Id}' has no question.");
+        var state = NewState(inbound, now, language, first.Id);
+        // A patient who opens with a rating ("5", "⭐⭐⭐⭐") has answered the first question already.
+        if (answerNow && first.Kind == QuestionKind.Rating && Answers.ParseRating(inbound.Text) is not null)
+        {
+            return Answer(survey, state, first, inbound, now, language);
+        }
+        return new Outcome(state, Reply.Of(first.PromptKey, language), []);
+    }
+
+    private static Outcome Answer(SurveyDefinition survey, ConversationState state, Question question, Inbound inbound, DateTimeOffset now, Language language)
+    {
+        switch (question.Kind)
+        {
+            case QuestionKind.Language when Answers.ParseLanguageChoice(inbound.Text) is { } chosen:
+                var resumed = state with { Language = chosen, ResumeQuestionId = null };
+                var next = state.ResumeQuestionId is { } resume ? survey.Find(resume) : survey.After(question.Id);
+                return Ask(survey, resumed, next, now, chosen, [new SetLanguage(chosen)]);
+
+            case QuestionKind.Rating when Answers.ParseRating(inbound.Text) is { } rating:
+                return Ask(survey, state with { Rating = rating }, survey.After(question.Id), now, language,
+                    [new SaveRating(state.ConversationId, rating, language)]);
+
+            case QuestionKind.Comment when question.Skippable && Answers.IsSkip(inbound.Text):
+                return Ask(survey, state, survey.After(question.Id), now, language, []);
+
+            case QuestionKind.Comment when !string.IsNullOrWhiteSpace(inbound.Text):
+                return Ask(survey, state, survey.After(question.Id), now, language,
+                    [new SaveComment(state.ConversationId, inbound.Text.Trim(), Append: false)]);
+        }
+        return Miss(survey, state, question, now, language);
+    }
+
+    private static Outcome Ask(SurveyDefinition survey, ConversationState state, Question? next, DateTimeOffset now, Language language, IReadOnlyList<Effect> effects)
+    {
+        if (next is null)
+        {
+            var done = state with { QuestionId = SurveyDefinition.Done, Misses = 0, UpdatedAt = now };
+            return new Outcome(done, Reply.Of(survey.ThanksKey, language), effects);
+        }
+        var asking = state with { QuestionId = next.Id, Misses = 0, UpdatedAt = now };
+        return new Outcome(asking, Reply.Of(next.PromptKey, language), effects);
+    }
+
+    private static Outcome Miss(SurveyDefinition survey, ConversationState state, Question question, DateTimeOffset now, Language language)
+    {
+        var misses = state.Misses + 1;
+        return misses > survey.RetryLimit
+            ? new Outcome(null, Reply.Of(survey.GiveUpKey, language), [])
+            : new Outcome(state with { Misses = misses, UpdatedAt = now }, Reply.Of(question.RetryPromptKey, language), []);
+    }
+
+    // After the thanks, a few more words are added to the comment rather than starting over.
+    private static Outcome AfterTheEnd(SurveyDefinition survey, ConversationState state, Inbound inbound, DateTimeOffset now, Language language) =>
+        string.IsNullOrWhiteSpace(inbound.Text) || state.Rating is null
+            ? new Outcome(Touch(state, now), Reply.None(language), [])
+            : new Outcome(Touch(state, now), Reply.Of(survey.CommentAddedKey, language),
+                [new SaveComment(state.ConversationId, inbound.Text.Trim(), Append: true)]);
+
+    private static ConversationState NewState(Inbound inbound, DateTimeOffset now, Language? language, string questionId) => new()
+    {
+        ConversationId = inbound.ProviderMessageId,
+        QuestionId = questionId,
+        Language = language,
+        StartedAt = now,
+        UpdatedAt = now,
+    };
+
+    private static ConversationState Touch(ConversationState state, DateTimeOffset now) => state with { UpdatedAt = now };
+}

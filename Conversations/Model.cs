@@ -1,0 +1,76 @@
+using TwilioFeedback.Resources;
+
+namespace TwilioFeedback.Conversations;
+
+/// <summary>The way a patient reaches us.</summary>
+public enum Channel
+{
+    Sms,
+    WhatsApp,
+    Voice,
+    Ussd,
+    Web,
+}
+
+/// <summary>One thing a patient sent, whatever the channel.</summary>
+/// <param name="ProviderMessageId">Twilio's MessageSid (or the channel's equivalent): a retried delivery carries the same one.</param>
+public sealed record Inbound(Channel Channel, string From, string To, string? Text, string ProviderMessageId);
+
+/// <summary>What the engine knows of the patient before it answers.</summary>
+public sealed record PatientSnapshot(Language? PreferredLanguage, bool OptedOut)
+{
+    public static PatientSnapshot Unknown { get; } = new(null, false);
+}
+
+/// <summary>One text to show or say: a key in Resources/Texts and its arguments.</summary>
+public sealed record Prompt(string Key, IReadOnlyList<string> Args);
+
+/// <summary>What to send back: prompts in one language, or nothing.</summary>
+public sealed record Reply(IReadOnlyList<Prompt> Prompts, Language Language)
+{
+    public static Reply None(Language language) => new([], language);
+
+    public static Reply Of(string key, Language language) => new([new Prompt(key, [])], language);
+
+    public bool IsEmpty => Prompts.Count == 0;
+}
+
+/// <summary>Where a patient is in the survey. Kept in Redis with a time to live.</summary>
+public sealed record ConversationState
+{
+    /// <summary>The id of the message that started it; the feedback row is keyed by it.</summary>
+    public required string ConversationId { get; init; }
+
+    public required string QuestionId { get; init; }
+
+    public Language? Language { get; init; }
+
+    public int Misses { get; init; }
+
+    public int? Rating { get; init; }
+
+    /// <summary>After a language change asked mid-survey, the question to go back to.</summary>
+    public string? ResumeQuestionId { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>A change the engine asks its caller to make; applied in one place, idempotently.</summary>
+public abstract record Effect;
+
+public sealed record SetLanguage(Language Language) : Effect;
+
+public sealed record OptOut : Effect;
+
+public sealed record OptIn : Effect;
+
+/// <summary>Store the rating now, so that it is never lost even if the comment never comes.</summary>
+public sealed record SaveRating(string ConversationId, int Rating, Language Language) : Effect;
+
+/// <summary>Set (or, when <paramref name="Append"/>, extend) the comment of the conversation's feedback.</summary>
+public sealed record SaveComment(string ConversationId, string Text, bool Append) : Effect;
+
+/// <summary>The engine's answer: the next state (null: the conversation is over), the reply, the effects.</summary>
+public sealed record Outcome(ConversationState? Next, Reply Reply, IReadOnlyList<Effect> Effects);
