@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace TwilioFeedback.Persistence;
+
+/// <summary>The database: snake_case tables and columns, indexes for the queries we run.</summary>
+public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> options) : DbContext(options)
+{
+    public DbSet<Patient> Patients => Set<Patient>();
+
+    public DbSet<Feedback> Feedbacks => Set<Feedback>();
+
+    public DbSet<VoiceRecording> VoiceRecordings => Set<VoiceRecording>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Patient>(patient =>
+        {
+            patient.Property(p => p.ExternalId).HasMaxLength(64);
+            patient.HasIndex(p => p.ExternalId).IsUnique();
+            patient.Property(p => p.Phone).HasMaxLength(32);
+            patient.HasIndex(p => p.PhoneHash).IsUnique();
+            patient.Property(p => p.Email).HasMaxLength(320);
+            patient.Property(p => p.PreferredLanguage).HasMaxLength(8);
+        });
+
+        modelBuilder.Entity<Feedback>(feedback =>
+        {
+            feedback.Property(f => f.Language).HasMaxLength(8);
+            feedback.Property(f => f.Channel).HasMaxLength(16);
+            feedback.Property(f => f.ProviderMessageId).HasMaxLength(64);
+            feedback.Property(f => f.ConversationId).HasMaxLength(64);
+            feedback.Property(f => f.LastMessageId).HasMaxLength(64);
+            feedback.HasIndex(f => f.ProviderMessageId).IsUnique();
+            feedback.HasIndex(f => f.ConversationId).IsUnique();
+            feedback.HasIndex(f => f.ClientId).IsUnique();
+            feedback.HasIndex(f => new { f.PatientId, f.DateSubmitted });
+            feedback.HasIndex(f => f.DateSubmitted);
+            feedback.ToTable(t => t.HasCheckConstraint("ck_feedbacks_rating", "rating BETWEEN 1 AND 5"));
+            feedback.HasOne(f => f.Patient).WithMany(p => p.Feedbacks).HasForeignKey(f => f.PatientId);
+            feedback.HasOne(f => f.VoiceRecording).WithMany().HasForeignKey(f => f.VoiceRecordingId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        modelBuilder.Entity<VoiceRecording>(recording =>
+        {
+            recording.Property(r => r.ContentType).HasMaxLength(64);
+            recording.Property(r => r.Source).HasMaxLength(16);
+        });
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the model without a running server.</summary>
+public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<FeedbackDbContext>
+{
+    public FeedbackDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<FeedbackDbContext>()
+            .UseNpgsql("Host=localhost;Database=design_time")
+            .UseSnakeCaseNamingConvention()
+            .Options);
+}
