@@ -1,0 +1,195 @@
+using System.Buffers.Text;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Webhooks.Channels;
+
+namespace TwilioFeedback.Webhooks.Api;
+
+/// <summary>The seed's feedback body: <c>patient_id</c>, <c>language</c>, <c>content</c>, <c>rating</c>, <c>voice_data</c>.</summary>
+public sealed record FeedbackRequest(string? PatientId, string? Language, string? Content, int? Rating, string? VoiceData);
+
+/// <summary>The seed's feedback answer, plus the channel it came by.</summary>
+public sealed record FeedbackResponse(
+    long Id,
+    string PatientId,
+    string Language,
+    string? Content,
+    int Rating,
+    DateTimeOffset DateSubmitted,
+    bool Processed,
+    string Channel,
+    bool HasVoice);
+
+/// <summary>One page of feedback, newest first; pass <c>next_cursor</c> back as <c>cursor</c> for the next.</summary>
+public sealed record FeedbackPage(IReadOnlyList<FeedbackResponse> Items, string? NextCursor);
+
+/// <summary>Feedback through the REST API: the seed's <c>POST /api/feedback</c> and the v1 group.</summary>
+public static class FeedbackEndpoints
+{
+    /// <summary>Largest decoded <c>voice_data</c> accepted: 2 MiB (about two minutes of 8 kHz audio).</summary>
+    public const int MaxVoiceBytes = 2 * 1024 * 1024;
+
+    public const int MaxPageSize = 100;
+
+    public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder api)
+    {
+        // The seed's path, kept for existing clients.
+        api.MapPost("/api/feedback", CreateAsync).WithTags("Feedback").WithName("CreateFeedbackSeed");
+
+        var v1 = api.MapGroup("/api/v1/feedback").WithTags("Feedback");
+        v1.MapPost("/", CreateAsync).WithName("CreateFeedback");
+        v1.MapGet("/{id:long}", GetAsync).WithName("GetFeedback");
+        v1.MapGet("/", ListAsync).WithName("ListFeedback");
+        return api;
+    }
+
+    internal static async Task<Results<Created<FeedbackResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        FeedbackRequest request, FeedbackDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var patientId = request.PatientId?.Trim();
+        if (string.IsNullOrEmpty(patientId) || patientId.Length > 64 || !patientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            errors["patient_id"] = ["patient_id is required: up to 64 letters, digits, '-' or '_'."];
+        }
+        if (!Languages.TryParse(request.Language, out var language))
+        {
+            errors["language"] = ["language must be one of english, french, douala, bassa, ewondo (or en, fr, dua, bas, ewo)."];
+        }
+        if (request.Rating is not (>= 1 and <= 5))
+        {
+            errors["rating"] = ["rating is required, from 1 to 5."];
+        }
+        if (request.Content is { Length: > ConversationEffects.MaxCommentLength })
+        {
+            errors["content"] = [$"content holds at most {ConversationEffects.MaxCommentLength} characters."];
+        }
+        byte[]? voice = null;
+        if (!string.IsNullOrEmpty(request.VoiceData))
+        {
+            if (Base64.GetMaxDecodedFromUtf8Length(request.VoiceData.Length) > MaxVoiceBytes + 3)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+                    title: $"voice_data is larger than {MaxVoiceBytes / (1024 * 1024)} MiB.");
+            }
+            voice = DecodeBase64(request.VoiceData);
+            if (voice is null)
+            {
+                errors["voice_data"] = ["voice_data must be base64."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
+        if (patient is null)
+        {
+            patient = new Patient { ExternalId = patientId!, PreferredLanguage = language.Code(), CreatedAt = now, UpdatedAt = now };
+            db.Patients.Add(patient);
+        }
+        var feedback = new Feedback
+        {
+            Patient = patient,
+            Language = language.Code(),
+            Content = string.IsNullOrWhiteSpace(request.Content) ? null : request.Content.Trim(),
+            Rating = request.Rating!.Value,
+            DateSubmitted = now,
+            Channel = "api",
+            VoiceRecording = voice is null ? null : new VoiceRecording
+            {
+                ContentType = AudioType(voice),
+                Data = voice,
+                SizeBytes = voice.Length,
+                Source = "api",
+                CreatedAt = now,
+            },
+        };
+        db.Feedbacks.Add(feedback);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/feedback/{feedback.Id}", ToResponse(feedback, patient.ExternalId));
+    }
+
+    internal static async Task<Results<Ok<FeedbackResponse>, ProblemHttpResult>> GetAsync(long id, FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        var feedback = await db.Feedbacks.AsNoTracking().Include(f => f.Patient).FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        return feedback is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No feedback {id}.")
+            : TypedResults.Ok(ToResponse(feedback, feedback.Patient.ExternalId));
+    }
+
+    internal static async Task<Results<Ok<FeedbackPage>, ValidationProblem>> ListAsync(
+        FeedbackDbContext db, CancellationToken cancellationToken, string? cursor = null, int limit = 20)
+    {
+        long? before = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (DecodeCursor(cursor) is not { } decoded)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["cursor is not one this server gave."] });
+            }
+            before = decoded;
+        }
+        if (limit is < 1 or > MaxPageSize)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be from 1 to {MaxPageSize}."] });
+        }
+        var query = db.Feedbacks.AsNoTracking();
+        if (before is { } b)
+        {
+            query = query.Where(f => f.Id < b);
+        }
+        var rows = await query.OrderByDescending(f => f.Id).Take(limit + 1)
+            .Select(f => new { Feedback = f, f.Patient.ExternalId })
+            .ToListAsync(cancellationToken);
+        var items = rows.Take(limit).Select(r => ToResponse(r.Feedback, r.ExternalId)).ToList();
+        var next = rows.Count > limit ? EncodeCursor(items[^1].Id) : null;
+        return TypedResults.Ok(new FeedbackPage(items, next));
+    }
+
+    private static FeedbackResponse ToResponse(Feedback feedback, string patientId) => new(
+        feedback.Id,
+        patientId,
+        Languages.FromCode(feedback.Language)?.SeedName() ?? feedback.Language,
+        feedback.Content,
+        feedback.Rating,
+        feedback.DateSubmitted,
+        feedback.Processed,
+        feedback.Channel,
+        feedback.VoiceRecordingId is not null || feedback.VoiceRecording is not null);
+
+    private static byte[]? DecodeBase64(string value)
+    {
+        var buffer = new byte[Base64.GetMaxDecodedFromUtf8Length(Encoding.ASCII.GetByteCount(value))];
+        return Convert.TryFromBase64String(value, buffer, out var written) ? buffer[..written] : null;
+    }
+
+    // Sniffs the common containers so that staff get the right player; anything else is kept as bytes.
+    private static string AudioType(byte[] data) => data switch
+    {
+        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', ..] => "audio/wav",
+        [(byte)'O', (byte)'g', (byte)'g', (byte)'S', ..] => "audio/ogg",
+        [(byte)'I', (byte)'D', (byte)'3', ..] or [0xFF, >= 0xE0, ..] => "audio/mpeg",
+        _ => "application/octet-stream",
+    };
+
+    private static string EncodeCursor(long id) => Base64Url.EncodeToString(BitConverter.GetBytes(id));
+
+    private static long? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var bytes = Base64Url.DecodeFromChars(cursor);
+            return bytes.Length == sizeof(long) ? BitConverter.ToInt64(bytes) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

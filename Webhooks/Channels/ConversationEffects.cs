@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Persistence;
+
+namespace TwilioFeedback.Webhooks.Channels;
+
+/// <summary>
+/// The one place where the engine's effects reach the database. Each is idempotent: the same message
+/// applied twice changes nothing the second time (unique conversation and message ids).
+/// </summary>
+public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock)
+{
+    /// <summary>Longest comment kept; longer ones are cut (a WhatsApp message holds 4,096 characters).</summary>
+    public const int MaxCommentLength = 4000;
+
+    public async Task ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> effects, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var effect in effects)
+        {
+            var patients = db.Patients.Where(p => p.Id == patient.Id);
+            switch (effect)
+            {
+                case SetLanguage set:
+                    await patients.ExecuteUpdateAsync(s => s.SetProperty(p => p.PreferredLanguage, set.Language.Code()).SetProperty(p => p.UpdatedAt, now), cancellationToken);
+                    break;
+                case OptOut:
+                    await patients.Where(p => p.OptedOutAt == null)
+                        .ExecuteUpdateAsync(s => s.SetProperty(p => p.OptedOutAt, now).SetProperty(p => p.UpdatedAt, now), cancellationToken);
+                    break;
+                case OptIn:
+                    await patients.ExecuteUpdateAsync(s => s.SetProperty(p => p.OptedOutAt, (DateTimeOffset?)null).SetProperty(p => p.UpdatedAt, now), cancellationToken);
+                    break;
+                case SaveRating rating:
+                    await db.Database.ExecuteSqlInterpolatedAsync(
+                        $"""
+                        INSERT INTO feedbacks (patient_id, language, rating, date_submitted, processed, channel, provider_message_id, conversation_id, last_message_id)
+                        VALUES ({patient.Id}, {rating.Language.Code()}, {rating.Rating}, {now}, false, {ChannelName(inbound.Channel)}, {inbound.ProviderMessageId}, {rating.ConversationId}, {inbound.ProviderMessageId})
+                        ON CONFLICT DO NOTHING
+                        """,
+                        cancellationToken);
+                    break;
+                case SaveComment comment:
+                    var text = comment.Text.Length > MaxCommentLength ? comment.Text[..MaxCommentLength] : comment.Text;
+                    await db.Database.ExecuteSqlInterpolatedAsync(
+                        $"""
+                        UPDATE feedbacks
+                        SET content = CASE WHEN {comment.Append} AND content IS NOT NULL THEN left(content || E'\n' || {text}, {MaxCommentLength}) ELSE {text} END,
+                            last_message_id = {inbound.ProviderMessageId}
+                        WHERE conversation_id = {comment.ConversationId} AND last_message_id IS DISTINCT FROM {inbound.ProviderMessageId}
+                        """,
+                        cancellationToken);
+                    break;
+                default:
+                    throw new InvalidOperationException($"No handler for effect {effect.GetType().Name}.");
+            }
+        }
+    }
+
+    public static string ChannelName(Channel channel) => channel.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Conversations.Storage;
+using TwilioFeedback.Persistence.Privacy;
+
+namespace TwilioFeedback.Webhooks.Channels;
+
+/// <summary>
+/// What every channel adapter calls: recognises retried messages, loads the patient and the state,
+/// runs the engine, applies its effects, saves the state, and remembers the reply.
+/// </summary>
+public sealed partial class ConversationRunner(
+    IConversationStore store,
+    PatientDirectory patients,
+    ConversationEffects effects,
+    SurveyDefinition survey,
+    TimeProvider clock,
+    IOptions<ConversationOptions> options,
+    ILogger<ConversationRunner> logger)
+{
+    public async Task<Reply> HandleAsync(Inbound inbound, CancellationToken cancellationToken)
+    {
+        var id = inbound.ProviderMessageId;
+        if (await store.GetReplyAsync(id, cancellationToken) is { } replayed)
+        {
+            LogReplayed(logger, id);
+            return replayed;
+        }
+        if (!await store.TryClaimAsync(id, cancellationToken))
+        {
+            // The same message is being handled right now by another request: that one answers.
+            LogInFlight(logger, id);
+            return Reply.None(survey.DefaultLanguage);
+        }
+
+        var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cancellationToken);
+        var now = clock.GetUtcNow();
+        var timeToLive = options.Value.TimeToLive(inbound.Channel);
+        var state = await store.GetAsync(inbound.Channel, patient.Subject, cancellationToken);
+        if (state is not null && now - state.UpdatedAt > timeToLive)
+        {
+            state = null;
+        }
+
+        var outcome = ConversationEngine.Handle(survey, state, patient.Snapshot, inbound, now);
+        await effects.ApplyAsync(patient, inbound, outcome.Effects, cancellationToken);
+        await store.SaveAsync(inbound.Channel, patient.Subject, outcome.Next, timeToLive, cancellationToken);
+        await store.RememberReplyAsync(id, outcome.Reply, options.Value.ReplayWindow, cancellationToken);
+
+        LogHandled(logger, inbound.Channel, id, patient.ExternalId, Mask.Phone(inbound.From), state?.QuestionId ?? "new", outcome.Next?.QuestionId ?? "closed");
+        return outcome.Reply;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "{Channel} message {MessageId} from {PatientId} ({Phone}): {From} → {To}")]
+    private static partial void LogHandled(ILogger logger, Channel channel, string messageId, string patientId, string phone, string from, string to);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Message {MessageId} was handled before: same reply sent again")]
+    private static partial void LogReplayed(ILogger logger, string messageId);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Message {MessageId} is being handled by another request: empty reply")]
+    private static partial void LogInFlight(ILogger logger, string messageId);
+}

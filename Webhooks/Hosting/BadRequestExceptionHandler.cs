@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace TwilioFeedback.Webhooks.Hosting;
+
+/// <summary>
+/// Turns the request errors we expect (bodies too large, malformed forms or JSON) into a 4xx
+/// ProblemDetails; anything else stays a 500 for the default handler.
+/// </summary>
+public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            BadHttpRequestException { StatusCode: var code } => (code, "The request could not be read."),
+            InvalidDataException => (StatusCodes.Status413PayloadTooLarge, "A form value is larger than this endpoint accepts."),
+            JsonException => (StatusCodes.Status400BadRequest, "The JSON body is malformed."),
+            _ => (0, ""),
+        };
+        if (status == 0)
+        {
+            return false;
+        }
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = status, Title = title },
+            Exception = exception,
+        });
+    }
+}

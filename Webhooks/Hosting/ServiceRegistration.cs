@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Conversations.Storage;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Scheduling;
+using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Twilio;
+
+namespace TwilioFeedback.Webhooks.Hosting;
+
+/// <summary>Everything the server registers, section by section.</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddTwilioFeedback(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<DatabaseOptions>()
+            .Configure<IConfiguration>((o, c) =>
+            {
+                o.ConnectionString = c.GetConnectionString("Postgres") ?? "";
+                o.ApplyMigrations = c.GetValue<bool>("Database:ApplyMigrations");
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => Languages.FromCode(o.DefaultLanguage) is not null, "Conversations:DefaultLanguage must be en, fr, dua, bas or ewo.")
+            .ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+            .Validate(o => string.IsNullOrEmpty(o.PublicBaseUrl) || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), "Webhooks:PublicBaseUrl (or PUBLIC_BASE_URL) must be an absolute URL.")
+            .ValidateOnStart();
+        services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>();
+
+        // Persistence
+        services.AddDbContextPool<FeedbackDbContext>((sp, options) => options
+            .UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+            .UseSnakeCaseNamingConvention());
+        services.AddSingleton<PhoneHasher>();
+
+        // Conversations
+        services.AddSingleton<IConnectionMultiplexer>(sp =>
+        {
+            var configuration = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
+            configuration.AbortOnConnectFail = false;
+            return ConnectionMultiplexer.Connect(configuration);
+        });
+        services.AddSingleton<IConversationStore, RedisConversationStore>();
+        services.AddSingleton(sp => SurveyDefinition.Default(
+            Languages.FromCode(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.DefaultLanguage) ?? Language.English));
+        services.AddScoped<PatientDirectory>();
+        services.AddScoped<ConversationEffects>();
+        services.AddScoped<ConversationRunner>();
+
+        // Resources: texts from .resx, overridable through configuration without a rebuild.
+        services.AddLocalization();
+        services.AddSingleton<PatientTexts>();
+        services.AddOptions<TextOverridesOptions>().BindConfiguration("TextOverrides").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TextOverridesOptions>, TextOverridesValidator>();
+
+        // Web
+        services.AddScoped<ValidateTwilioRequestFilter>();
+        services.AddOptions<FormOptions>().Configure<IOptions<WebhookOptions>>((form, webhooks) => form.ValueLengthLimit = webhooks.Value.MaxFormValueLength);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks()
+            .AddDbContextCheck<FeedbackDbContext>("postgres", tags: ["ready"])
+            .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+        services.AddHostedService<StartupReport>();
+        return services;
+    }
+}

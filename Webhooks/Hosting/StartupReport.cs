@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Scheduling;
+using TwilioFeedback.Webhooks.Twilio;
+
+namespace TwilioFeedback.Webhooks.Hosting;
+
+/// <summary>Applies migrations when asked, and says at start-up what mode the server runs in.</summary>
+public sealed partial class StartupReport(
+    IServiceProvider services,
+    IOptions<DatabaseOptions> database,
+    IOptions<TwilioOptions> twilio,
+    IOptions<WebhookOptions> webhooks,
+    ILogger<StartupReport> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (database.Value.ApplyMigrations)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            await db.Database.MigrateAsync(cancellationToken);
+            LogMigrated(logger, pending.Count);
+        }
+        if (twilio.Value.DryRun)
+        {
+            LogDryRun(logger);
+        }
+        if (!webhooks.Value.ValidateSignatures)
+        {
+            LogSignaturesOff(logger);
+        }
+        else if (string.IsNullOrEmpty(twilio.Value.AuthToken))
+        {
+            LogNoToken(logger);
+        }
+        foreach (var (code, review) in ReviewStatus.Load().Languages.Where(l => l.Value.Status == "placeholder"))
+        {
+            LogPlaceholderTexts(logger, code, review.Note);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Database migrations applied ({Count} pending before)")]
+    private static partial void LogMigrated(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "DRY-RUN: no Twilio credentials (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN); outgoing messages are recorded, not sent")]
+    private static partial void LogDryRun(ILogger logger);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Twilio signature checks are OFF (Webhooks:ValidateSignatures=false): anyone can post to /twilio/*. Never do this in production")]
+    private static partial void LogSignaturesOff(ILogger logger);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "No TWILIO_AUTH_TOKEN: Twilio webhooks answer 403 until it is set")]
+    private static partial void LogNoToken(ILogger logger);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Texts in '{Language}' are placeholders awaiting a native speaker: {Note}")]
+    private static partial void LogPlaceholderTexts(ILogger logger, string language, string note);
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Twilio;
+
+namespace TwilioFeedback.Webhooks.Sms;
+
+/// <summary>Twilio's messaging webhook, for SMS and WhatsApp alike ("A message comes in").</summary>
+public static class SmsEndpoints
+{
+    private const string WhatsAppPrefix = "whatsapp:";
+
+    public static RouteGroupBuilder MapSms(this RouteGroupBuilder twilio)
+    {
+        twilio.MapPost("/sms", HandleAsync)
+            .WithName("TwilioMessage")
+            .WithSummary("Incoming SMS or WhatsApp message; answers TwiML <Message>.");
+        return twilio;
+    }
+
+    internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
+        HttpRequest request, ConversationRunner runner, PatientTexts texts, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
+        }
+        var form = await request.ReadFormAsync(cancellationToken);
+        var from = form["From"].ToString();
+        var messageSid = form["MessageSid"].ToString() is { Length: > 0 } sid ? sid : form["SmsSid"].ToString();
+        if (from.Length == 0 || messageSid.Length == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "From and MessageSid are required.");
+        }
+        var channel = from.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? Channel.WhatsApp : Channel.Sms;
+        var inbound = new Inbound(
+            channel,
+            channel == Channel.WhatsApp ? from[WhatsAppPrefix.Length..] : from,
+            StripPrefix(form["To"].ToString()),
+            form["Body"].ToString(),
+            messageSid);
+
+        var reply = await runner.HandleAsync(inbound, cancellationToken);
+        return new TwiMLResult(Render(reply, texts));
+    }
+
+    /// <summary>All prompts of a reply in one message; no prompt, no message.</summary>
+    public static MessagingResponse Render(Reply reply, PatientTexts texts)
+    {
+        var response = new MessagingResponse();
+        if (!reply.IsEmpty)
+        {
+            response.Message(string.Join('\n', reply.Prompts.Select(p => texts.Get(p.Key, reply.Language, [.. p.Args]))));
+        }
+        return response;
+    }
+
+    private static string StripPrefix(string address) =>
+        address.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? address[WhatsAppPrefix.Length..] : address;
+}
