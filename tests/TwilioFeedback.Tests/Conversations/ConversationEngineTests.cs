@@ -1,0 +1,109 @@
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+
+namespace TwilioFeedback.Tests.Conversations;
+
+/// <summary>The engine as a table: (state, patient, text) → (reply key, language, next question, effects).</summary>
+public sealed class ConversationEngineTests
+{
+    private static readonly SurveyDefinition Survey = SurveyDefinition.Default();
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly PatientSnapshot NewPatient = PatientSnapshot.Unknown;
+    private static readonly PatientSnapshot French = new(Language.French, false);
+    private static readonly PatientSnapshot OptedOut = new(Language.French, true);
+
+    private static ConversationState At(string question, Language? language = Language.French, int misses = 0, int? rating = null) => new()
+    {
+        ConversationId = "SMstart",
+        QuestionId = question,
+        Language = language,
+        Misses = misses,
+        Rating = rating,
+        StartedAt = Now.AddMinutes(-5),
+        UpdatedAt = Now.AddMinutes(-1),
+    };
+
+    /// <summary>One row: what the patient has, what they send, and what must come out.</summary>
+    public sealed record Row(string Label, ConversationState? State, PatientSnapshot Patient, string Text, string? ReplyKey, Language ReplyLanguage, string? NextQuestion, string Effects)
+    {
+        public override string ToString() => Label;
+    }
+
+    public static TheoryData<Row> Rows() =>
+    [
+        new("first message, language unknown → language menu", null, NewPatient, "Hello", MessageKeys.LanguageMenu, Language.English, "language", ""),
+        new("first message, language known → rating question", null, French, "Bonjour", MessageKeys.AskRating, Language.French, "rating", ""),
+        new("first message is already a rating", null, French, "⭐⭐⭐⭐", MessageKeys.AskComment, Language.French, "comment", "SaveRating(4,fr)"),
+        new("language chosen by number", At("language", null), NewPatient, "3", MessageKeys.AskRating, Language.Duala, "rating", "SetLanguage(dua)"),
+        new("language chosen by name", At("language", null), NewPatient, "Ewondo", MessageKeys.AskRating, Language.Ewondo, "rating", "SetLanguage(ewo)"),
+        new("language menu, wrong answer", At("language", null), NewPatient, "9", MessageKeys.LanguageMenuAgain, Language.English, "language", ""),
+        new("rating given", At("rating"), French, "4/5", MessageKeys.AskComment, Language.French, "comment", "SaveRating(4,fr)"),
+        new("rating as a word", At("rating", Language.Basaa), new(Language.Basaa, false), "binâ", MessageKeys.AskComment, Language.Basaa, "comment", "SaveRating(4,bas)"),
+        new("rating missed once", At("rating"), French, "bien", MessageKeys.AskRatingAgain, Language.French, "rating", ""),
+        new("rating missed twice", At("rating", misses: 1), French, "bien", MessageKeys.AskRatingAgain, Language.French, "rating", ""),
+        new("rating missed a third time → polite close", At("rating", misses: 2), French, "bien", MessageKeys.TooManyMisses, Language.French, null, ""),
+        new("comment given", At("comment", rating: 4), French, "Les infirmières étaient gentilles", MessageKeys.Thanks, Language.French, SurveyDefinition.Done, "SaveComment(Les infirmières étaient gentilles)"),
+        new("comment skipped", At("comment", rating: 4), French, "0", MessageKeys.Thanks, Language.French, SurveyDefinition.Done, ""),
+        new("empty comment → re-prompt", At("comment", rating: 4), French, "  ", MessageKeys.AskCommentAgain, Language.French, "comment", ""),
+        new("after thanks, more words are added", At(SurveyDefinition.Done, rating: 4), French, "Et merci au docteur", MessageKeys.CommentAdded, Language.French, SurveyDefinition.Done, "SaveComment+(Et merci au docteur)"),
+        new("STOP mid-survey", At("rating"), French, "STOP", MessageKeys.OptedOut, Language.French, null, "OptOut"),
+        new("ARRÊT with no conversation", null, French, "ARRÊT", MessageKeys.OptedOut, Language.French, null, "OptOut"),
+        new("opted out: any message gets nothing", null, OptedOut, "5", null, Language.French, null, ""),
+        new("opted out: START opts back in", null, OptedOut, "START", MessageKeys.OptedIn, Language.French, null, "OptIn"),
+        new("opted out: HELP still answered", null, OptedOut, "AIDE", MessageKeys.Help, Language.French, null, ""),
+        new("HELP keeps the question", At("rating"), French, "HELP", MessageKeys.Help, Language.French, "rating", ""),
+        new("LANG mid-survey → menu, then back", At("comment", rating: 3), French, "LANGUE", MessageKeys.LanguageMenu, Language.French, "language", ""),
+        new("START without opt-out starts afresh", At("comment", rating: 3), French, "START", MessageKeys.AskRating, Language.French, "rating", ""),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Each_step_gives_the_expected_reply_state_and_effects(Row row)
+    {
+        var outcome = ConversationEngine.Handle(Survey, row.State, row.Patient, new Inbound(Channel.Sms, "+237690000001", "+237233000000", row.Text, "SMnext"), Now);
+
+        Assert.Equal(row.ReplyKey, outcome.Reply.Prompts.SingleOrDefault()?.Key);
+        Assert.Equal(row.ReplyLanguage, outcome.Reply.Language);
+        Assert.Equal(row.NextQuestion, outcome.Next?.QuestionId);
+        Assert.Equal(row.Effects, string.Join(";", outcome.Effects.Select(Describe)));
+    }
+
+    [Fact]
+    public void Language_change_mid_survey_resumes_the_question_in_the_new_language()
+    {
+        var menu = ConversationEngine.Handle(Survey, At("comment", rating: 3), French, Sms("LANG"), Now);
+        var chosen = ConversationEngine.Handle(Survey, menu.Next, French, Sms("1"), Now);
+
+        Assert.Equal(MessageKeys.AskComment, chosen.Reply.Prompts.Single().Key);
+        Assert.Equal(Language.English, chosen.Reply.Language);
+        Assert.Equal("comment", chosen.Next?.QuestionId);
+        Assert.Equal("SetLanguage(en)", Describe(chosen.Effects.Single()));
+    }
+
+    [Fact]
+    public void A_whole_survey_saves_the_rating_at_once_and_the_comment_after()
+    {
+        var menu = ConversationEngine.Handle(Survey, null, NewPatient, Sms("hi"), Now);
+        var language = ConversationEngine.Handle(Survey, menu.Next, NewPatient, Sms("4"), Now);
+        var rating = ConversationEngine.Handle(Survey, language.Next, NewPatient, Sms("😀"), Now);
+        var comment = ConversationEngine.Handle(Survey, rating.Next, NewPatient, Sms("Ɓàsàa ndùtù"), Now);
+
+        Assert.Equal("SaveRating(5,bas)", Describe(rating.Effects.Single()));
+        Assert.Equal("SaveComment(Ɓàsàa ndùtù)", Describe(comment.Effects.Single()));
+        Assert.All([language, rating, comment], o => Assert.Equal(Language.Basaa, o.Reply.Language));
+        Assert.Equal(menu.Next!.ConversationId, ((SaveComment)comment.Effects.Single()).ConversationId);
+    }
+
+    private static Inbound Sms(string text) => new(Channel.Sms, "+237690000001", "+237233000000", text, "SM" + text.GetHashCode());
+
+    private static string Describe(Effect effect) => effect switch
+    {
+        SaveRating r => $"SaveRating({r.Rating},{r.Language.Code()})",
+        SaveComment { Append: false } c => $"SaveComment({c.Text})",
+        SaveComment c => $"SaveComment+({c.Text})",
+        SetLanguage l => $"SetLanguage({l.Language.Code()})",
+        _ => effect.GetType().Name,
+    };
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Webhooks.Configuration;
+
+namespace TwilioFeedback.Tests.Hosting;
+
+public sealed class HealthTests(AppFactory factory) : IntegrationTest<AppFactory>(factory)
+{
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_endpoints_answer_healthy_with_PostgreSQL_and_Redis_up(string path)
+    {
+        var response = await Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_feedback_API_and_the_webhook()
+    {
+        var document = await Client.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/v1/feedback", document);
+        Assert.Contains("/twilio/sms", document);
+    }
+}
+
+/// <summary>Start-up refuses a configuration it cannot run with, naming the setting.</summary>
+public sealed class StartupValidationTests
+{
+    private sealed class WithoutSecret : AppFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Security:SecretKey"] = "" };
+    }
+
+    private sealed class WithHalfAnAccount : AppFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Twilio:AccountSid"] = "AC123", ["Twilio:AuthToken"] = "", ["Twilio:PhoneNumber"] = "+237233000000" };
+    }
+
+    [Fact]
+    public void A_missing_secret_key_stops_start_up_naming_SECRET_KEY()
+    {
+        using var factory = new WithoutSecret();
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.Server);
+        Assert.Contains("SECRET_KEY", error.Message);
+    }
+
+    [Fact]
+    public void An_account_without_its_token_stops_start_up_naming_the_setting()
+    {
+        using var factory = new WithHalfAnAccount();
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.Server);
+        Assert.Contains("Twilio:AuthToken is required", error.Message);
+    }
+}
+
+public sealed class ConnectionUrlTests
+{
+    [Fact]
+    public void DATABASE_URL_becomes_an_Npgsql_connection_string()
+    {
+        var connection = ConnectionUrls.Postgres("postgresql://feedback:s%40cret@db.example.org:6543/hospital?sslmode=require");
+        Assert.Contains("Host=db.example.org", connection);
+        Assert.Contains("Port=6543", connection);
+        Assert.Contains("Database=hospital", connection);
+        Assert.Contains("Username=feedback", connection);
+        Assert.Contains("Password=s@cret", connection);
+        Assert.Contains("SSL Mode=Require", connection);
+    }
+
+    [Fact]
+    public void A_plain_connection_string_is_kept() =>
+        Assert.Equal("Host=x;Database=y", ConnectionUrls.Postgres("Host=x;Database=y"));
+
+    [Theory]
+    [InlineData("redis://127.0.0.1:6380", "127.0.0.1:6380,abortConnect=false")]
+    [InlineData("redis://:pw@cache:6379/2", "cache:6379,abortConnect=false,password=pw,defaultDatabase=2")]
+    [InlineData("rediss://user:pw@cache:6380", "cache:6380,abortConnect=false,password=pw,user=user,ssl=true")]
+    [InlineData("localhost:6379", "localhost:6379")]
+    public void REDIS_URL_becomes_a_StackExchange_configuration(string url, string expected) =>
+        Assert.Equal(expected, ConnectionUrls.Redis(url));
+}

@@ -1,0 +1,131 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Respawn;
+using StackExchange.Redis;
+using TwilioFeedback.Persistence;
+
+namespace TwilioFeedback.Tests.Infrastructure;
+
+/// <summary>
+/// The real server over HTTP, on a database and a Redis key prefix of its own (one per test class,
+/// so classes run in parallel), with a clock the tests move.
+/// </summary>
+public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AuthToken = "test-auth-token-0123456789abcdef";
+    public const string PublicBaseUrl = "https://feedback.example.org";
+
+    private Respawner? _respawner;
+
+    public string DatabaseName { get; } = "tf_" + Guid.NewGuid().ToString("N")[..16];
+
+    public string KeyPrefix => DatabaseName + ":";
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+
+    public LogCapture Logs { get; } = new();
+
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = DatabaseName }.ConnectionString;
+
+    /// <summary>Settings a test class can add or override.</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, configuration) =>
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Postgres"] = ConnectionString,
+                ["Database:ApplyMigrations"] = "true",
+                ["Redis:Configuration"] = TestServices.Redis,
+                ["Redis:KeyPrefix"] = KeyPrefix,
+                ["Twilio:AuthToken"] = AuthToken,
+                ["Webhooks:PublicBaseUrl"] = PublicBaseUrl,
+                ["Security:SecretKey"] = "test-secret-key-not-for-production",
+            };
+            foreach (var (key, value) in Settings)
+            {
+                settings[key] = value;
+            }
+            configuration.AddInMemoryCollection(settings);
+        });
+        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    public async Task InitializeAsync()
+    {
+        await using (var admin = new NpgsqlConnection(TestServices.Postgres))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        _ = Server; // starts the host: migrations are applied at start-up
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ["public"],
+            TablesToIgnore = ["__EFMigrationsHistory"],
+        });
+    }
+
+    /// <summary>Empties the tables and this class's Redis keys: each test starts clean (the clock only moves forward).</summary>
+    public async Task ResetAsync()
+    {
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await _respawner!.ResetAsync(connection);
+        }
+        var redis = Services.GetRequiredService<IConnectionMultiplexer>();
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            var keys = redis.GetServer(endpoint).Keys(pattern: KeyPrefix + "*").ToArray();
+            if (keys.Length > 0)
+            {
+                await redis.GetDatabase().KeyDeleteAsync(keys);
+            }
+        }
+    }
+
+    /// <summary>A DbContext on this class's database, for assertions on rows.</summary>
+    public FeedbackDbContext Db()
+    {
+        var scope = Services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(TestServices.Postgres);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
+
+/// <summary>A test class on a fresh database: tables and Redis keys emptied before each test.</summary>
+public abstract class IntegrationTest<TFactory>(TFactory factory) : IClassFixture<TFactory>, IAsyncLifetime
+    where TFactory : AppFactory
+{
+    protected TFactory Factory { get; } = factory;
+
+    protected HttpClient Client { get; } = factory.CreateClient();
+
+    public Task InitializeAsync() => Factory.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
