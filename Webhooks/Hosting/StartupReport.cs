@@ -21,9 +21,8 @@ public sealed partial class StartupReport(
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
-            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             await db.Database.MigrateAsync(cancellationToken);
-            LogMigrated(logger, pending.Count);
+            LogMigrated(logger, (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault() ?? "none");
         }
         if (twilio.Value.DryRun)
         {
@@ -45,8 +44,8 @@ public sealed partial class StartupReport(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Database migrations applied ({Count} pending before)")]
-    private static partial void LogMigrated(ILogger logger, int count);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Database schema up to date (latest migration: {Migration})")]
+    private static partial void LogMigrated(ILogger logger, string migration);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "DRY-RUN: no Twilio credentials (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN); outgoing messages are recorded, not sent")]
     private static partial void LogDryRun(ILogger logger);

@@ -1,0 +1,34 @@
+# TwilioFeedback server. Multi-stage, non-root, with ICU: Duala, Basaa and Ewondo need real
+# globalization (no invariant mode, no chiseled/Alpine image without ICU).
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY Resources/TwilioFeedback.Resources.csproj Resources/
+COPY Conversations/TwilioFeedback.Conversations.csproj Conversations/
+COPY Persistence/TwilioFeedback.Persistence.csproj Persistence/
+COPY Scheduling/TwilioFeedback.Scheduling.csproj Scheduling/
+COPY Webhooks/TwilioFeedback.Webhooks.csproj Webhooks/
+RUN dotnet restore Webhooks/TwilioFeedback.Webhooks.csproj
+COPY Resources/ Resources/
+COPY Conversations/ Conversations/
+COPY Persistence/ Persistence/
+COPY Scheduling/ Scheduling/
+COPY Webhooks/ Webhooks/
+RUN dotnet publish Webhooks/TwilioFeedback.Webhooks.csproj -c Release -o /app --no-restore \
+ && test -f /app/dua/TwilioFeedback.Resources.resources.dll \
+ && test -f /app/bas/TwilioFeedback.Resources.resources.dll \
+ && test -f /app/ewo/TwilioFeedback.Resources.resources.dll
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl libicu-dev \
+ && rm -rf /var/lib/apt/lists/*
+ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false \
+    ASPNETCORE_HTTP_PORTS=8080
+WORKDIR /app
+COPY --from=build /app .
+USER $APP_UID
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD curl -fsS http://localhost:8080/health/live || exit 1
+ENTRYPOINT ["dotnet", "TwilioFeedback.Webhooks.dll"]
