@@ -45,7 +45,7 @@ public static partial class Answers
     // "No"/"skip" for the optional comment, including Duala kɛ́m, Basaa tɔ̀, Ewondo tɛgɛ.
     private static readonly HashSet<string> SkipWords = new(StringComparer.Ordinal)
     {
-        "0", "skip", "no", "non", "none", "nothing", "nope", "rien", "passer", "pass", "kem", "to", "tege", "-",
+        "0", "*", "skip", "no", "non", "none", "nothing", "nope", "rien", "passer", "pass", "kem", "to", "tege", "-",
     };
 
     private static readonly Dictionary<string, int> Faces = new(StringComparer.Ordinal)

@@ -12,7 +12,7 @@ public static class ConversationEngine
     public static Outcome Handle(SurveyDefinition survey, ConversationState? state, PatientSnapshot patient, Inbound inbound, DateTimeOffset now)
     {
         var language = state?.Language ?? patient.PreferredLanguage ?? survey.DefaultLanguage;
-        var keyword = Answers.ParseKeyword(inbound.Text);
+        var keyword = Answers.ParseKeyword(inbound.Answer);
 
         if (patient.OptedOut)
         {
@@ -30,7 +30,8 @@ public static class ConversationEngine
             case Keyword.OptOut:
                 return new Outcome(null, Reply.Of(MessageKeys.OptedOut, language), [new OptOut()]);
             case Keyword.Help:
-                return new Outcome(state is null ? null : Touch(state, now), Reply.Of(MessageKeys.Help, language), []);
+                return new Outcome(state is null ? null : Touch(state, now),
+                    Reply.Of(MessageKeys.Help, language, state is null ? null : survey.Find(state.QuestionId)?.Kind), []);
             case Keyword.Language when survey.LanguageQuestion is { } languageQuestion:
                 var resume = state?.QuestionId is { } current && current != languageQuestion.Id ? current : state?.ResumeQuestionId;
                 var asking = (state ?? NewState(inbound, now, language, languageQuestion.Id)) with
@@ -40,8 +41,8 @@ public static class ConversationEngine
                     Misses = 0,
                     UpdatedAt = now,
                 };
-                return new Outcome(asking, Reply.Of(languageQuestion.PromptKey, language), []);
-            case Keyword.OptIn when Answers.Normalize(inbound.Text) != "yes":
+                return new Outcome(asking, Reply.Of(languageQuestion.PromptKey, language, QuestionKind.Language), []);
+            case Keyword.OptIn when Answers.Normalize(inbound.Answer) != "yes":
                 // START from a patient who never opted out: begin afresh.
                 return Start(survey, patient, inbound, now, language, answerNow: false);
         }
@@ -65,32 +66,35 @@ public static class ConversationEngine
         if (patient.PreferredLanguage is null && survey.LanguageQuestion is { } languageQuestion)
         {
             var asking = NewState(inbound, now, null, languageQuestion.Id);
-            return new Outcome(asking, Reply.Of(languageQuestion.PromptKey, language), []);
+            return new Outcome(asking, Reply.Of(languageQuestion.PromptKey, language, QuestionKind.Language), []);
         }
         var first = survey.After(null) ?? throw new InvalidOperationException($"Survey '{survey.Id}' has no question.");
         var state = NewState(inbound, now, language, first.Id);
         // A patient who opens with a rating ("5", "⭐⭐⭐⭐") has answered the first question already.
-        if (answerNow && first.Kind == QuestionKind.Rating && Answers.ParseRating(inbound.Text) is not null)
+        if (answerNow && first.Kind == QuestionKind.Rating && Answers.ParseRating(inbound.Answer) is not null)
         {
             return Answer(survey, state, first, inbound, now, language);
         }
-        return new Outcome(state, Reply.Of(first.PromptKey, language), []);
+        return new Outcome(state, Reply.Of(first.PromptKey, language, first.Kind), []);
     }
 
     private static Outcome Answer(SurveyDefinition survey, ConversationState state, Question question, Inbound inbound, DateTimeOffset now, Language language)
     {
         switch (question.Kind)
         {
-            case QuestionKind.Language when Answers.ParseLanguageChoice(inbound.Text) is { } chosen:
+            case QuestionKind.Language when Answers.ParseLanguageChoice(inbound.Answer) is { } chosen:
                 var resumed = state with { Language = chosen, ResumeQuestionId = null };
                 var next = state.ResumeQuestionId is { } resume ? survey.Find(resume) : survey.After(question.Id);
                 return Ask(survey, resumed, next, now, chosen, [new SetLanguage(chosen)]);
 
-            case QuestionKind.Rating when Answers.ParseRating(inbound.Text) is { } rating:
+            case QuestionKind.Rating when Answers.ParseRating(inbound.Answer) is { } rating:
                 return Ask(survey, state with { Rating = rating }, survey.After(question.Id), now, language,
                     [new SaveRating(state.ConversationId, rating, language)]);
 
-            case QuestionKind.Comment when question.Skippable && Answers.IsSkip(inbound.Text):
+            case QuestionKind.Comment when inbound.Audio is { } audio:
+                return Ask(survey, state, survey.After(question.Id), now, language, [new SaveVoiceComment(state.ConversationId, audio)]);
+
+            case QuestionKind.Comment when question.Skippable && Answers.IsSkip(inbound.Answer):
                 return Ask(survey, state, survey.After(question.Id), now, language, []);
 
             case QuestionKind.Comment when !string.IsNullOrWhiteSpace(inbound.Text):
@@ -108,7 +112,7 @@ public static class ConversationEngine
             return new Outcome(done, Reply.Of(survey.ThanksKey, language), effects);
         }
         var asking = state with { QuestionId = next.Id, Misses = 0, UpdatedAt = now };
-        return new Outcome(asking, Reply.Of(next.PromptKey, language), effects);
+        return new Outcome(asking, Reply.Of(next.PromptKey, language, next.Kind), effects);
     }
 
     private static Outcome Miss(SurveyDefinition survey, ConversationState state, Question question, DateTimeOffset now, Language language)
@@ -116,7 +120,7 @@ public static class ConversationEngine
         var misses = state.Misses + 1;
         return misses > survey.RetryLimit
             ? new Outcome(null, Reply.Of(survey.GiveUpKey, language), [])
-            : new Outcome(state with { Misses = misses, UpdatedAt = now }, Reply.Of(question.RetryPromptKey, language), []);
+            : new Outcome(state with { Misses = misses, UpdatedAt = now }, Reply.Of(question.RetryPromptKey, language, question.Kind), []);
     }
 
     // After the thanks, a few more words are added to the comment rather than starting over.

@@ -12,9 +12,27 @@ public enum Channel
     Web,
 }
 
+/// <summary>A spoken comment: a call recording or a WhatsApp voice note, still at the provider.</summary>
+/// <param name="ProviderId">RecordingSid, or the MessageSid of a voice note.</param>
+public sealed record InboundAudio(string ProviderId, string Url, string ContentType);
+
 /// <summary>One thing a patient sent, whatever the channel.</summary>
-/// <param name="ProviderMessageId">Twilio's MessageSid (or the channel's equivalent): a retried delivery carries the same one.</param>
-public sealed record Inbound(Channel Channel, string From, string To, string? Text, string ProviderMessageId);
+/// <param name="ProviderMessageId">Twilio's MessageSid (or the channel's equivalent for one step): a retried delivery carries the same one.</param>
+/// <param name="Digits">Keys pressed on a call (or typed on a USSD menu).</param>
+/// <param name="SessionId">A call's CallSid or a USSD sessionId: the conversation belongs to it rather than to the number.</param>
+public sealed record Inbound(
+    Channel Channel,
+    string From,
+    string To,
+    string? Text,
+    string ProviderMessageId,
+    string? Digits = null,
+    InboundAudio? Audio = null,
+    string? SessionId = null)
+{
+    /// <summary>What the patient answered: typed text, else the keys pressed.</summary>
+    public string? Answer => string.IsNullOrEmpty(Text) ? Digits : Text;
+}
 
 /// <summary>What the engine knows of the patient before it answers.</summary>
 public sealed record PatientSnapshot(Language? PreferredLanguage, bool OptedOut)
@@ -26,11 +44,13 @@ public sealed record PatientSnapshot(Language? PreferredLanguage, bool OptedOut)
 public sealed record Prompt(string Key, IReadOnlyList<string> Args);
 
 /// <summary>What to send back: prompts in one language, or nothing.</summary>
-public sealed record Reply(IReadOnlyList<Prompt> Prompts, Language Language)
+/// <param name="Awaiting">The kind of answer the next message should carry; null when the conversation is over
+/// (a call hangs up, a USSD session ends).</param>
+public sealed record Reply(IReadOnlyList<Prompt> Prompts, Language Language, QuestionKind? Awaiting = null)
 {
     public static Reply None(Language language) => new([], language);
 
-    public static Reply Of(string key, Language language) => new([new Prompt(key, [])], language);
+    public static Reply Of(string key, Language language, QuestionKind? awaiting = null) => new([new Prompt(key, [])], language, awaiting);
 
     public bool IsEmpty => Prompts.Count == 0;
 }
@@ -71,6 +91,9 @@ public sealed record SaveRating(string ConversationId, int Rating, Language Lang
 
 /// <summary>Set (or, when <paramref name="Append"/>, extend) the comment of the conversation's feedback.</summary>
 public sealed record SaveComment(string ConversationId, string Text, bool Append) : Effect;
+
+/// <summary>Link a spoken comment to the conversation's feedback; its audio is fetched in the background.</summary>
+public sealed record SaveVoiceComment(string ConversationId, InboundAudio Audio) : Effect;
 
 /// <summary>The engine's answer: the next state (null: the conversation is over), the reply, the effects.</summary>
 public sealed record Outcome(ConversationState? Next, Reply Reply, IReadOnlyList<Effect> Effects);

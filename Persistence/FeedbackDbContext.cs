@@ -12,6 +12,10 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
 
     public DbSet<VoiceRecording> VoiceRecordings => Set<VoiceRecording>();
 
+    public DbSet<PromptRecording> PromptRecordings => Set<PromptRecording>();
+
+    public DbSet<ProviderEvent> ProviderEvents => Set<ProviderEvent>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Patient>(patient =>
@@ -45,6 +49,31 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
         {
             recording.Property(r => r.ContentType).HasMaxLength(64);
             recording.Property(r => r.Source).HasMaxLength(16);
+            recording.Property(r => r.Status).HasMaxLength(16);
+            recording.Property(r => r.ProviderSid).HasMaxLength(64);
+            recording.Property(r => r.SourceUrl).HasMaxLength(512);
+            recording.Property(r => r.KeyId).HasMaxLength(32);
+            recording.Property(r => r.LastError).HasMaxLength(512);
+            recording.HasIndex(r => r.ProviderSid).IsUnique();
+            recording.HasIndex(r => new { r.Status, r.NextAttemptAt });
+        });
+
+        modelBuilder.Entity<PromptRecording>(prompt =>
+        {
+            prompt.Property(p => p.Language).HasMaxLength(8);
+            prompt.Property(p => p.Key).HasMaxLength(64);
+            prompt.Property(p => p.ContentType).HasMaxLength(64);
+            prompt.Property(p => p.Etag).HasMaxLength(64);
+            prompt.HasIndex(p => new { p.Language, p.Key }).IsUnique();
+        });
+
+        modelBuilder.Entity<ProviderEvent>(status =>
+        {
+            status.Property(e => e.Kind).HasMaxLength(16);
+            status.Property(e => e.Sid).HasMaxLength(64);
+            status.Property(e => e.Status).HasMaxLength(32);
+            status.Property(e => e.ErrorCode).HasMaxLength(16);
+            status.HasIndex(e => new { e.Kind, e.Sid, e.Status }).IsUnique();
         });
     }
 }

@@ -1,9 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Coravel;
+using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Api;
 using TwilioFeedback.Webhooks.Configuration;
 using TwilioFeedback.Webhooks.Hosting;
 using TwilioFeedback.Webhooks.Sms;
 using TwilioFeedback.Webhooks.Twilio;
+using TwilioFeedback.Webhooks.Ussd;
+using TwilioFeedback.Webhooks.Voice;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddJsonFile(
@@ -20,9 +24,15 @@ app.MapGroup("/twilio")
     .AddEndpointFilter<ValidateTwilioRequestFilter>()
     .DisableAntiforgery()
     .WithTags("Twilio webhooks")
-    .MapSms();
+    .MapSms()
+    .MapVoice();
 
+app.MapUssd();
 app.MapFeedbackApi();
+app.MapPrompts();
+
+app.Services.UseScheduler(scheduler => scheduler
+    .Schedule<RecordingFetcher>().EveryMinute().PreventOverlapping(nameof(RecordingFetcher)));
 
 app.MapOpenApi();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -33,7 +33,11 @@ public sealed class ConversationOptions
     /// <summary>The language of the first screen when the patient's language is not known yet.</summary>
     public string DefaultLanguage { get; set; } = "en";
 
-    public TimeSpan TimeToLive(Channel channel) => MessagingTimeToLive;
+    /// <summary>How long a call's or a USSD session's state is kept: they last minutes, not days.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Conversations:SessionTimeToLive must be between 1 minute and 1 day.")]
+    public TimeSpan SessionTimeToLive { get; set; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan TimeToLive(Channel channel) => channel is Channel.Voice or Channel.Ussd ? SessionTimeToLive : MessagingTimeToLive;
 }
 
 /// <summary>Where a conversation lives: one key per (channel, patient), and what was answered to each message.</summary>

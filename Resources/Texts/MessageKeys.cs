@@ -16,10 +16,38 @@ public static class MessageKeys
     public const string OptedIn = nameof(OptedIn);
     public const string Help = nameof(Help);
 
-    /// <summary>Every key, for the completeness and segment-count tests.</summary>
-    public static IReadOnlyList<string> All { get; } =
+    /// <summary>Spoken on a call: one line per language in the language menu, each in its own language.</summary>
+    public const string VoiceLanguageOption = "Voice_LanguageOption";
+
+    /// <summary>The prefix of a text's spoken form (<c>Voice_AskRating</c>), used where it exists.</summary>
+    public const string VoicePrefix = "Voice_";
+
+    /// <summary>The prefix of a text's USSD-screen form (<c>Ussd_AskRating</c>), used where it exists.</summary>
+    public const string UssdPrefix = "Ussd_";
+
+    /// <summary>The texts sent by SMS and WhatsApp (their cost is counted in segments).</summary>
+    public static IReadOnlyList<string> Sms { get; } =
     [
         LanguageMenu, LanguageMenuAgain, AskRating, AskRatingAgain, AskComment, AskCommentAgain,
         Thanks, CommentAdded, TooManyMisses, OptedOut, OptedIn, Help,
     ];
+
+    /// <summary>The spoken forms.</summary>
+    public static IReadOnlyList<string> Voice { get; } =
+    [
+        VoiceLanguageOption, "Voice_AskRating", "Voice_AskRatingAgain", "Voice_AskComment", "Voice_AskCommentAgain",
+        "Voice_Thanks", "Voice_TooManyMisses",
+    ];
+
+    /// <summary>The USSD-screen forms.</summary>
+    public static IReadOnlyList<string> Ussd { get; } =
+    [
+        "Ussd_AskRating", "Ussd_AskRatingAgain", "Ussd_AskComment", "Ussd_AskCommentAgain", "Ussd_TooManyMisses",
+    ];
+
+    /// <summary>Every key, for the completeness tests.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Sms, .. Voice, .. Ussd];
+
+    /// <summary>The form of <paramref name="key"/> for a channel (<paramref name="prefix"/>), where one exists.</summary>
+    public static string For(string prefix, string key) => All.Contains(prefix + key) ? prefix + key : key;
 }

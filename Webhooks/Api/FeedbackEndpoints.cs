@@ -3,6 +3,8 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
+using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Webhooks.Voice;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Webhooks.Channels;
 
@@ -43,11 +45,12 @@ public static class FeedbackEndpoints
         v1.MapPost("/", CreateAsync).WithName("CreateFeedback");
         v1.MapGet("/{id:long}", GetAsync).WithName("GetFeedback");
         v1.MapGet("/", ListAsync).WithName("ListFeedback");
+        v1.MapGet("/{id:long}/voice", VoiceAsync).WithName("GetFeedbackVoice");
         return api;
     }
 
     internal static async Task<Results<Created<FeedbackResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        FeedbackRequest request, FeedbackDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        FeedbackRequest request, FeedbackDbContext db, RecordingCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var patientId = request.PatientId?.Trim();
@@ -103,11 +106,14 @@ public static class FeedbackEndpoints
             Channel = "api",
             VoiceRecording = voice is null ? null : new VoiceRecording
             {
-                ContentType = AudioType(voice),
-                Data = voice,
+                Status = RecordingStatus.Stored,
+                ContentType = AudioFormats.Sniff(voice),
+                Data = cipher.Encrypt(voice),
+                KeyId = cipher.KeyId,
                 SizeBytes = voice.Length,
                 Source = "api",
                 CreatedAt = now,
+                StoredAt = now,
             },
         };
         db.Feedbacks.Add(feedback);
@@ -152,6 +158,21 @@ public static class FeedbackEndpoints
         return TypedResults.Ok(new FeedbackPage(items, next));
     }
 
+    /// <summary>The spoken comment, decrypted, with its type; supports range requests for players.</summary>
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> VoiceAsync(long id, FeedbackDbContext db, RecordingCipher cipher, CancellationToken cancellationToken)
+    {
+        var recording = await db.Feedbacks.AsNoTracking().Where(f => f.Id == id).Select(f => f.VoiceRecording).FirstOrDefaultAsync(cancellationToken);
+        if (recording is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"Feedback {id} has no voice recording.");
+        }
+        if (recording.Status != RecordingStatus.Stored || recording.Data is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"The recording of feedback {id} is not stored yet ({recording.Status}).");
+        }
+        return TypedResults.File(cipher.Decrypt(recording.KeyId, recording.Data), recording.ContentType, enableRangeProcessing: true);
+    }
+
     private static FeedbackResponse ToResponse(Feedback feedback, string patientId) => new(
         feedback.Id,
         patientId,
@@ -168,15 +189,6 @@ public static class FeedbackEndpoints
         var buffer = new byte[Base64.GetMaxDecodedFromUtf8Length(Encoding.ASCII.GetByteCount(value))];
         return Convert.TryFromBase64String(value, buffer, out var written) ? buffer[..written] : null;
     }
-
-    // Sniffs the common containers so that staff get the right player; anything else is kept as bytes.
-    private static string AudioType(byte[] data) => data switch
-    {
-        [(byte)'R', (byte)'I', (byte)'F', (byte)'F', ..] => "audio/wav",
-        [(byte)'O', (byte)'g', (byte)'g', (byte)'S', ..] => "audio/ogg",
-        [(byte)'I', (byte)'D', (byte)'3', ..] or [0xFF, >= 0xE0, ..] => "audio/mpeg",
-        _ => "application/octet-stream",
-    };
 
     private static string EncodeCursor(long id) => Base64Url.EncodeToString(BitConverter.GetBytes(id));
 

@@ -1,7 +1,9 @@
+using Coravel.Queuing.Interfaces;
 using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Persistence;
+using TwilioFeedback.Scheduling.Recordings;
 
 namespace TwilioFeedback.Webhooks.Channels;
 
@@ -9,7 +11,7 @@ namespace TwilioFeedback.Webhooks.Channels;
 /// The one place where the engine's effects reach the database. Each is idempotent: the same message
 /// applied twice changes nothing the second time (unique conversation and message ids).
 /// </summary>
-public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock)
+public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock, IQueue queue)
 {
     /// <summary>Longest comment kept; longer ones are cut (a WhatsApp message holds 4,096 characters).</summary>
     public const int MaxCommentLength = 4000;
@@ -51,6 +53,23 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                         WHERE conversation_id = {comment.ConversationId} AND last_message_id IS DISTINCT FROM {inbound.ProviderMessageId}
                         """,
                         cancellationToken);
+                    break;
+                case SaveVoiceComment voice:
+                    // A call recording is fetched when Twilio says it is ready; a WhatsApp voice note is ready now.
+                    var ready = inbound.Channel != Channel.Voice;
+                    await RecordingRows.UpsertAsync(db, voice.Audio.ProviderId, voice.Audio.Url, voice.Audio.ContentType,
+                        inbound.Channel == Channel.Voice ? "call" : ChannelName(inbound.Channel), ready, now, cancellationToken);
+                    await db.Database.ExecuteSqlInterpolatedAsync(
+                        $"""
+                        UPDATE feedbacks SET voice_recording_id = (SELECT id FROM voice_recordings WHERE provider_sid = {voice.Audio.ProviderId}),
+                            last_message_id = {inbound.ProviderMessageId}
+                        WHERE conversation_id = {voice.ConversationId}
+                        """,
+                        cancellationToken);
+                    if (ready)
+                    {
+                        queue.QueueInvocable<RecordingFetcher>();
+                    }
                     break;
                 default:
                     throw new InvalidOperationException($"No handler for effect {effect.GetType().Name}.");

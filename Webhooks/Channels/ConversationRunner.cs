@@ -36,15 +36,18 @@ public sealed partial class ConversationRunner(
         var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cancellationToken);
         var now = clock.GetUtcNow();
         var timeToLive = options.Value.TimeToLive(inbound.Channel);
-        var state = await store.GetAsync(inbound.Channel, patient.Subject, cancellationToken);
+        var subject = inbound.SessionId ?? patient.Subject;
+        var state = await store.GetAsync(inbound.Channel, subject, cancellationToken);
         if (state is not null && now - state.UpdatedAt > timeToLive)
         {
             state = null;
         }
 
-        var outcome = ConversationEngine.Handle(survey, state, patient.Snapshot, inbound, now);
+        // Opting out stops messages we send; a patient who calls or dials us still gets the survey.
+        var snapshot = patient.Snapshot with { OptedOut = patient.OptedOut && inbound.Channel is Channel.Sms or Channel.WhatsApp };
+        var outcome = ConversationEngine.Handle(survey, state, snapshot, inbound, now);
         await effects.ApplyAsync(patient, inbound, outcome.Effects, cancellationToken);
-        await store.SaveAsync(inbound.Channel, patient.Subject, outcome.Next, timeToLive, cancellationToken);
+        await store.SaveAsync(inbound.Channel, subject, outcome.Next, timeToLive, cancellationToken);
         await store.RememberReplyAsync(id, outcome.Reply, options.Value.ReplayWindow, cancellationToken);
 
         LogHandled(logger, inbound.Channel, id, patient.ExternalId, Mask.Phone(inbound.From), state?.QuestionId ?? "new", outcome.Next?.QuestionId ?? "closed");

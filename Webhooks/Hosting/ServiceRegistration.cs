@@ -11,7 +11,12 @@ using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Scheduling;
 using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Scheduling.Recordings;
+using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
+using TwilioFeedback.Webhooks.Ussd;
+using TwilioFeedback.Webhooks.Voice;
+using Coravel;
 
 namespace TwilioFeedback.Webhooks.Hosting;
 
@@ -46,6 +51,7 @@ public static class ServiceRegistration
             .UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
             .UseSnakeCaseNamingConvention());
         services.AddSingleton<PhoneHasher>();
+        services.AddSingleton<RecordingCipher>();
 
         // Conversations
         services.AddSingleton<IConnectionMultiplexer>(sp =>
@@ -60,6 +66,21 @@ public static class ServiceRegistration
         services.AddScoped<PatientDirectory>();
         services.AddScoped<ConversationEffects>();
         services.AddScoped<ConversationRunner>();
+
+        // Voice, USSD, recordings
+        services.AddOptions<VoiceOptions>().BindConfiguration(VoiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UssdOptions>().BindConfiguration(UssdOptions.Section);
+        services.AddOptions<RecordingOptions>().BindConfiguration(RecordingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PromptCatalog>();
+        services.AddScoped<ProviderEvents>();
+        services.AddQueue();
+        services.AddScheduler();
+        services.AddTransient<RecordingFetcher>();
+        services.AddHttpClient(RecordingFetcher.HttpClientName).AddStandardResilienceHandler(resilience =>
+        {
+            resilience.Retry.MaxRetryAttempts = 3;
+            resilience.Retry.Delay = TimeSpan.FromMilliseconds(500);
+        });
 
         // Resources: texts from .resx, overridable through configuration without a rebuild.
         services.AddLocalization();

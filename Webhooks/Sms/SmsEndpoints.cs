@@ -34,12 +34,20 @@ public static class SmsEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "From and MessageSid are required.");
         }
         var channel = from.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? Channel.WhatsApp : Channel.Sms;
+        // A WhatsApp voice note (or an MMS audio clip) is a spoken comment.
+        InboundAudio? audio = null;
+        if (form["MediaContentType0"].ToString() is { } mediaType && mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase)
+            && form["MediaUrl0"].ToString() is { Length: > 0 } mediaUrl)
+        {
+            audio = new InboundAudio(messageSid, mediaUrl, mediaType);
+        }
         var inbound = new Inbound(
             channel,
             channel == Channel.WhatsApp ? from[WhatsAppPrefix.Length..] : from,
             StripPrefix(form["To"].ToString()),
             form["Body"].ToString(),
-            messageSid);
+            messageSid,
+            Audio: audio);
 
         var reply = await runner.HandleAsync(inbound, cancellationToken);
         return new TwiMLResult(Render(reply, texts));

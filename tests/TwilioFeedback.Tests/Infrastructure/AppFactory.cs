@@ -81,7 +81,7 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>Empties the tables and this class's Redis keys: each test starts clean (the clock only moves forward).</summary>
-    public async Task ResetAsync()
+    public virtual async Task ResetAsync()
     {
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {

@@ -65,7 +65,7 @@ public sealed class TextsTests
     public void Every_SMS_prompt_fits_in_two_segments(Language language)
     {
         var texts = Texts();
-        Assert.All(MessageKeys.All, key =>
+        Assert.All(MessageKeys.Sms, key =>
         {
             var cost = SmsSegments.Count(texts.Get(key, language));
             Assert.True(cost.Segments <= 2, $"{key} in {language.Code()} takes {cost.Segments} segments ({cost.Encoding}, {cost.Units} units)");
@@ -123,6 +123,7 @@ public sealed class TextsTests
             // A text that is still the French stand-in cannot be marked as reviewed in this language.
             var standIns = MessageKeys.All.Where(key => texts.FromResources(key, language) == texts.FromResources(key, Language.French)
                 && key is not (MessageKeys.LanguageMenu or MessageKeys.LanguageMenuAgain)).ToList();
+            Assert.NotEmpty(standIns);
             Assert.Empty(standIns.Intersect(review.ReviewedKeys));
             if (standIns.Count > 0)
             {
@@ -152,7 +153,7 @@ public sealed class TextsTests
             table.Append(' ').Append(language.Code()).Append(" |");
         }
         table.Append('\n').Append("|---|").Append(string.Concat(Enumerable.Repeat("---|", Languages.All.Count))).Append('\n');
-        foreach (var key in MessageKeys.All)
+        foreach (var key in MessageKeys.Sms)
         {
             table.Append("| ").Append(key).Append(" |");
             foreach (var language in Languages.All)

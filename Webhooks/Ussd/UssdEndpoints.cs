@@ -1,0 +1,89 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Webhooks.Channels;
+
+namespace TwilioFeedback.Webhooks.Ussd;
+
+/// <summary>The USSD gateway: a shared secret (header or path) and, where set, the addresses it calls from.</summary>
+public sealed class UssdOptions
+{
+    public const string Section = "Ussd";
+
+    /// <summary>Sent by the gateway as <c>X-Ussd-Secret</c> or as the last path segment (<c>/ussd/{secret}</c>). Empty: USSD is off.</summary>
+    public string? SharedSecret { get; set; }
+
+    /// <summary>IP addresses the gateway calls from; empty: any.</summary>
+    public List<string> AllowedAddresses { get; set; } = [];
+}
+
+/// <summary>The same survey as numbered USSD menus: <c>CON …</c> to ask, <c>END …</c> to close.</summary>
+public static class UssdEndpoints
+{
+    /// <summary>The most a USSD screen holds.</summary>
+    public const int MaxScreenLength = 182;
+
+    public static IEndpointRouteBuilder MapUssd(this IEndpointRouteBuilder app)
+    {
+        var ussd = app.MapGroup("/ussd").WithTags("USSD").DisableAntiforgery();
+        ussd.MapPost("/", HandleAsync).WithName("Ussd");
+        ussd.MapPost("/{secret}", HandleAsync).WithName("UssdWithSecret");
+        return app;
+    }
+
+    internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> HandleAsync(
+        HttpContext context, ConversationRunner runner, PatientTexts texts, IOptionsMonitor<UssdOptions> options, CancellationToken cancellationToken, string? secret = null)
+    {
+        if (!Authorized(context, options.CurrentValue, secret ?? context.Request.Headers["X-Ussd-Secret"].ToString()))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Unknown USSD gateway.");
+        }
+        if (!context.Request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST.");
+        }
+        var form = await context.Request.ReadFormAsync(cancellationToken);
+        var sessionId = form["sessionId"].ToString();
+        var phone = form["phoneNumber"].ToString();
+        if (sessionId.Length is 0 or > 64 || phone.Length == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "sessionId and phoneNumber are required.");
+        }
+        // text holds every answer so far joined by '*': the last one is this step's, their count the step.
+        var text = form["text"].ToString();
+        var answers = text.Length == 0 ? [] : text.Split('*');
+        var inbound = new Inbound(Channel.Ussd, phone, form["serviceCode"].ToString(), answers.LastOrDefault(), $"{sessionId}:{answers.Length}", SessionId: sessionId);
+
+        var reply = await runner.HandleAsync(inbound, cancellationToken);
+        return TypedResults.Text(Render(reply, texts), "text/plain", Encoding.UTF8);
+    }
+
+    /// <summary><c>CON screen</c> while a question waits for an answer, else <c>END screen</c>.</summary>
+    public static string Render(Reply reply, PatientTexts texts)
+    {
+        var screen = string.Join('\n', reply.Prompts.Select(p => texts.Get(MessageKeys.For(MessageKeys.UssdPrefix, p.Key), reply.Language, [.. p.Args])));
+        var prefix = reply.Awaiting is null ? "END " : "CON ";
+        var page = prefix + screen;
+        return page.Length <= MaxScreenLength ? page : page[..MaxScreenLength];
+    }
+
+    private static bool Authorized(HttpContext context, UssdOptions options, string given)
+    {
+        if (string.IsNullOrEmpty(options.SharedSecret))
+        {
+            return false;
+        }
+        if (options.AllowedAddresses.Count > 0
+            && (context.Connection.RemoteIpAddress is not { } remote
+                || !options.AllowedAddresses.Any(a => IPAddress.TryParse(a, out var allowed) && allowed.Equals(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))))
+        {
+            return false;
+        }
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(options.SharedSecret));
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+
+namespace TwilioFeedback.Webhooks.Voice;
+
+/// <summary>Which voice prompts have a recording (key × language); a short-lived snapshot of the table.</summary>
+public sealed class PromptCatalog(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
+    private volatile Snapshot? _snapshot;
+
+    private sealed record Snapshot(HashSet<(string Language, string Key)> Recorded, DateTimeOffset Taken);
+
+    /// <summary>The keys a recording can be uploaded for: every spoken text.</summary>
+    public static IReadOnlyList<string> Keys => MessageKeys.Voice;
+
+    public async Task<bool> HasRecordingAsync(Language language, string key, CancellationToken cancellationToken) =>
+        (await SnapshotAsync(cancellationToken)).Recorded.Contains((language.Code(), key));
+
+    /// <summary>Every key × language, recorded or missing: what still needs a voice.</summary>
+    public async Task<IReadOnlyList<(string Language, string Key, bool Recorded)>> ReportAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await SnapshotAsync(cancellationToken);
+        return [.. from key in Keys from language in Languages.All select (language.Code(), key, snapshot.Recorded.Contains((language.Code(), key)))];
+    }
+
+    public void Invalidate() => _snapshot = null;
+
+    private async Task<Snapshot> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_snapshot is { } current && now - current.Taken < Freshness)
+        {
+            return current;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
+        var rows = await db.PromptRecordings.AsNoTracking().Select(p => new { p.Language, p.Key }).ToListAsync(cancellationToken);
+        var snapshot = new Snapshot([.. rows.Select(r => (r.Language, r.Key))], now);
+        _snapshot = snapshot;
+        return snapshot;
+    }
+}

@@ -1,0 +1,204 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Coravel.Queuing.Interfaces;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Scheduling.Recordings;
+using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Status;
+using TwilioFeedback.Webhooks.Twilio;
+
+namespace TwilioFeedback.Webhooks.Voice;
+
+/// <summary>How calls sound: text-to-speech voices, how long to wait for a key, how long a comment may be.</summary>
+public sealed class VoiceOptions
+{
+    public const string Section = "Voice";
+
+    /// <summary>A Twilio voice for English, e.g. <c>Polly.Joanna</c>; empty: Twilio's default.</summary>
+    public string? EnglishVoice { get; set; }
+
+    /// <summary>A Twilio voice for French, e.g. <c>Polly.Lea</c>; empty: Twilio's default.</summary>
+    public string? FrenchVoice { get; set; }
+
+    [Range(3, 30, ErrorMessage = "Voice:GatherTimeoutSeconds must be from 3 to 30.")]
+    public int GatherTimeoutSeconds { get; set; } = 6;
+
+    [Range(10, 600, ErrorMessage = "Voice:MaxCommentSeconds must be from 10 to 600.")]
+    public int MaxCommentSeconds { get; set; } = 120;
+}
+
+/// <summary>Calls: the survey by keypad, the comment in the patient's own voice.</summary>
+public static partial class VoiceEndpoints
+{
+    public const string VoicePath = "/twilio/voice";
+    public const string RecordingCallbackPath = "/twilio/voice/recording";
+    public const string CallStatusPath = "/twilio/status/call";
+
+    public static RouteGroupBuilder MapVoice(this RouteGroupBuilder twilio)
+    {
+        twilio.MapPost("/voice", HandleAsync).WithName("TwilioVoice").WithSummary("A call comes in, and each keypress or recording after it; answers TwiML.");
+        twilio.MapPost("/voice/recording", RecordingCallbackAsync).WithName("TwilioRecordingStatus").WithSummary("recordingStatusCallback: fetch the audio once it is ready.");
+        twilio.MapPost("/status/call", CallStatusAsync).WithName("TwilioCallStatus").WithSummary("Call status callback, recorded.");
+        return twilio;
+    }
+
+    internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
+        HttpRequest request,
+        ConversationRunner runner,
+        PatientTexts texts,
+        PromptCatalog catalog,
+        IOptions<VoiceOptions> voice,
+        IOptions<WebhookOptions> webhooks,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken,
+        int step = 0)
+    {
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
+        }
+        var form = await request.ReadFormAsync(cancellationToken);
+        var callSid = form["CallSid"].ToString();
+        var from = form["From"].ToString();
+        if (callSid.Length == 0 || from.Length == 0 || step is < 0 or > 100)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "CallSid and From are required.");
+        }
+        var digits = form["Digits"].ToString();
+        InboundAudio? audio = null;
+        if (form["RecordingSid"].ToString() is { Length: > 0 } recordingSid && digits != "*"
+            && int.TryParse(form["RecordingDuration"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        {
+            audio = new InboundAudio(recordingSid, form["RecordingUrl"].ToString(), "audio/wav");
+        }
+        var inbound = new Inbound(Channel.Voice, from, form["To"].ToString(), Text: null, $"{callSid}:{step}",
+            Digits: digits is "hangup" ? null : digits, Audio: audio, SessionId: callSid);
+
+        var reply = await runner.HandleAsync(inbound, cancellationToken);
+        var baseUrl = webhooks.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var logger = loggers.CreateLogger(typeof(VoiceEndpoints));
+        return new TwiMLResult(await RenderAsync(reply, step + 1, texts, catalog, voice.Value, baseUrl, logger, cancellationToken));
+    }
+
+    /// <summary>One thing heard: a recording played, or a text spoken.</summary>
+    private sealed record Speech(string? PlayUrl, string? Text, string SayLanguage, string? Voice);
+
+    internal static async Task<VoiceResponse> RenderAsync(Reply reply, int nextStep, PatientTexts texts, PromptCatalog catalog, VoiceOptions options, string baseUrl, ILogger logger, CancellationToken cancellationToken)
+    {
+        var speech = new List<Speech>();
+        foreach (var prompt in reply.Prompts)
+        {
+            if (prompt.Key is MessageKeys.LanguageMenu or MessageKeys.LanguageMenuAgain)
+            {
+                // Each language offers itself, in itself.
+                foreach (var language in Languages.All)
+                {
+                    speech.Add(await SpeakAsync(MessageKeys.VoiceLanguageOption, language, [((int)language + 1).ToString(CultureInfo.InvariantCulture)]));
+                }
+            }
+            else
+            {
+                speech.Add(await SpeakAsync(MessageKeys.For(MessageKeys.VoicePrefix, prompt.Key), reply.Language, [.. prompt.Args]));
+            }
+        }
+
+        var action = $"{VoicePath}?step={nextStep}";
+        var response = new VoiceResponse();
+        switch (reply.Awaiting)
+        {
+            case QuestionKind.Language or QuestionKind.Rating:
+                response.Gather(action, numDigits: 1, options.GatherTimeoutSeconds, r => Add(r, speech));
+                response.Redirect(action); // no key pressed: the engine counts a miss and asks again
+                break;
+            case QuestionKind.Comment:
+                Add(response, speech);
+                response.Record(action, RecordingCallbackPath, options.MaxCommentSeconds, finishOnKey: "#*");
+                response.Redirect(action); // nothing recorded: asked again
+                break;
+            default:
+                Add(response, speech);
+                response.Hangup();
+                break;
+        }
+        return response;
+
+        async Task<Speech> SpeakAsync(string key, Language language, object[] args)
+        {
+            if (await catalog.HasRecordingAsync(language, key, cancellationToken))
+            {
+                return new Speech($"{baseUrl}/prompts/{language.Code()}/{key}", null, "", null);
+            }
+            switch (language)
+            {
+                case Language.English:
+                    return new Speech(null, texts.Get(key, language, args), "en-US", options.EnglishVoice);
+                case Language.French:
+                    return new Speech(null, texts.Get(key, language, args), "fr-FR", options.FrenchVoice);
+                default:
+                    // Twilio cannot speak Duala, Basaa or Ewondo: without a recording, French (documented order).
+                    LogFallback(logger, key, language.Code());
+                    return new Speech(null, texts.Get(key, Language.French, args), "fr-FR", options.FrenchVoice);
+            }
+        }
+    }
+
+    private static void Add(VoiceResponse response, IEnumerable<Speech> speech)
+    {
+        foreach (var item in speech)
+        {
+            if (item.PlayUrl is not null)
+            {
+                response.Play(item.PlayUrl);
+            }
+            else
+            {
+                response.Say(item.Text!, item.SayLanguage, item.Voice);
+            }
+        }
+    }
+
+    internal static async Task<Results<TwiMLResult, ProblemHttpResult>> RecordingCallbackAsync(
+        HttpRequest request, FeedbackDbContext db, ProviderEvents events, IQueue queue, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var form = await request.ReadFormAsync(cancellationToken);
+        var sid = form["RecordingSid"].ToString();
+        var status = form["RecordingStatus"].ToString();
+        if (sid.Length == 0 || status.Length == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "RecordingSid and RecordingStatus are required.");
+        }
+        await events.RecordAsync("recording", sid, status, form["ErrorCode"].ToString(), cancellationToken);
+        var now = clock.GetUtcNow();
+        if (status == "completed")
+        {
+            await RecordingRows.MarkReadyAsync(db, sid, form["RecordingUrl"].ToString(), now, cancellationToken);
+            queue.QueueInvocable<RecordingFetcher>();
+        }
+        else if (status is "failed" or "absent")
+        {
+            await RecordingRows.MarkFailedAsync(db, sid, $"Twilio reported the recording {status}.", cancellationToken);
+        }
+        return new TwiMLResult(new VoiceResponse());
+    }
+
+    internal static async Task<Results<TwiMLResult, ProblemHttpResult>> CallStatusAsync(HttpRequest request, ProviderEvents events, CancellationToken cancellationToken)
+    {
+        var form = await request.ReadFormAsync(cancellationToken);
+        var sid = form["CallSid"].ToString();
+        var status = form["CallStatus"].ToString();
+        if (sid.Length == 0 || status.Length == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "CallSid and CallStatus are required.");
+        }
+        await events.RecordAsync("call", sid, status, form["ErrorCode"].ToString(), cancellationToken);
+        return new TwiMLResult(new VoiceResponse());
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "No {Language} recording for voice prompt {Key}: spoken in French instead")]
+    private static partial void LogFallback(ILogger logger, string key, string language);
+}
