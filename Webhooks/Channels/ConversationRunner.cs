@@ -45,7 +45,9 @@ public sealed partial class ConversationRunner(
 
         // Opting out stops messages we send; a patient who calls or dials us still gets the survey.
         var snapshot = patient.Snapshot with { OptedOut = patient.OptedOut && inbound.Channel is Channel.Sms or Channel.WhatsApp };
-        var outcome = ConversationEngine.Handle(survey, state, snapshot, inbound, now);
+        // On a call, silence or a wrong key gets the question once more, then a goodbye: nobody waits on hold.
+        var rules = inbound.Channel == Channel.Voice ? survey with { RetryLimit = 1 } : survey;
+        var outcome = ConversationEngine.Handle(rules, state, snapshot, inbound, now);
         await effects.ApplyAsync(patient, inbound, outcome.Effects, cancellationToken);
         await store.SaveAsync(inbound.Channel, subject, outcome.Next, timeToLive, cancellationToken);
         await store.RememberReplyAsync(id, outcome.Reply, options.Value.ReplayWindow, cancellationToken);

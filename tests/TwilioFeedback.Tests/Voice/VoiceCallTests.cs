@@ -120,8 +120,7 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
 
         var again = await PostAsync(ActionOf(rating));
         Assert.Equal(Texts.Get("Voice_AskRatingAgain", Language.English), Heard(again.Element("Gather")!).Single().Text);
-        var again2 = await PostAsync(ActionOf(again));
-        var goodbye = await PostAsync(ActionOf(again2));
+        var goodbye = await PostAsync(ActionOf(again));
 
         Assert.Equal(Texts.Get("Voice_TooManyMisses", Language.English), Heard(goodbye).Single().Text);
         Assert.Equal("Hangup", goodbye.Elements().Last().Name.LocalName);
@@ -136,6 +135,8 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
         var rating = await PostAsync(ActionOf(again), ("Digits", "2"));
         var wrong = await PostAsync(ActionOf(rating), ("Digits", "7"));
         Assert.Equal(Texts.Get("Voice_AskRatingAgain", Language.French), Heard(wrong.Element("Gather")!).Single().Text);
+        var comment = await PostAsync(ActionOf(wrong), ("Digits", "4"));
+        Assert.Equal(Texts.Get("Voice_AskComment", Language.French), Heard(comment).Single().Text);
     }
 
     [Fact]
