@@ -159,3 +159,94 @@ public sealed class ProviderEvent
 
     public DateTimeOffset ReceivedAt { get; set; }
 }
+
+/// <summary>Where a reminder is; it only ever moves forward (see <see cref="Reminder.Rank"/>).</summary>
+public static class ReminderStatus
+{
+    public const string Scheduled = "scheduled";
+    public const string Sending = "sending";
+    public const string Sent = "sent";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+    public const string Skipped = "skipped";
+}
+
+/// <summary>A message to a patient at a set time, sent once, on the first channel that works.</summary>
+public sealed class Reminder
+{
+    public long Id { get; set; }
+
+    public long PatientId { get; set; }
+
+    public Patient Patient { get; set; } = null!;
+
+    /// <summary>The text sent. Patient data.</summary>
+    public required string Message { get; set; }
+
+    public required string Language { get; set; }
+
+    public DateTimeOffset ScheduledTime { get; set; }
+
+    /// <summary>E.164. Patient data.</summary>
+    public string? PhoneNumber { get; set; }
+
+    public string? Email { get; set; }
+
+    /// <summary>In order of preference: sms, whatsapp, voice, email.</summary>
+    public List<string> Channels { get; set; } = [];
+
+    public required string Status { get; set; }
+
+    /// <summary>Why it was skipped or failed (opted_out, invalid_number, …).</summary>
+    public string? Reason { get; set; }
+
+    public bool Urgent { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>A claim by one dispatcher; another may take the row over only after it has passed.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+
+    public string? ProviderId { get; set; }
+
+    public string? LastError { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public List<DeliveryAttempt> DeliveryAttempts { get; } = [];
+
+    /// <summary>How far along a status is: a callback may only move a reminder to a higher rank.</summary>
+    public static int Rank(string status) => status switch
+    {
+        ReminderStatus.Scheduled => 0,
+        ReminderStatus.Sending => 1,
+        ReminderStatus.Sent => 2,
+        ReminderStatus.Delivered or ReminderStatus.Failed => 3,
+        ReminderStatus.Cancelled or ReminderStatus.Skipped => 4,
+        _ => -1,
+    };
+}
+
+/// <summary>One try at sending a reminder on one channel.</summary>
+public sealed class DeliveryAttempt
+{
+    public long Id { get; set; }
+
+    public long ReminderId { get; set; }
+
+    public required string Channel { get; set; }
+
+    /// <summary>sent, failed, dry_run.</summary>
+    public required string Outcome { get; set; }
+
+    public string? ProviderId { get; set; }
+
+    public string? Error { get; set; }
+
+    public DateTimeOffset AttemptedAt { get; set; }
+}

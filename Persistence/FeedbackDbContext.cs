@@ -16,6 +16,10 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
 
     public DbSet<ProviderEvent> ProviderEvents => Set<ProviderEvent>();
 
+    public DbSet<Reminder> Reminders => Set<Reminder>();
+
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Patient>(patient =>
@@ -65,6 +69,30 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             prompt.Property(p => p.ContentType).HasMaxLength(64);
             prompt.Property(p => p.Etag).HasMaxLength(64);
             prompt.HasIndex(p => new { p.Language, p.Key }).IsUnique();
+        });
+
+        modelBuilder.Entity<Reminder>(reminder =>
+        {
+            reminder.Property(r => r.Language).HasMaxLength(8);
+            reminder.Property(r => r.PhoneNumber).HasMaxLength(32);
+            reminder.Property(r => r.Email).HasMaxLength(320);
+            reminder.Property(r => r.Status).HasMaxLength(16);
+            reminder.Property(r => r.Reason).HasMaxLength(64);
+            reminder.Property(r => r.ProviderId).HasMaxLength(64);
+            reminder.Property(r => r.LastError).HasMaxLength(512);
+            // The dispatcher's query: due rows by status and time.
+            reminder.HasIndex(r => new { r.Status, r.ScheduledTime });
+            reminder.HasIndex(r => r.ProviderId);
+            reminder.HasIndex(r => new { r.PatientId, r.ScheduledTime });
+            reminder.HasMany(r => r.DeliveryAttempts).WithOne().HasForeignKey(a => a.ReminderId);
+        });
+
+        modelBuilder.Entity<DeliveryAttempt>(attempt =>
+        {
+            attempt.Property(a => a.Channel).HasMaxLength(16);
+            attempt.Property(a => a.Outcome).HasMaxLength(16);
+            attempt.Property(a => a.ProviderId).HasMaxLength(64);
+            attempt.Property(a => a.Error).HasMaxLength(512);
         });
 
         modelBuilder.Entity<ProviderEvent>(status =>

@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Coravel;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Api;
 using TwilioFeedback.Webhooks.Configuration;
 using TwilioFeedback.Webhooks.Hosting;
 using TwilioFeedback.Webhooks.Sms;
+using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Ussd;
 using TwilioFeedback.Webhooks.Voice;
@@ -25,14 +28,24 @@ app.MapGroup("/twilio")
     .DisableAntiforgery()
     .WithTags("Twilio webhooks")
     .MapSms()
-    .MapVoice();
+    .MapVoice()
+    .MapMessageStatus();
 
 app.MapUssd();
 app.MapFeedbackApi();
+app.MapReminderApi();
 app.MapPrompts();
 
-app.Services.UseScheduler(scheduler => scheduler
-    .Schedule<RecordingFetcher>().EveryMinute().PreventOverlapping(nameof(RecordingFetcher)));
+var reminders = app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value;
+app.Services.UseScheduler(scheduler =>
+{
+    scheduler.Schedule<RecordingFetcher>().EveryMinute().PreventOverlapping(nameof(RecordingFetcher));
+    if (reminders.DispatchOnSchedule)
+    {
+        // In-process no-overlap only; across instances the SKIP LOCKED claim keeps sends unique.
+        scheduler.Schedule<ReminderDispatcher>().EverySeconds(reminders.DispatchEverySeconds).PreventOverlapping(nameof(ReminderDispatcher));
+    }
+});
 
 app.MapOpenApi();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

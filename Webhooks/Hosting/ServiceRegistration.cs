@@ -12,6 +12,7 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Scheduling;
 using TwilioFeedback.Webhooks.Channels;
 using TwilioFeedback.Scheduling.Recordings;
+using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Ussd;
@@ -76,6 +77,20 @@ public static class ServiceRegistration
         services.AddQueue();
         services.AddScheduler();
         services.AddTransient<RecordingFetcher>();
+
+        // Reminders
+        services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations()
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Reminders:TimeZone must be a known time zone (e.g. Africa/Douala).")
+            .ValidateOnStart()
+            .PostConfigure<IOptions<WebhookOptions>>((reminders, webhooks) => reminders.StatusCallbackUrl ??=
+                string.IsNullOrEmpty(webhooks.Value.PublicBaseUrl) ? null : webhooks.Value.PublicBaseUrl.TrimEnd('/') + MessageStatusEndpoints.Path);
+        services.AddTransient<ReminderDispatcher>();
+        services.AddTransient<TwilioMessagingClient>();
+        services.AddHttpClient(TwilioMessagingClient.HttpClientName).AddStandardResilienceHandler(resilience =>
+        {
+            resilience.Retry.MaxRetryAttempts = 3;
+            resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        });
         services.AddHttpClient(RecordingFetcher.HttpClientName).AddStandardResilienceHandler(resilience =>
         {
             resilience.Retry.MaxRetryAttempts = 3;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Respawn;
 using StackExchange.Redis;
@@ -27,7 +26,10 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string KeyPrefix => DatabaseName + ":";
 
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+    /// <summary>Where every test's clock starts: a Tuesday, 10:00 in Douala.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    public TestClock Clock { get; } = new(Start);
 
     public LogCapture Logs { get; } = new();
 
@@ -80,9 +82,10 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         });
     }
 
-    /// <summary>Empties the tables and this class's Redis keys: each test starts clean (the clock only moves forward).</summary>
+    /// <summary>Empties the tables and this class's Redis keys and puts the clock back: each test starts clean.</summary>
     public virtual async Task ResetAsync()
     {
+        Clock.SetUtcNow(Start);
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {
             await connection.OpenAsync();

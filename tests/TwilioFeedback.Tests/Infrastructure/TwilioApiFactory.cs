@@ -15,6 +15,7 @@ public class TwilioApiFactory : AppFactory
         ["Twilio:PhoneNumber"] = TwilioRequests.HospitalNumber,
         ["Twilio:ApiBaseUrl"] = ApiBaseUrl,
         ["Ussd:SharedSecret"] = UssdSecret,
+        ["Reminders:DispatchOnSchedule"] = "false", // tests run the dispatcher themselves
     };
 
     public const string UssdSecret = "ussd-gateway-secret-42";

@@ -1,0 +1,161 @@
+using Coravel.Invocable;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Persistence;
+
+namespace TwilioFeedback.Scheduling.Reminders;
+
+/// <summary>
+/// Sends due reminders. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> and a lease, so any number
+/// of dispatchers (threads or server instances) share the work and none sends a reminder twice; a
+/// claim left by a dead instance is taken over once its lease has passed.
+/// </summary>
+public sealed partial class ReminderDispatcher(
+    FeedbackDbContext db,
+    TwilioMessagingClient messaging,
+    TimeProvider clock,
+    IOptions<TwilioOptions> twilio,
+    IOptions<ReminderOptions> options,
+    ILogger<ReminderDispatcher> logger) : IInvocable
+{
+    public async Task Invoke()
+    {
+        while (await DispatchBatchAsync(CancellationToken.None) == options.Value.BatchSize)
+        {
+        }
+    }
+
+    /// <summary>Claims and sends one batch; returns how many rows it claimed.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var leaseUntil = now + options.Value.Lease;
+        var claimed = await db.Database.SqlQuery<long>(
+            $"""
+            UPDATE reminders SET status = {ReminderStatus.Sending}, lease_until = {leaseUntil}, attempts = attempts + 1, updated_at = {now}
+            WHERE id IN (
+                SELECT id FROM reminders
+                WHERE (status = {ReminderStatus.Scheduled} AND scheduled_time <= {now})
+                   OR (status = {ReminderStatus.Sending} AND lease_until < {now})
+                ORDER BY scheduled_time
+                LIMIT {options.Value.BatchSize}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id AS "Value"
+            """).ToListAsync(cancellationToken);
+        foreach (var id in claimed)
+        {
+            await SendAsync(id, now, cancellationToken);
+            db.ChangeTracker.Clear();
+        }
+        return claimed.Count;
+    }
+
+    private async Task SendAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reminder = await db.Reminders.Include(r => r.Patient).SingleAsync(r => r.Id == id, cancellationToken);
+        reminder.LeaseUntil = null;
+        reminder.UpdatedAt = now;
+        if (reminder.Patient.OptedOutAt is not null)
+        {
+            Finish(reminder, ReminderStatus.Skipped, "opted_out");
+        }
+        else if (!reminder.Urgent && options.Value.NextAllowed(now) is var allowed && allowed > now)
+        {
+            // Quiet hours: not an attempt, just later.
+            reminder.Status = ReminderStatus.Scheduled;
+            reminder.ScheduledTime = allowed;
+            reminder.Attempts--;
+            LogDeferred(logger, reminder.Id, allowed);
+        }
+        else
+        {
+            await DeliverAsync(reminder, now, cancellationToken);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task DeliverAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string? lastError = null;
+        var transient = false;
+        foreach (var channel in reminder.Channels)
+        {
+            if (channel is not ("sms" or "whatsapp") || reminder.PhoneNumber is null)
+            {
+                Attempt(reminder, channel, "failed", null, $"Channel {channel} cannot be sent by this server yet.", now);
+                continue;
+            }
+            if (twilio.Value.DryRun)
+            {
+                Attempt(reminder, channel, "dry_run", null, null, now);
+                Finish(reminder, ReminderStatus.Sent, null);
+                reminder.SentAt = now;
+                LogDryRun(logger, reminder.Id, channel);
+                return;
+            }
+            var to = channel == "whatsapp" ? "whatsapp:" + reminder.PhoneNumber : reminder.PhoneNumber;
+            var result = await messaging.SendAsync(to, reminder.Message, options.Value.StatusCallbackUrl, cancellationToken);
+            if (result.Succeeded)
+            {
+                Attempt(reminder, channel, "sent", result.Sid, null, now);
+                Finish(reminder, ReminderStatus.Sent, null);
+                reminder.ProviderId = result.Sid;
+                reminder.SentAt = now;
+                LogSent(logger, reminder.Id, channel, result.Sid!);
+                return;
+            }
+            Attempt(reminder, channel, "failed", null, result.Error, now);
+            lastError = $"{result.ErrorCode}: {result.Error}";
+            if (result.ErrorCode == TwilioMessagingClient.Unsubscribed)
+            {
+                reminder.Patient.OptedOutAt ??= now;
+                Finish(reminder, ReminderStatus.Skipped, "opted_out");
+                return;
+            }
+            if (!result.Permanent)
+            {
+                transient = true;
+                break; // the same channel again later, not a weaker one now
+            }
+        }
+        reminder.LastError = Clip(lastError);
+        if (transient && reminder.Attempts < options.Value.MaxAttempts)
+        {
+            reminder.Status = ReminderStatus.Scheduled;
+            reminder.ScheduledTime = now + TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, reminder.Attempts - 1)));
+            LogRetry(logger, reminder.Id, reminder.Attempts, reminder.ScheduledTime);
+        }
+        else
+        {
+            Finish(reminder, ReminderStatus.Failed, transient ? "gave_up" : "permanent_error");
+            LogFailed(logger, reminder.Id, reminder.LastError ?? "");
+        }
+    }
+
+    private static void Finish(Reminder reminder, string status, string? reason)
+    {
+        reminder.Status = status;
+        reminder.Reason = reason;
+    }
+
+    private static void Attempt(Reminder reminder, string channel, string outcome, string? providerId, string? error, DateTimeOffset now) =>
+        reminder.DeliveryAttempts.Add(new DeliveryAttempt { Channel = channel, Outcome = outcome, ProviderId = providerId, Error = Clip(error), AttemptedAt = now });
+
+    private static string? Clip(string? text) => text is { Length: > 500 } ? text[..500] : text;
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Reminder {ReminderId} sent by {Channel} ({ProviderId})")]
+    private static partial void LogSent(ILogger logger, long reminderId, string channel, string providerId);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "DRY-RUN: reminder {ReminderId} recorded for {Channel}, not sent")]
+    private static partial void LogDryRun(ILogger logger, long reminderId, string channel);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Reminder {ReminderId} deferred to {At} (quiet hours)")]
+    private static partial void LogDeferred(ILogger logger, long reminderId, DateTimeOffset at);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Reminder {ReminderId} not sent (attempt {Attempt}); again at {At}")]
+    private static partial void LogRetry(ILogger logger, long reminderId, int attempt, DateTimeOffset at);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Reminder {ReminderId} failed: {Error}")]
+    private static partial void LogFailed(ILogger logger, long reminderId, string error);
+}

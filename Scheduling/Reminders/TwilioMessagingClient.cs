@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace TwilioFeedback.Scheduling.Reminders;
+
+/// <summary>What Twilio said about a message we asked it to send.</summary>
+public sealed record SendResult(string? Sid, bool Permanent, int? ErrorCode, string? Error)
+{
+    public bool Succeeded => Sid is not null;
+}
+
+/// <summary>
+/// Our slice of Twilio's REST API for messages (<c>POST …/Messages.json</c>). Transient failures
+/// (429, 5xx, timeouts) are retried by the HttpClient's resilience handler; what is left is reported.
+/// </summary>
+public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptions<TwilioOptions> options)
+{
+    public const string HttpClientName = "twilio-messages";
+
+    /// <summary>Twilio error codes that no retry will fix.</summary>
+    public static readonly IReadOnlySet<int> PermanentErrors = new HashSet<int> { 21211, 21214, 21408, 21610, 21612, 21614, 21617, 63016 };
+
+    public const int Unsubscribed = 21610;
+
+    public async Task<SendResult> SendAsync(string to, string body, string? statusCallback, CancellationToken cancellationToken)
+    {
+        var twilio = options.Value;
+        var url = $"{twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{twilio.AccountSid}/Messages.json";
+        var fields = new List<KeyValuePair<string, string>> { new("To", to), new("From", twilio.PhoneNumber!), new("Body", body) };
+        if (statusCallback is not null)
+        {
+            fields.Add(new("StatusCallback", statusCallback));
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));
+        try
+        {
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                var message = await response.Content.ReadFromJsonAsync<TwilioMessage>(cancellationToken);
+                return new SendResult(message?.Sid ?? "", false, null, null);
+            }
+            var error = await ReadErrorAsync(response, cancellationToken);
+            var permanent = error?.Code is { } code ? PermanentErrors.Contains(code) : response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound;
+            return new SendResult(null, permanent, error?.Code, error?.Message ?? $"HTTP {(int)response.StatusCode}");
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or Polly.ExecutionRejectedException)
+        {
+            return new SendResult(null, false, null, exception.Message);
+        }
+    }
+
+    private static async Task<TwilioError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<TwilioError>(cancellationToken);
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record TwilioMessage([property: JsonPropertyName("sid")] string? Sid, [property: JsonPropertyName("status")] string? Status);
+
+    private sealed record TwilioError([property: JsonPropertyName("code")] int? Code, [property: JsonPropertyName("message")] string? Message);
+}

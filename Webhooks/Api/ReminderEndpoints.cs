@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Net.Mail;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using PhoneNumbers;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Resources;
+
+namespace TwilioFeedback.Webhooks.Api;
+
+/// <summary>The seed's reminder body, plus channels and urgency.</summary>
+public sealed record ReminderRequest(
+    string? PatientId, string? Message, string? Language, string? ScheduledTime, string? PhoneNumber, string? Email,
+    IReadOnlyList<string>? Channels, bool? Urgent, string? Template, bool? Confirm, object? Recurrence, string? Kind);
+
+/// <summary>Changes allowed before a reminder is sent.</summary>
+public sealed record ReminderPatch(string? Message, string? ScheduledTime, bool? Urgent);
+
+public sealed record DeliveryAttemptResponse(string Channel, string Outcome, string? ProviderId, string? Error, DateTimeOffset AttemptedAt);
+
+public sealed record ReminderResponse(
+    long Id, string PatientId, string Message, string Language, DateTimeOffset ScheduledTime, string? PhoneNumber, string? Email,
+    string Status, IReadOnlyList<string> Channels, bool Urgent, int Attempts, string? ProviderId, string? Reason, int SmsSegments,
+    IReadOnlyList<DeliveryAttemptResponse>? DeliveryAttempts = null);
+
+public sealed record ReminderPage(IReadOnlyList<ReminderResponse> Items, string? NextCursor);
+
+/// <summary>Reminders through the REST API: schedule, list, read, reschedule, cancel.</summary>
+public static class ReminderEndpoints
+{
+    public const int MaxMessageLength = 1600;
+    private static readonly TimeSpan PastGrace = TimeSpan.FromMinutes(5);
+    private static readonly string[] KnownChannels = ["sms", "whatsapp", "voice", "email"];
+
+    public static IEndpointRouteBuilder MapReminderApi(this IEndpointRouteBuilder api)
+    {
+        api.MapPost("/api/reminders", CreateAsync).WithTags("Reminders").WithName("CreateReminderSeed");
+        var v1 = api.MapGroup("/api/v1/reminders").WithTags("Reminders");
+        v1.MapPost("/", CreateAsync).WithName("CreateReminder");
+        v1.MapGet("/", ListAsync).WithName("ListReminders");
+        v1.MapGet("/{id:long}", GetAsync).WithName("GetReminder");
+        v1.MapPost("/{id:long}/cancel", CancelAsync).WithName("CancelReminder");
+        v1.MapPatch("/{id:long}", PatchAsync).WithName("EditReminder");
+        return api;
+    }
+
+    internal static async Task<Results<Created<ReminderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        ReminderRequest request, FeedbackDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
+        var patientId = request.PatientId?.Trim();
+        if (string.IsNullOrEmpty(patientId) || patientId.Length > 64 || !patientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            errors["patient_id"] = ["patient_id is required: up to 64 letters, digits, '-' or '_'."];
+        }
+        if (string.IsNullOrWhiteSpace(request.Message) || request.Message.Length > MaxMessageLength)
+        {
+            errors["message"] = [$"message is required, at most {MaxMessageLength} characters."];
+        }
+        if (!Languages.TryParse(request.Language, out var language))
+        {
+            errors["language"] = ["language must be one of english, french, douala, bassa, ewondo (or en, fr, dua, bas, ewo)."];
+        }
+        var scheduled = ParseTime(request.ScheduledTime, now, errors, "scheduled_time");
+        var phone = ParsePhone(request.PhoneNumber, errors);
+        if (!string.IsNullOrWhiteSpace(request.Email) && !MailAddress.TryCreate(request.Email.Trim(), out _))
+        {
+            errors["email"] = ["email is not a valid address."];
+        }
+        var channels = request.Channels?.Select(c => c.Trim().ToLowerInvariant()).Distinct().ToList()
+            ?? (phone is not null ? ["sms"] : !string.IsNullOrWhiteSpace(request.Email) ? ["email"] : []);
+        if (channels.Count == 0 || channels.Any(c => !KnownChannels.Contains(c)))
+        {
+            errors["channels"] = ["channels must list sms, whatsapp, voice or email (and a phone_number or email must be given)."];
+        }
+        else if (channels.Any(c => c != "email") && phone is null)
+        {
+            errors["phone_number"] = ["phone_number is required for sms, whatsapp and voice."];
+        }
+        foreach (var (field, given) in new (string, bool)[] { ("template", request.Template is not null), ("confirm", request.Confirm == true), ("recurrence", request.Recurrence is not null), ("kind", request.Kind is not null) })
+        {
+            if (given)
+            {
+                errors[field] = [$"{field} is not supported by this server yet."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
+        if (patient is null)
+        {
+            patient = new Patient { ExternalId = patientId!, PreferredLanguage = language.Code(), CreatedAt = now, UpdatedAt = now };
+            db.Patients.Add(patient);
+        }
+        var reminder = new Reminder
+        {
+            Patient = patient,
+            Message = request.Message!.Trim(),
+            Language = language.Code(),
+            ScheduledTime = scheduled!.Value,
+            PhoneNumber = phone,
+            Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
+            Channels = channels,
+            Status = ReminderStatus.Scheduled,
+            Urgent = request.Urgent ?? false,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Reminders.Add(reminder);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/reminders/{reminder.Id}", ToResponse(reminder, patient.ExternalId));
+    }
+
+    internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> GetAsync(long id, FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        var reminder = await db.Reminders.AsNoTracking().Include(r => r.Patient).Include(r => r.DeliveryAttempts).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return reminder is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No reminder {id}.")
+            : TypedResults.Ok(ToResponse(reminder, reminder.Patient.ExternalId, withAttempts: true));
+    }
+
+    internal static async Task<Results<Ok<ReminderPage>, ValidationProblem>> ListAsync(
+        FeedbackDbContext db, CancellationToken cancellationToken, string? status = null, string? patientId = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, long? cursor = null, int limit = 20)
+    {
+        if (limit is < 1 or > 100)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be from 1 to 100."] });
+        }
+        var query = db.Reminders.AsNoTracking().Include(r => r.Patient).AsQueryable();
+        if (status is not null)
+        {
+            query = query.Where(r => r.Status == status);
+        }
+        if (patientId is not null)
+        {
+            query = query.Where(r => r.Patient.ExternalId == patientId);
+        }
+        if (from is { } f)
+        {
+            query = query.Where(r => r.ScheduledTime >= f.ToUniversalTime());
+        }
+        if (to is { } t)
+        {
+            query = query.Where(r => r.ScheduledTime < t.ToUniversalTime());
+        }
+        if (cursor is { } c)
+        {
+            query = query.Where(r => r.Id < c);
+        }
+        var rows = await query.OrderByDescending(r => r.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var items = rows.Take(limit).Select(r => ToResponse(r, r.Patient.ExternalId)).ToList();
+        return TypedResults.Ok(new ReminderPage(items, rows.Count > limit ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
+    }
+
+    internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> CancelAsync(long id, FeedbackDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        // Conditional: a dispatcher that has claimed the row (sending) wins the race.
+        var changed = await db.Reminders.Where(r => r.Id == id && r.Status == ReminderStatus.Scheduled)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Cancelled).SetProperty(r => r.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+        return await AfterChangeAsync(id, changed, db, cancellationToken);
+    }
+
+    internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult, ValidationProblem>> PatchAsync(
+        long id, ReminderPatch patch, FeedbackDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var errors = new Dictionary<string, string[]>();
+        var scheduled = patch.ScheduledTime is null ? null : ParseTime(patch.ScheduledTime, now, errors, "scheduled_time");
+        if (patch.Message is { } message && (string.IsNullOrWhiteSpace(message) || message.Length > MaxMessageLength))
+        {
+            errors["message"] = [$"message must have 1 to {MaxMessageLength} characters."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var changed = await db.Reminders.Where(r => r.Id == id && r.Status == ReminderStatus.Scheduled)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Message, r => patch.Message == null ? r.Message : patch.Message.Trim())
+                .SetProperty(r => r.ScheduledTime, r => scheduled == null ? r.ScheduledTime : scheduled.Value)
+                .SetProperty(r => r.Urgent, r => patch.Urgent == null ? r.Urgent : patch.Urgent.Value)
+                .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+        var after = await AfterChangeAsync(id, changed, db, cancellationToken);
+        return after.Result is Ok<ReminderResponse> ok ? ok : (ProblemHttpResult)after.Result;
+    }
+
+    private static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> AfterChangeAsync(long id, int changed, FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        var reminder = await db.Reminders.AsNoTracking().Include(r => r.Patient).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (reminder is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No reminder {id}.");
+        }
+        return changed == 1
+            ? TypedResults.Ok(ToResponse(reminder, reminder.Patient.ExternalId))
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Reminder {id} is {reminder.Status}: only a scheduled reminder can be changed.");
+    }
+
+    private static DateTimeOffset? ParseTime(string? value, DateTimeOffset now, Dictionary<string, string[]> errors, string field)
+    {
+        // An offset is required: "09:00" means nothing without knowing whose 09:00.
+        if (string.IsNullOrWhiteSpace(value) || !(value.EndsWith('Z') || System.Text.RegularExpressions.Regex.IsMatch(value, @"[+-]\d{2}:?\d{2}$"))
+            || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            errors[field] = [$"{field} must be an ISO-8601 time with an offset, e.g. 2026-12-01T09:00:00+01:00."];
+            return null;
+        }
+        if (time < now - PastGrace)
+        {
+            errors[field] = [$"{field} is in the past."];
+            return null;
+        }
+        return time.ToUniversalTime();
+    }
+
+    private static string? ParsePhone(string? value, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        try
+        {
+            var util = PhoneNumberUtil.GetInstance();
+            var number = util.Parse(value, "CM");
+            if (util.IsValidNumber(number))
+            {
+                return util.Format(number, PhoneNumberFormat.E164);
+            }
+        }
+        catch (NumberParseException)
+        {
+        }
+        errors["phone_number"] = ["phone_number is not a valid number (Cameroon is assumed without a country code)."];
+        return null;
+    }
+
+    private static ReminderResponse ToResponse(Reminder r, string patientId, bool withAttempts = false) => new(
+        r.Id, patientId, r.Message, Languages.FromCode(r.Language)?.SeedName() ?? r.Language, r.ScheduledTime, r.PhoneNumber, r.Email,
+        r.Status, r.Channels, r.Urgent, r.Attempts, r.ProviderId, r.Reason, SmsSegments.Count(r.Message).Segments,
+        withAttempts ? [.. r.DeliveryAttempts.OrderBy(a => a.Id).Select(a => new DeliveryAttemptResponse(a.Channel, a.Outcome, a.ProviderId, a.Error, a.AttemptedAt))] : null);
+}

@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Webhooks.Twilio;
+
+namespace TwilioFeedback.Webhooks.Status;
+
+/// <summary>Twilio's message status callbacks: they move a reminder on, never back, however they arrive.</summary>
+public static class MessageStatusEndpoints
+{
+    public const string Path = "/twilio/status/message";
+
+    public static RouteGroupBuilder MapMessageStatus(this RouteGroupBuilder twilio)
+    {
+        twilio.MapPost("/status/message", HandleAsync).WithName("TwilioMessageStatus").WithSummary("Message status callback.");
+        return twilio;
+    }
+
+    internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
+        HttpRequest request, FeedbackDbContext db, ProviderEvents events, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var form = await request.ReadFormAsync(cancellationToken);
+        var sid = form["MessageSid"].ToString();
+        var status = form["MessageStatus"].ToString();
+        if (sid.Length == 0 || status.Length == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "MessageSid and MessageStatus are required.");
+        }
+        var errorCode = form["ErrorCode"].ToString();
+        await events.RecordAsync("message", sid, status, errorCode, cancellationToken);
+        var next = status switch
+        {
+            "sent" => ReminderStatus.Sent,
+            "delivered" or "read" => ReminderStatus.Delivered,
+            "undelivered" or "failed" => ReminderStatus.Failed,
+            _ => null,
+        };
+        if (next is not null)
+        {
+            var lower = new[] { ReminderStatus.Scheduled, ReminderStatus.Sending, ReminderStatus.Sent, ReminderStatus.Delivered, ReminderStatus.Failed }
+                .Where(s => Reminder.Rank(s) < Reminder.Rank(next)).ToList();
+            await db.Reminders.Where(r => r.ProviderId == sid && lower.Contains(r.Status))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.Status, next)
+                    .SetProperty(r => r.LastError, r => next == ReminderStatus.Failed && errorCode.Length > 0 ? "Twilio error " + errorCode : r.LastError)
+                    .SetProperty(r => r.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+        }
+        return new TwiMLResult(new MessagingResponse());
+    }
+}
