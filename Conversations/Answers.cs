@@ -101,11 +101,12 @@ public static partial class Answers
     /// <summary>A language chosen from the menu: its number, its code or its name.</summary>
     public static Language? ParseLanguageChoice(string? text)
     {
-        if (ParseChoice(text, Languages.All.Count) is { } choice)
+        // Names first: "ewo" is Ewondo's code before it is Duala's "one".
+        if (Languages.TryParse(Normalize(text), out var language))
         {
-            return Languages.All[choice - 1];
+            return language;
         }
-        return Languages.TryParse(Normalize(text), out var language) ? language : null;
+        return ParseChoice(text, Languages.All.Count) is { } choice ? Languages.All[choice - 1] : null;
     }
 
     public static bool IsSkip(string? text) => SkipWords.Contains(Normalize(text));

@@ -54,6 +54,9 @@ public interface IConversationStore
     Task<bool> TryClaimAsync(string providerMessageId, CancellationToken cancellationToken);
 
     Task RememberReplyAsync(string providerMessageId, Reply reply, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>Lets a retry of a message whose handling failed be handled afresh.</summary>
+    Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken);
 }
 
 /// <summary>The Redis store: JSON values (source-generated serializer) with a time to live.</summary>
@@ -92,6 +95,9 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
 
     public Task RememberReplyAsync(string providerMessageId, Reply reply, TimeSpan window, CancellationToken cancellationToken) =>
         Db.StringSetAsync(ReplyKey(providerMessageId), JsonSerializer.SerializeToUtf8Bytes(reply, StoreJson.Default.Reply), window);
+
+    public Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken) =>
+        Db.KeyDeleteAsync(ClaimKey(providerMessageId));
 }
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -100,7 +100,7 @@ public static class FeedbackEndpoints
         {
             Patient = patient,
             Language = language.Code(),
-            Content = string.IsNullOrWhiteSpace(request.Content) ? null : request.Content.Trim(),
+            Content = string.IsNullOrWhiteSpace(request.Content) ? null : SafeText.Clean(request.Content.Trim(), ConversationEffects.MaxCommentLength),
             Rating = request.Rating!.Value,
             DateSubmitted = now,
             Channel = "api",

@@ -99,7 +99,7 @@ public static class ReminderEndpoints
         var reminder = new Reminder
         {
             Patient = patient,
-            Message = request.Message!.Trim(),
+            Message = SafeText.Clean(request.Message!.Trim(), MaxMessageLength),
             Language = language.Code(),
             ScheduledTime = scheduled!.Value,
             PhoneNumber = phone,

@@ -44,7 +44,7 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                         cancellationToken);
                     break;
                 case SaveComment comment:
-                    var text = comment.Text.Length > MaxCommentLength ? comment.Text[..MaxCommentLength] : comment.Text;
+                    var text = SafeText.Clean(comment.Text, MaxCommentLength);
                     await db.Database.ExecuteSqlInterpolatedAsync(
                         $"""
                         UPDATE feedbacks

@@ -33,6 +33,21 @@ public sealed partial class ConversationRunner(
             return Reply.None(survey.DefaultLanguage);
         }
 
+        try
+        {
+            return await HandleClaimedAsync(inbound, cancellationToken);
+        }
+        catch
+        {
+            // Twilio will retry: let the retry run instead of finding a stale claim.
+            await store.ReleaseAsync(id, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<Reply> HandleClaimedAsync(Inbound inbound, CancellationToken cancellationToken)
+    {
+        var id = inbound.ProviderMessageId;
         var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cancellationToken);
         var now = clock.GetUtcNow();
         var timeToLive = options.Value.TimeToLive(inbound.Channel);

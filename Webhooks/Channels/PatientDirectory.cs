@@ -22,8 +22,35 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, T
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-    public async Task<PatientRecord> FindOrCreateByPhoneAsync(string phone, CancellationToken cancellationToken)
+    /// <summary>Longest address kept (E.164 is at most 16 characters; SIP or client names may be longer).</summary>
+    public const int MaxAddressLength = 32;
+
+    /// <summary>The same person whatever the gateway sends: <c>+237677…</c>, <c>237677…</c> or <c>677…</c> (Cameroon assumed).</summary>
+    public static string Normalize(string address)
     {
+        var trimmed = address.Trim();
+        if (trimmed.Length is > 0 and <= 20 && trimmed.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-'))
+        {
+            try
+            {
+                var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
+                var digits = new string(trimmed.Where(char.IsAsciiDigit).ToArray());
+                var number = util.Parse(trimmed.StartsWith('+') || digits.Length <= 9 ? trimmed : "+" + digits, "CM");
+                if (util.IsValidNumber(number))
+                {
+                    return util.Format(number, PhoneNumbers.PhoneNumberFormat.E164);
+                }
+            }
+            catch (PhoneNumbers.NumberParseException)
+            {
+            }
+        }
+        return trimmed;
+    }
+
+    public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, CancellationToken cancellationToken)
+    {
+        var phone = Normalize(address);
         var hash = hasher.Hash(phone);
         if (await FindAsync(hash, cancellationToken) is { } found)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace TwilioFeedback.Webhooks.Hosting;
@@ -14,8 +13,9 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
         var (status, title) = exception switch
         {
             BadHttpRequestException { StatusCode: var code } => (code, "The request could not be read."),
-            InvalidDataException => (StatusCodes.Status413PayloadTooLarge, "A form value is larger than this endpoint accepts."),
-            JsonException => (StatusCodes.Status400BadRequest, "The JSON body is malformed."),
+            // The form reader's limits (value length, count) are the only InvalidDataException we expect.
+            InvalidDataException when exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                => (StatusCodes.Status413PayloadTooLarge, "A form value is larger than this endpoint accepts."),
             _ => (0, ""),
         };
         if (status == 0)

@@ -29,9 +29,9 @@ public static class SmsEndpoints
         var form = await request.ReadFormAsync(cancellationToken);
         var from = form["From"].ToString();
         var messageSid = form["MessageSid"].ToString() is { Length: > 0 } sid ? sid : form["SmsSid"].ToString();
-        if (from.Length == 0 || messageSid.Length == 0)
+        if (from.Length is 0 or > PatientDirectory.MaxAddressLength + 9 || messageSid.Length is 0 or > 64)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "From and MessageSid are required.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "From and MessageSid are required (From up to 32 characters, MessageSid up to 64).");
         }
         var channel = from.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? Channel.WhatsApp : Channel.Sms;
         // A WhatsApp voice note (or an MMS audio clip) is a spoken comment.

@@ -19,6 +19,10 @@ public static class MessageStatusEndpoints
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
         HttpRequest request, FeedbackDbContext db, ProviderEvents events, TimeProvider clock, CancellationToken cancellationToken)
     {
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
+        }
         var form = await request.ReadFormAsync(cancellationToken);
         var sid = form["MessageSid"].ToString();
         var status = form["MessageStatus"].ToString();

@@ -50,9 +50,9 @@ public static class UssdEndpoints
         var form = await context.Request.ReadFormAsync(cancellationToken);
         var sessionId = form["sessionId"].ToString();
         var phone = form["phoneNumber"].ToString();
-        if (sessionId.Length is 0 or > 64 || phone.Length == 0)
+        if (sessionId.Length is 0 or > 48 || phone.Length is 0 or > PatientDirectory.MaxAddressLength)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "sessionId and phoneNumber are required.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "sessionId (up to 48 characters) and phoneNumber are required.");
         }
         // text holds every answer so far joined by '*': the last one is this step's, their count the step.
         var text = form["text"].ToString();

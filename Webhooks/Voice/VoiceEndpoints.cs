@@ -65,7 +65,7 @@ public static partial class VoiceEndpoints
         var form = await request.ReadFormAsync(cancellationToken);
         var callSid = form["CallSid"].ToString();
         var from = form["From"].ToString();
-        if (callSid.Length == 0 || from.Length == 0 || step is < 0 or > 100)
+        if (callSid.Length is 0 or > 40 || from.Length is 0 or > PatientDirectory.MaxAddressLength || step is < 0 or > 100)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "CallSid and From are required.");
         }
@@ -165,6 +165,10 @@ public static partial class VoiceEndpoints
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> RecordingCallbackAsync(
         HttpRequest request, FeedbackDbContext db, ProviderEvents events, IQueue queue, TimeProvider clock, CancellationToken cancellationToken)
     {
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
+        }
         var form = await request.ReadFormAsync(cancellationToken);
         var sid = form["RecordingSid"].ToString();
         var status = form["RecordingStatus"].ToString();
@@ -188,6 +192,10 @@ public static partial class VoiceEndpoints
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> CallStatusAsync(HttpRequest request, ProviderEvents events, CancellationToken cancellationToken)
     {
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
+        }
         var form = await request.ReadFormAsync(cancellationToken);
         var sid = form["CallSid"].ToString();
         var status = form["CallStatus"].ToString();

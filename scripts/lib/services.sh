@@ -31,9 +31,10 @@ tf_free_port() {
   echo "$port"
 }
 
-# PostgreSQL refuses to run as root: as root, its files belong to the postgres user.
+# PostgreSQL refuses to run as root: as root, its files belong to the postgres user. Run from /
+# because initdb and postgres change back to the starting folder, which postgres may not enter.
 tf_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # tf_start_postgres DIR PORT [durable]: a cluster in DIR (created if new), listening on 127.0.0.1:PORT only.
@@ -44,7 +45,7 @@ tf_start_postgres() {
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     tf_pg "$TF_PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  local options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+  local options="-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c max_connections=200"
   if [ "$durable" != yes ]; then options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
   if tf_pg "$TF_PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     tf_log "PostgreSQL already running ($dir)"

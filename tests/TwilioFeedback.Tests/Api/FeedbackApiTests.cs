@@ -81,6 +81,14 @@ public sealed class FeedbackApiTests(AppFactory factory) : IntegrationTest<AppFa
     }
 
     [Fact]
+    public async Task A_NUL_character_in_a_comment_is_dropped_not_a_500()
+    {
+        var response = await Client.PostAsync("/api/v1/feedback", Json("""{"patient_id":"PAT8","language":"en","rating":4,"content":"ok\u0000 then"}"""));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("ok then", (await ReadAsync(response)).GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task Voice_data_is_stored_with_its_type()
     {
         var wav = Convert.ToBase64String([.. "RIFF"u8, 0, 0, 0, 0, .. "WAVE"u8]);

@@ -84,6 +84,8 @@ public sealed class AnswersTests
     [InlineData("Ɓàsàa", Language.Basaa)]
     [InlineData("ewondo", Language.Ewondo)]
     [InlineData("english", Language.English)]
+    [InlineData("ewo", Language.Ewondo)]    // the code, not Duala's "one"
+    [InlineData("dua", Language.Duala)]
     public void Language_choices_read_numbers_and_names(string text, Language expected) =>
         Assert.Equal(expected, Answers.ParseLanguageChoice(text));
 
@@ -95,4 +97,24 @@ public sealed class AnswersTests
     [InlineData("kɛ́m")]
     [InlineData("tɛgɛ")]
     public void Skip_words_skip_the_comment(string text) => Assert.True(Answers.IsSkip(text));
+}
+
+public sealed class AddressTests
+{
+    [Theory]
+    [InlineData("+237677000001", "+237677000001")]
+    [InlineData("237677000001", "+237677000001")]
+    [InlineData("677000001", "+237677000001")]
+    [InlineData(" 677 00 00 01 ", "+237677000001")]
+    [InlineData("+14155550100", "+14155550100")]
+    [InlineData("client:kiosk-3", "client:kiosk-3")]
+    public void Gateways_spelling_of_a_number_names_one_patient(string given, string expected) =>
+        Assert.Equal(expected, TwilioFeedback.Webhooks.Channels.PatientDirectory.Normalize(given));
+
+    [Fact]
+    public void Stored_text_loses_control_characters_and_is_cut_on_whole_characters()
+    {
+        Assert.Equal("ab\ncd", SafeText.Clean("a\u0000b\ncd\u0007", 100));
+        Assert.Equal("ab", SafeText.Clean("ab😀", 3)); // the emoji is 2 UTF-16 units: not split
+    }
 }

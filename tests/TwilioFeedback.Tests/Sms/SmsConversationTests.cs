@@ -255,6 +255,13 @@ public sealed class SmsMalformedRequestTests(AppFactory factory) : IntegrationTe
     }
 
     [Fact]
+    public async Task An_overlong_From_gets_400()
+    {
+        var response = await Client.PostTwilioAsync(Path, TwilioRequests.Message("+" + new string('9', 60), "5"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task An_empty_body_is_answered_with_the_question_again()
     {
         var first = await Client.PostTwilioAsync(Path, TwilioRequests.Message("+237690000002", ""));

@@ -87,6 +87,23 @@ public sealed class UssdSessionTests(TwilioApiFactory factory) : IntegrationTest
     }
 
     [Fact]
+    public async Task A_number_without_plus_is_the_same_patient_as_by_SMS()
+    {
+        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "hello"));
+        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "4"));   // Basaa chosen by SMS
+        var request = new HttpRequestMessage(HttpMethod.Post, "/ussd")
+        {
+            Content = new FormUrlEncodedContent([new("sessionId", _session), new("serviceCode", "*384#"), new("phoneNumber", Phone[1..]), new("text", "")]),
+        };
+        request.Headers.Add("X-Ussd-Secret", TwilioApiFactory.UssdSecret);
+        var screen = await (await Client.SendAsync(request)).Content.ReadAsStringAsync();
+
+        Assert.Equal("CON " + Texts.Get("Ussd_AskRating", Language.Basaa), screen);
+        await using var db = Factory.Db();
+        Assert.Equal(1, await db.Patients.CountAsync());
+    }
+
+    [Fact]
     public async Task The_secret_may_be_a_path_segment()
     {
         var response = await PostAsync("", path: "/ussd/" + TwilioApiFactory.UssdSecret, secret: null);
