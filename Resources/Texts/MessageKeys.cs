@@ -45,8 +45,13 @@ public static class MessageKeys
         "Ussd_AskRating", "Ussd_AskRatingAgain", "Ussd_AskComment", "Ussd_AskCommentAgain", "Ussd_TooManyMisses",
     ];
 
+    /// <summary>Texts around reminders.</summary>
+    public static IReadOnlyList<string> Reminders { get; } = [ReminderEmailSubject];
+
+    public const string ReminderEmailSubject = "Reminder_EmailSubject";
+
     /// <summary>Every key, for the completeness tests.</summary>
-    public static IReadOnlyList<string> All { get; } = [.. Sms, .. Voice, .. Ussd];
+    public static IReadOnlyList<string> All { get; } = [.. Sms, .. Voice, .. Ussd, .. Reminders];
 
     /// <summary>The form of <paramref name="key"/> for a channel (<paramref name="prefix"/>), where one exists.</summary>
     public static string For(string prefix, string key) => All.Contains(prefix + key) ? prefix + key : key;

@@ -3,6 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Scheduling.Email;
 
 namespace TwilioFeedback.Scheduling.Reminders;
 
@@ -14,6 +17,9 @@ namespace TwilioFeedback.Scheduling.Reminders;
 public sealed partial class ReminderDispatcher(
     FeedbackDbContext db,
     TwilioMessagingClient messaging,
+    IEmailSender email,
+    IOptions<EmailOptions> emailOptions,
+    PatientTexts texts,
     TimeProvider clock,
     IOptions<TwilioOptions> twilio,
     IOptions<ReminderOptions> options,
@@ -81,12 +87,13 @@ public sealed partial class ReminderDispatcher(
         var transient = false;
         foreach (var channel in reminder.Channels)
         {
-            if (channel is not ("sms" or "whatsapp") || reminder.PhoneNumber is null)
+            var address = channel == "email" ? reminder.Email : reminder.PhoneNumber;
+            if (channel is not ("sms" or "whatsapp" or "email") || address is null)
             {
-                Attempt(reminder, channel, "failed", null, $"Channel {channel} cannot be sent by this server yet.", now);
+                Attempt(reminder, channel, "failed", null, address is null ? $"No address for {channel}." : $"Channel {channel} cannot be sent by this server yet.", now);
                 continue;
             }
-            if (twilio.Value.DryRun)
+            if (channel == "email" ? emailOptions.Value.DryRun : twilio.Value.DryRun)
             {
                 Attempt(reminder, channel, "dry_run", null, null, now);
                 Finish(reminder, ReminderStatus.Sent, null);
@@ -94,8 +101,9 @@ public sealed partial class ReminderDispatcher(
                 LogDryRun(logger, reminder.Id, channel);
                 return;
             }
-            var to = channel == "whatsapp" ? "whatsapp:" + reminder.PhoneNumber : reminder.PhoneNumber;
-            var result = await messaging.SendAsync(to, reminder.Message, options.Value.StatusCallbackUrl, cancellationToken);
+            var result = channel == "email"
+                ? await SendEmailAsync(reminder, address, cancellationToken)
+                : await messaging.SendAsync(channel == "whatsapp" ? "whatsapp:" + address : address, reminder.Message, options.Value.StatusCallbackUrl, cancellationToken);
             if (result.Succeeded)
             {
                 Attempt(reminder, channel, "sent", result.Sid, null, now);
@@ -131,6 +139,13 @@ public sealed partial class ReminderDispatcher(
             Finish(reminder, ReminderStatus.Failed, transient ? "gave_up" : "permanent_error");
             LogFailed(logger, reminder.Id, reminder.LastError ?? "");
         }
+    }
+
+    private async Task<SendResult> SendEmailAsync(Reminder reminder, string address, CancellationToken cancellationToken)
+    {
+        var language = Languages.FromCode(reminder.Language) ?? Language.French;
+        var sent = await email.SendAsync(address, texts.Get(MessageKeys.ReminderEmailSubject, language), reminder.Message, cancellationToken);
+        return new SendResult(sent.MessageId, sent.Permanent, null, sent.Error);
     }
 
     private static void Finish(Reminder reminder, string status, string? reason)

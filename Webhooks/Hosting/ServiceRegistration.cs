@@ -12,6 +12,7 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Scheduling;
 using TwilioFeedback.Webhooks.Channels;
 using TwilioFeedback.Scheduling.Recordings;
+using TwilioFeedback.Scheduling.Email;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
@@ -85,6 +86,15 @@ public static class ServiceRegistration
             .PostConfigure<IOptions<WebhookOptions>>((reminders, webhooks) => reminders.StatusCallbackUrl ??=
                 string.IsNullOrEmpty(webhooks.Value.PublicBaseUrl) ? null : webhooks.Value.PublicBaseUrl.TrimEnd('/') + MessageStatusEndpoints.Path);
         services.AddTransient<ReminderDispatcher>();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<IEmailSender>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.SendGridApiKey)
+            ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
+            : ActivatorUtilities.CreateInstance<SendGridEmailSender>(sp));
+        services.AddHttpClient(SendGridEmailSender.HttpClientName).AddStandardResilienceHandler(resilience =>
+        {
+            resilience.Retry.MaxRetryAttempts = 3;
+            resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        });
         services.AddTransient<TwilioMessagingClient>();
         services.AddHttpClient(TwilioMessagingClient.HttpClientName).AddStandardResilienceHandler(resilience =>
         {

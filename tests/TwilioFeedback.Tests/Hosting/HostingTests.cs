@@ -39,20 +39,26 @@ public sealed class StartupValidationTests
         protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Twilio:AccountSid"] = "AC123", ["Twilio:AuthToken"] = "", ["Twilio:PhoneNumber"] = "+237233000000" };
     }
 
+    /// <summary>What start-up said when it refused to start: the exception, or the host's log of it.</summary>
+    private static string StartupFailure(AppFactory factory)
+    {
+        var error = Record.Exception(() => factory.Server);
+        Assert.NotNull(error);
+        return error + string.Join('\n', factory.Logs.Lines);
+    }
+
     [Fact]
     public void A_missing_secret_key_stops_start_up_naming_SECRET_KEY()
     {
         using var factory = new WithoutSecret();
-        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.Server);
-        Assert.Contains("SECRET_KEY", error.Message);
+        Assert.Contains("SECRET_KEY", StartupFailure(factory));
     }
 
     [Fact]
     public void An_account_without_its_token_stops_start_up_naming_the_setting()
     {
         using var factory = new WithHalfAnAccount();
-        var error = Assert.ThrowsAny<OptionsValidationException>(() => factory.Server);
-        Assert.Contains("Twilio:AuthToken is required", error.Message);
+        Assert.Contains("Twilio:AuthToken is required", StartupFailure(factory));
     }
 }
 

@@ -16,6 +16,9 @@ public class TwilioApiFactory : AppFactory
         ["Twilio:ApiBaseUrl"] = ApiBaseUrl,
         ["Ussd:SharedSecret"] = UssdSecret,
         ["Reminders:DispatchOnSchedule"] = "false", // tests run the dispatcher themselves
+        ["Email:SendGridApiKey"] = "SG.test-key",
+        ["Email:SendGridHost"] = ApiBaseUrl,
+        ["Email:FromAddress"] = "reminders@dgh.example",
     };
 
     public const string UssdSecret = "ussd-gateway-secret-42";
