@@ -111,6 +111,17 @@ public static partial class Answers
 
     public static bool IsSkip(string? text) => SkipWords.Contains(Normalize(text));
 
+    // Yes/no in English, French and LEXICON.md's Duala (ee/kɛ́m), Basaa (ŋ̀ŋ̂/tɔ̀), Ewondo (owé/tɛgɛ), folded.
+    private static readonly HashSet<string> YesWords = new(StringComparer.Ordinal) { "1", "yes", "y", "ok", "oui", "confirm", "confirme", "ee", "ngng", "owe" };
+    private static readonly HashSet<string> NoWords = new(StringComparer.Ordinal) { "2", "no", "n", "non", "decline", "kem", "to", "tege" };
+
+    /// <summary>A yes (1) or a no (2), or null.</summary>
+    public static bool? ParseYesNo(string? text)
+    {
+        var word = Normalize(text);
+        return YesWords.Contains(word) ? true : NoWords.Contains(word) ? false : null;
+    }
+
     /// <summary>Folded, trimmed of spaces and surrounding punctuation; keycap and full-width digits made plain.</summary>
     public static string Normalize(string? text)
     {

@@ -25,10 +25,19 @@ public static class ConversationEngine
             };
         }
 
+        if (keyword == Keyword.OptOut)
+        {
+            return new Outcome(null, Reply.Of(MessageKeys.OptedOut, language), [new OptOut()]);
+        }
+        // A reply to a reminder that waits for confirmation goes to that reminder first.
+        if (patient.AwaitingConfirmation && Answers.ParseYesNo(inbound.Answer) is { } confirmed)
+        {
+            return new Outcome(state, Reply.Of(confirmed ? MessageKeys.ReminderConfirmed : MessageKeys.ReminderDeclined, language,
+                state is null ? null : survey.Find(state.QuestionId)?.Kind), [new AnswerReminder(confirmed)]);
+        }
+
         switch (keyword)
         {
-            case Keyword.OptOut:
-                return new Outcome(null, Reply.Of(MessageKeys.OptedOut, language), [new OptOut()]);
             case Keyword.Help:
                 return new Outcome(state is null ? null : Touch(state, now),
                     Reply.Of(MessageKeys.Help, language, state is null ? null : survey.Find(state.QuestionId)?.Kind), []);

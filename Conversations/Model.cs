@@ -35,7 +35,8 @@ public sealed record Inbound(
 }
 
 /// <summary>What the engine knows of the patient before it answers.</summary>
-public sealed record PatientSnapshot(Language? PreferredLanguage, bool OptedOut)
+/// <param name="AwaitingConfirmation">A reminder sent to the patient waits for 1 (confirm) or 2 (decline).</param>
+public sealed record PatientSnapshot(Language? PreferredLanguage, bool OptedOut, bool AwaitingConfirmation = false)
 {
     public static PatientSnapshot Unknown { get; } = new(null, false);
 }
@@ -91,6 +92,9 @@ public sealed record SaveRating(string ConversationId, int Rating, Language Lang
 
 /// <summary>Set (or, when <paramref name="Append"/>, extend) the comment of the conversation's feedback.</summary>
 public sealed record SaveComment(string ConversationId, string Text, bool Append) : Effect;
+
+/// <summary>The patient's answer to the reminder waiting for confirmation.</summary>
+public sealed record AnswerReminder(bool Confirmed) : Effect;
 
 /// <summary>Link a spoken comment to the conversation's feedback; its audio is fetched in the background.</summary>
 public sealed record SaveVoiceComment(string ConversationId, InboundAudio Audio) : Effect;

@@ -170,6 +170,8 @@ public static class ReminderStatus
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
     public const string Skipped = "skipped";
+    public const string Confirmed = "confirmed";
+    public const string Declined = "declined";
 }
 
 /// <summary>A message to a patient at a set time, sent once, on the first channel that works.</summary>
@@ -203,6 +205,20 @@ public sealed class Reminder
 
     public bool Urgent { get; set; }
 
+    /// <summary>reminder, or feedback_invite (the patient's answer opens the survey).</summary>
+    public string Kind { get; set; } = "reminder";
+
+    /// <summary>The Resources template the message was written from, if any.</summary>
+    public string? Template { get; set; }
+
+    /// <summary>Ask the patient to reply 1 (confirm) or 2 (decline).</summary>
+    public bool Confirm { get; set; }
+
+    public DateTimeOffset? RespondedAt { get; set; }
+
+    /// <summary>The first reminder of a recurring series (daily or weekly medication).</summary>
+    public long? SeriesId { get; set; }
+
     public int Attempts { get; set; }
 
     /// <summary>A claim by one dispatcher; another may take the row over only after it has passed.</summary>
@@ -228,6 +244,7 @@ public sealed class Reminder
         ReminderStatus.Sent => 2,
         ReminderStatus.Delivered or ReminderStatus.Failed => 3,
         ReminderStatus.Cancelled or ReminderStatus.Skipped => 4,
+        ReminderStatus.Confirmed or ReminderStatus.Declined => 5,
         _ => -1,
     };
 }

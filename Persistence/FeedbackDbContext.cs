@@ -84,6 +84,9 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             reminder.HasIndex(r => new { r.Status, r.ScheduledTime });
             reminder.HasIndex(r => r.ProviderId);
             reminder.HasIndex(r => new { r.PatientId, r.ScheduledTime });
+            reminder.Property(r => r.Kind).HasMaxLength(24);
+            reminder.Property(r => r.Template).HasMaxLength(64);
+            reminder.HasIndex(r => r.SeriesId);
             reminder.HasMany(r => r.DeliveryAttempts).WithOne().HasForeignKey(a => a.ReminderId);
         });
 

@@ -345,6 +345,10 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("channels");
 
+                    b.Property<bool>("Confirm")
+                        .HasColumnType("boolean")
+                        .HasColumnName("confirm");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -353,6 +357,12 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("kind");
 
                     b.Property<string>("Language")
                         .IsRequired()
@@ -393,6 +403,10 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("reason");
 
+                    b.Property<DateTimeOffset?>("RespondedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("responded_at");
+
                     b.Property<DateTimeOffset>("ScheduledTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("scheduled_time");
@@ -401,11 +415,20 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
 
+                    b.Property<long?>("SeriesId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("series_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
+
+                    b.Property<string>("Template")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("template");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -420,6 +443,9 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_reminders_provider_id");
+
+                    b.HasIndex("SeriesId")
+                        .HasDatabaseName("ix_reminders_series_id");
 
                     b.HasIndex("PatientId", "ScheduledTime")
                         .HasDatabaseName("ix_reminders_patient_id_scheduled_time");

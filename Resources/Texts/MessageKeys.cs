@@ -15,6 +15,9 @@ public static class MessageKeys
     public const string OptedOut = nameof(OptedOut);
     public const string OptedIn = nameof(OptedIn);
     public const string Help = nameof(Help);
+    public const string ReminderConfirmed = "Reminder_Confirmed";
+    public const string ReminderDeclined = "Reminder_Declined";
+    public const string ReminderConfirmPrompt = "Reminder_ConfirmPrompt";
 
     /// <summary>Spoken on a call: one line per language in the language menu, each in its own language.</summary>
     public const string VoiceLanguageOption = "Voice_LanguageOption";
@@ -29,7 +32,7 @@ public static class MessageKeys
     public static IReadOnlyList<string> Sms { get; } =
     [
         LanguageMenu, LanguageMenuAgain, AskRating, AskRatingAgain, AskComment, AskCommentAgain,
-        Thanks, CommentAdded, TooManyMisses, OptedOut, OptedIn, Help,
+        Thanks, CommentAdded, TooManyMisses, OptedOut, OptedIn, Help, ReminderConfirmed, ReminderDeclined,
     ];
 
     /// <summary>The spoken forms.</summary>
@@ -46,7 +49,17 @@ public static class MessageKeys
     ];
 
     /// <summary>Texts around reminders.</summary>
-    public static IReadOnlyList<string> Reminders { get; } = [ReminderEmailSubject];
+    public static IReadOnlyList<string> Reminders { get; } =
+        [ReminderEmailSubject, ReminderConfirmPrompt, "Template_Appointment", "Template_Medication", "Template_FollowUp", "Template_FeedbackInvite"];
+
+    /// <summary>Templates staff can name when scheduling (<c>template</c> → key), with their parameters.</summary>
+    public static IReadOnlyDictionary<string, (string Key, string[] Parameters)> Templates { get; } = new Dictionary<string, (string, string[])>
+    {
+        ["appointment"] = ("Template_Appointment", ["department", "date", "time"]),
+        ["medication"] = ("Template_Medication", ["medicine"]),
+        ["follow_up"] = ("Template_FollowUp", ["date"]),
+        ["feedback_invite"] = ("Template_FeedbackInvite", []),
+    };
 
     public const string ReminderEmailSubject = "Reminder_EmailSubject";
 

@@ -50,7 +50,7 @@ public static class FeedbackEndpoints
     }
 
     internal static async Task<Results<Created<FeedbackResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        FeedbackRequest request, FeedbackDbContext db, RecordingCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
+        FeedbackRequest request, FeedbackDbContext db, PatientDirectory patients, RecordingCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var patientId = request.PatientId?.Trim();
@@ -90,12 +90,7 @@ public static class FeedbackEndpoints
         }
 
         var now = clock.GetUtcNow();
-        var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
-        if (patient is null)
-        {
-            patient = new Patient { ExternalId = patientId!, PreferredLanguage = language.Code(), CreatedAt = now, UpdatedAt = now };
-            db.Patients.Add(patient);
-        }
+        var patient = await patients.FindOrCreateByExternalIdAsync(patientId!, null, language, cancellationToken);
         var feedback = new Feedback
         {
             Patient = patient,

@@ -5,13 +5,19 @@ using Microsoft.EntityFrameworkCore;
 using PhoneNumbers;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Webhooks.Channels;
 
 namespace TwilioFeedback.Webhooks.Api;
 
 /// <summary>The seed's reminder body, plus channels and urgency.</summary>
 public sealed record ReminderRequest(
     string? PatientId, string? Message, string? Language, string? ScheduledTime, string? PhoneNumber, string? Email,
-    IReadOnlyList<string>? Channels, bool? Urgent, string? Template, bool? Confirm, object? Recurrence, string? Kind);
+    IReadOnlyList<string>? Channels, bool? Urgent, string? Template, Dictionary<string, string>? Parameters, bool? Confirm,
+    RecurrenceRequest? Recurrence, string? Kind);
+
+/// <summary>Repeat a reminder daily or weekly, <c>count</c> times in all or until a time (at most 100 occurrences).</summary>
+public sealed record RecurrenceRequest(string? Frequency, int? Count, string? Until);
 
 /// <summary>Changes allowed before a reminder is sent.</summary>
 public sealed record ReminderPatch(string? Message, string? ScheduledTime, bool? Urgent);
@@ -21,7 +27,7 @@ public sealed record DeliveryAttemptResponse(string Channel, string Outcome, str
 public sealed record ReminderResponse(
     long Id, string PatientId, string Message, string Language, DateTimeOffset ScheduledTime, string? PhoneNumber, string? Email,
     string Status, IReadOnlyList<string> Channels, bool Urgent, int Attempts, string? ProviderId, string? Reason, int SmsSegments,
-    IReadOnlyList<DeliveryAttemptResponse>? DeliveryAttempts = null);
+    string Kind, bool Confirm, long? SeriesId, IReadOnlyList<DeliveryAttemptResponse>? DeliveryAttempts = null, int? Occurrences = null);
 
 public sealed record ReminderPage(IReadOnlyList<ReminderResponse> Items, string? NextCursor);
 
@@ -29,6 +35,7 @@ public sealed record ReminderPage(IReadOnlyList<ReminderResponse> Items, string?
 public static class ReminderEndpoints
 {
     public const int MaxMessageLength = 1600;
+    public const int MaxOccurrences = 100;
     private static readonly TimeSpan PastGrace = TimeSpan.FromMinutes(5);
     private static readonly string[] KnownChannels = ["sms", "whatsapp", "voice", "email"];
 
@@ -45,7 +52,7 @@ public static class ReminderEndpoints
     }
 
     internal static async Task<Results<Created<ReminderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        ReminderRequest request, FeedbackDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        ReminderRequest request, FeedbackDbContext db, PatientDirectory patients, PatientTexts texts, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -54,14 +61,16 @@ public static class ReminderEndpoints
         {
             errors["patient_id"] = ["patient_id is required: up to 64 letters, digits, '-' or '_'."];
         }
-        if (string.IsNullOrWhiteSpace(request.Message) || request.Message.Length > MaxMessageLength)
-        {
-            errors["message"] = [$"message is required, at most {MaxMessageLength} characters."];
-        }
         if (!Languages.TryParse(request.Language, out var language))
         {
             errors["language"] = ["language must be one of english, french, douala, bassa, ewondo (or en, fr, dua, bas, ewo)."];
         }
+        var kind = request.Kind ?? "reminder";
+        if (kind is not ("reminder" or "feedback_invite"))
+        {
+            errors["kind"] = ["kind must be reminder or feedback_invite."];
+        }
+        var message = ComposeMessage(request, kind, language, texts, errors);
         var scheduled = ParseTime(request.ScheduledTime, now, errors, "scheduled_time");
         var phone = ParsePhone(request.PhoneNumber, errors);
         if (!string.IsNullOrWhiteSpace(request.Email) && !MailAddress.TryCreate(request.Email.Trim(), out _))
@@ -78,41 +87,41 @@ public static class ReminderEndpoints
         {
             errors["phone_number"] = ["phone_number is required for sms, whatsapp and voice."];
         }
-        foreach (var (field, given) in new (string, bool)[] { ("template", request.Template is not null), ("confirm", request.Confirm == true), ("recurrence", request.Recurrence is not null), ("kind", request.Kind is not null) })
-        {
-            if (given)
-            {
-                errors[field] = [$"{field} is not supported by this server yet."];
-            }
-        }
+        var occurrences = scheduled is { } first ? Occurrences(first, request.Recurrence, errors) : [];
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
-        if (patient is null)
-        {
-            patient = new Patient { ExternalId = patientId!, PreferredLanguage = language.Code(), CreatedAt = now, UpdatedAt = now };
-            db.Patients.Add(patient);
-        }
-        var reminder = new Reminder
+        var patient = await patients.FindOrCreateByExternalIdAsync(patientId!, phone, language, cancellationToken);
+        var series = occurrences.Select(time => new Reminder
         {
             Patient = patient,
-            Message = SafeText.Clean(request.Message!.Trim(), MaxMessageLength),
+            Message = message!,
             Language = language.Code(),
-            ScheduledTime = scheduled!.Value,
+            ScheduledTime = time,
             PhoneNumber = phone,
             Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
             Channels = channels,
             Status = ReminderStatus.Scheduled,
             Urgent = request.Urgent ?? false,
+            Kind = kind,
+            Template = request.Template,
+            Confirm = request.Confirm ?? false,
             CreatedAt = now,
             UpdatedAt = now,
-        };
-        db.Reminders.Add(reminder);
+        }).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Reminders.AddRange(series);
         await db.SaveChangesAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/reminders/{reminder.Id}", ToResponse(reminder, patient.ExternalId));
+        if (series.Count > 1)
+        {
+            series.ForEach(r => r.SeriesId = series[0].Id);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        var created = ToResponse(series[0], patient.ExternalId) with { Occurrences = series.Count };
+        return TypedResults.Created($"/api/v1/reminders/{series[0].Id}", created);
     }
 
     internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> GetAsync(long id, FeedbackDbContext db, CancellationToken cancellationToken)
@@ -201,6 +210,74 @@ public static class ReminderEndpoints
             : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Reminder {id} is {reminder.Status}: only a scheduled reminder can be changed.");
     }
 
+    /// <summary>The text sent: the message, or a template in the patient's language; with the 1/2 question when confirming.</summary>
+    private static string? ComposeMessage(ReminderRequest request, string kind, Language language, PatientTexts texts, Dictionary<string, string[]> errors)
+    {
+        var templateName = request.Template ?? (kind == "feedback_invite" && string.IsNullOrWhiteSpace(request.Message) ? "feedback_invite" : null);
+        string? message;
+        if (templateName is not null)
+        {
+            if (!MessageKeys.Templates.TryGetValue(templateName, out var template))
+            {
+                errors["template"] = [$"template must be one of {string.Join(", ", MessageKeys.Templates.Keys)}."];
+                return null;
+            }
+            var parameters = request.Parameters ?? [];
+            var missing = template.Parameters.Where(p => string.IsNullOrWhiteSpace(parameters.GetValueOrDefault(p))).ToList();
+            if (missing.Count > 0)
+            {
+                errors["parameters"] = [$"template {templateName} needs: {string.Join(", ", missing)}."];
+                return null;
+            }
+            message = Placeholders.Fill(texts.Get(template.Key, language), parameters.ToDictionary(p => p.Key, p => SafeText.Clean(p.Value, 100)));
+        }
+        else if (string.IsNullOrWhiteSpace(request.Message))
+        {
+            errors["message"] = ["message (or template) is required."];
+            return null;
+        }
+        else
+        {
+            message = request.Message.Trim();
+        }
+        if (request.Confirm == true)
+        {
+            message += " " + texts.Get(MessageKeys.ReminderConfirmPrompt, language);
+        }
+        if (message.Length > MaxMessageLength)
+        {
+            errors["message"] = [$"message holds at most {MaxMessageLength} characters."];
+            return null;
+        }
+        return SafeText.Clean(message, MaxMessageLength);
+    }
+
+    /// <summary>Every time the reminder goes out: once, or daily/weekly by count or until a time.</summary>
+    private static List<DateTimeOffset> Occurrences(DateTimeOffset first, RecurrenceRequest? recurrence, Dictionary<string, string[]> errors)
+    {
+        if (recurrence is null)
+        {
+            return [first];
+        }
+        var step = recurrence.Frequency switch { "daily" => TimeSpan.FromDays(1), "weekly" => TimeSpan.FromDays(7), _ => TimeSpan.Zero };
+        var until = recurrence.Until is null ? (DateTimeOffset?)null : ParseTime(recurrence.Until, first, errors, "recurrence.until");
+        if (step == TimeSpan.Zero || (recurrence.Count is null && until is null) || recurrence.Count is < 1 or > MaxOccurrences)
+        {
+            errors["recurrence"] = [$"recurrence needs frequency daily or weekly and a count (1 to {MaxOccurrences}) or an until time."];
+            return [];
+        }
+        var times = new List<DateTimeOffset>();
+        for (var time = first; times.Count < (recurrence.Count ?? MaxOccurrences) && (until is null || time <= until); time += step)
+        {
+            times.Add(time);
+        }
+        if (until is not null && recurrence.Count is null && first + (step * MaxOccurrences) <= until)
+        {
+            errors["recurrence"] = [$"recurrence produces more than {MaxOccurrences} occurrences."];
+        }
+        return times;
+    }
+
     private static DateTimeOffset? ParseTime(string? value, DateTimeOffset now, Dictionary<string, string[]> errors, string field)
     {
         // An offset is required: "09:00" means nothing without knowing whose 09:00.
@@ -243,5 +320,6 @@ public static class ReminderEndpoints
     private static ReminderResponse ToResponse(Reminder r, string patientId, bool withAttempts = false) => new(
         r.Id, patientId, r.Message, Languages.FromCode(r.Language)?.SeedName() ?? r.Language, r.ScheduledTime, r.PhoneNumber, r.Email,
         r.Status, r.Channels, r.Urgent, r.Attempts, r.ProviderId, r.Reason, SmsSegments.Count(r.Message).Segments,
+        r.Kind, r.Confirm, r.SeriesId,
         withAttempts ? [.. r.DeliveryAttempts.OrderBy(a => a.Id).Select(a => new DeliveryAttemptResponse(a.Channel, a.Outcome, a.ProviderId, a.Error, a.AttemptedAt))] : null);
 }

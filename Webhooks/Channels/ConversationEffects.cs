@@ -54,6 +54,17 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                         """,
                         cancellationToken);
                     break;
+                case AnswerReminder answer:
+                    var since = now - PatientDirectory.ConfirmationWindow;
+                    var latest = await db.Reminders
+                        .Where(r => r.PatientId == patient.Id && r.Confirm && r.RespondedAt == null && r.SentAt > since
+                            && (r.Status == ReminderStatus.Sent || r.Status == ReminderStatus.Delivered))
+                        .OrderByDescending(r => r.SentAt).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
+                    await db.Reminders.Where(r => r.Id == latest && r.RespondedAt == null).ExecuteUpdateAsync(s => s
+                        .SetProperty(r => r.Status, answer.Confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined)
+                        .SetProperty(r => r.RespondedAt, now)
+                        .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+                    break;
                 case SaveVoiceComment voice:
                     // A call recording is fetched when Twilio says it is ready; a WhatsApp voice note is ready now.
                     var ready = inbound.Channel != Channel.Voice;

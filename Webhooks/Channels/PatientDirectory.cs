@@ -9,9 +9,9 @@ using TwilioFeedback.Resources;
 namespace TwilioFeedback.Webhooks.Channels;
 
 /// <summary>The patient behind a conversation, as the engine and the effects need it.</summary>
-public sealed record PatientRecord(long Id, string ExternalId, Language? PreferredLanguage, bool OptedOut)
+public sealed record PatientRecord(long Id, string ExternalId, Language? PreferredLanguage, bool OptedOut, bool AwaitingConfirmation)
 {
-    public PatientSnapshot Snapshot => new(PreferredLanguage, OptedOut);
+    public PatientSnapshot Snapshot => new(PreferredLanguage, OptedOut, AwaitingConfirmation);
 
     /// <summary>Names the patient in Redis keys without the phone number.</summary>
     public string Subject => Id.ToString(CultureInfo.InvariantCulture);
@@ -21,6 +21,9 @@ public sealed record PatientRecord(long Id, string ExternalId, Language? Preferr
 public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, TimeProvider clock)
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    /// <summary>How long after sending a reminder a 1 or 2 still answers it.</summary>
+    public static readonly TimeSpan ConfirmationWindow = TimeSpan.FromDays(3);
 
     /// <summary>Longest address kept (E.164 is at most 16 characters; SIP or client names may be longer).</summary>
     public const int MaxAddressLength = 32;
@@ -64,13 +67,49 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, T
         return await FindAsync(hash, cancellationToken) ?? throw new InvalidOperationException("The patient just stored cannot be read back.");
     }
 
+    /// <summary>
+    /// The patient the hospital names (e.g. PAT123), created if new. A phone number given with it is
+    /// linked, so that the patient's replies find them; a record that first wrote in under a generated
+    /// id (TF…) takes the hospital's id.
+    /// </summary>
+    public async Task<Patient> FindOrCreateByExternalIdAsync(string externalId, string? phone, Language language, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == externalId, cancellationToken);
+        var hash = phone is null ? null : hasher.Hash(Normalize(phone));
+        if (patient is null && hash is not null)
+        {
+            patient = await db.Patients.FirstOrDefaultAsync(p => p.PhoneHash == hash && p.ExternalId.StartsWith("TF"), cancellationToken);
+            if (patient is not null)
+            {
+                patient.ExternalId = externalId;
+            }
+        }
+        if (patient is null)
+        {
+            patient = new Patient { ExternalId = externalId, PreferredLanguage = language.Code(), CreatedAt = now, UpdatedAt = now };
+            db.Patients.Add(patient);
+        }
+        if (hash is not null && patient.PhoneHash is null && !await db.Patients.AnyAsync(p => p.PhoneHash == hash, cancellationToken))
+        {
+            (patient.Phone, patient.PhoneHash, patient.UpdatedAt) = (Normalize(phone!), hash, now);
+        }
+        return patient;
+    }
+
     private async Task<PatientRecord?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {
+        var since = clock.GetUtcNow() - ConfirmationWindow;
         var row = await db.Patients.AsNoTracking()
             .Where(p => p.PhoneHash == hash)
-            .Select(p => new { p.Id, p.ExternalId, p.PreferredLanguage, p.OptedOutAt })
+            .Select(p => new
+            {
+                p.Id, p.ExternalId, p.PreferredLanguage, p.OptedOutAt,
+                Awaiting = db.Reminders.Any(r => r.PatientId == p.Id && r.Confirm && r.RespondedAt == null && r.SentAt > since
+                    && (r.Status == ReminderStatus.Sent || r.Status == ReminderStatus.Delivered)),
+            })
             .FirstOrDefaultAsync(cancellationToken);
-        return row is null ? null : new PatientRecord(row.Id, row.ExternalId, Languages.FromCode(row.PreferredLanguage), row.OptedOutAt is not null);
+        return row is null ? null : new PatientRecord(row.Id, row.ExternalId, Languages.FromCode(row.PreferredLanguage), row.OptedOutAt is not null, row.Awaiting);
     }
 
     /// <summary>An id for a patient who wrote in before the hospital registered one: TF + 8 characters.</summary>

@@ -222,6 +222,9 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
     [InlineData("""{"patient_id":"P1","message":"x","language":"xx","scheduled_time":"2026-12-01T09:00:00+01:00","phone_number":"+237677000001"}""", "language")]
     [InlineData("""{"patient_id":"P1","message":"x","language":"en","scheduled_time":"2026-12-01T09:00:00+01:00","channels":["pigeon"],"phone_number":"+237677000001"}""", "channels")]
     [InlineData("""{"patient_id":"P1","message":"x","language":"en","scheduled_time":"2026-12-01T09:00:00+01:00","phone_number":"+237677000001","recurrence":{"every":"day"}}""", "recurrence")]
+    [InlineData("""{"patient_id":"P1","message":"x","language":"en","scheduled_time":"2026-12-01T09:00:00+01:00","phone_number":"+237677000001","recurrence":{"frequency":"daily","count":500}}""", "recurrence")]
+    [InlineData("""{"patient_id":"P1","language":"en","scheduled_time":"2026-12-01T09:00:00+01:00","phone_number":"+237677000001","template":"horoscope"}""", "template")]
+    [InlineData("""{"patient_id":"P1","message":"x","language":"en","scheduled_time":"2026-12-01T09:00:00+01:00","phone_number":"+237677000001","kind":"party"}""", "kind")]
     public async Task Invalid_reminders_get_a_validation_problem_naming_the_field(string json, string field)
     {
         var body = await CreateAsync(json, HttpStatusCode.BadRequest);

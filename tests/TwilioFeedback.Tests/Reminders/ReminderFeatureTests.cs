@@ -1,0 +1,177 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Tests.Infrastructure;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace TwilioFeedback.Tests.Reminders;
+
+/// <summary>Templates, confirmation replies, recurrence, feedback invites and races, end to end.</summary>
+public sealed class ReminderFeatureTests(TwilioApiFactory factory) : IntegrationTest<TwilioApiFactory>(factory)
+{
+    private const string Phone = "+237677000030";
+
+    private string MessagesPath => $"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Messages.json";
+
+    private PatientTexts Texts => Factory.Services.GetRequiredService<PatientTexts>();
+
+    private void TwilioAccepts() =>
+        Factory.TwilioApi.Given(Request.Create().WithPath(MessagesPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"SMfeature0000000000000000000000001\",\"status\":\"queued\"}"));
+
+    private List<Dictionary<string, string>> Sent() =>
+        [.. Factory.TwilioApi.LogEntries.Where(e => e.RequestMessage.Path == MessagesPath)
+            .Select(e => Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(e.RequestMessage.Body).ToDictionary(p => p.Key, p => p.Value.ToString()))];
+
+    private async Task<string?> ReplyAsync(string body)
+    {
+        var response = await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, body));
+        return (await response.MessagesAsync()).SingleOrDefault();
+    }
+
+    [Theory]
+    [InlineData("en", "Douala General Hospital: your appointment (Maternity) is on 2 December at 09:30.")]
+    [InlineData("fr", "Hôpital Général de Douala : votre rendez-vous (Maternity) est le 2 December à 09:30.")]
+    public async Task An_appointment_template_is_written_in_the_patients_language(string language, string expected)
+    {
+        TwilioAccepts();
+        var response = await Client.PostAsync("/api/v1/reminders", new StringContent($$"""
+            {"patient_id":"PAT30","language":"{{language}}","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}",
+             "template":"appointment","parameters":{"department":"Maternity","date":"2 December","time":"09:30"} }
+            """, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(expected, body.GetProperty("message").GetString());
+        Assert.Equal(language == "fr" ? 2 : 1, body.GetProperty("sms_segments").GetInt32()); // ô makes French UCS-2
+
+        await Factory.DispatchAsync();
+        Assert.Equal(expected, Sent().Single()["Body"]);
+    }
+
+    [Fact]
+    public async Task A_template_without_its_parameters_is_refused()
+    {
+        var response = await Client.PostAsync("/api/v1/reminders", new StringContent($$"""
+            {"patient_id":"PAT30","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","template":"appointment","parameters":{"date":"2 December"} }
+            """, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("department, time", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("1", ReminderStatus.Confirmed, MessageKeys.ReminderConfirmed)]
+    [InlineData("oui", ReminderStatus.Confirmed, MessageKeys.ReminderConfirmed)]
+    [InlineData("2", ReminderStatus.Declined, MessageKeys.ReminderDeclined)]
+    [InlineData("tɛgɛ", ReminderStatus.Declined, MessageKeys.ReminderDeclined)]
+    public async Task A_reply_to_a_reminder_awaiting_confirmation_goes_to_it_first(string reply, string status, string replyKey)
+    {
+        TwilioAccepts();
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT31","message":"Appointment tomorrow 9:00.","language":"fr","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","confirm":true}""");
+        await Factory.DispatchAsync();
+        Assert.Equal("Appointment tomorrow 9:00. " + Texts.Get(MessageKeys.ReminderConfirmPrompt, Language.French), Sent().Single()["Body"]);
+
+        Assert.Equal(Texts.Get(replyKey, Language.French), await ReplyAsync(reply));
+
+        var reminder = await Factory.ReminderAsync(id);
+        Assert.Equal(status, reminder.Status);
+        // Answered: the next "1" is an ordinary message again (the survey starts).
+        Assert.Equal(Texts.Get(MessageKeys.AskRating, Language.French), await ReplyAsync("Bonjour"));
+        await using var db = Factory.Db();
+        Assert.Equal(0, await db.Feedbacks.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_late_delivery_callback_does_not_undo_a_confirmation()
+    {
+        TwilioAccepts();
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT32","message":"Come at 8.","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","confirm":true}""");
+        await Factory.DispatchAsync();
+        await ReplyAsync("1");
+        await Client.PostTwilioAsync("/twilio/status/message", [new("MessageSid", "SMfeature0000000000000000000000001"), new("MessageStatus", "delivered")]);
+        Assert.Equal(ReminderStatus.Confirmed, (await Factory.ReminderAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task A_daily_recurrence_produces_one_reminder_a_day_each_sent_on_its_day()
+    {
+        TwilioAccepts();
+        var response = await Client.PostAsync("/api/v1/reminders", new StringContent($$"""
+            {"patient_id":"PAT33","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}",
+             "template":"medication","parameters":{"medicine":"amoxicillin"},"recurrence":{"frequency":"daily","count":3} }
+            """, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(3, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("occurrences").GetInt32());
+        await using (var db = Factory.Db())
+        {
+            var times = await db.Reminders.OrderBy(r => r.ScheduledTime).Select(r => r.ScheduledTime).ToListAsync();
+            Assert.Equal([AppFactory.Start, AppFactory.Start.AddDays(1), AppFactory.Start.AddDays(2)], times);
+            Assert.Single(await db.Reminders.Select(r => r.SeriesId).Distinct().ToListAsync());
+        }
+
+        await Factory.DispatchAsync();
+        Factory.Clock.Advance(TimeSpan.FromDays(1));
+        await Factory.DispatchAsync();
+        Assert.Equal(2, Sent().Count);
+        Assert.Equal("Reminder: time to take amoxicillin.", Sent()[0]["Body"]);
+    }
+
+    [Fact]
+    public async Task A_weekly_recurrence_until_a_date_stops_there()
+    {
+        var response = await Client.PostAsync("/api/v1/reminders", new StringContent($$"""
+            {"patient_id":"PAT34","message":"Weekly check","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}",
+             "recurrence":{"frequency":"weekly","until":"{{(AppFactory.Start.AddDays(20)).ToString("yyyy-MM-ddTHH:mm:sszzz")}}"} }
+            """, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(3, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("occurrences").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_feedback_invite_opens_the_survey_with_the_patients_answer()
+    {
+        TwilioAccepts();
+        await Client.CreateAsync($$"""{"patient_id":"PAT35","language":"fr","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","kind":"feedback_invite"}""");
+        await Factory.DispatchAsync();
+        Assert.Equal(Texts.Get("Template_FeedbackInvite", Language.French), Sent().Single()["Body"]);
+
+        Assert.Equal(Texts.Get(MessageKeys.AskComment, Language.French), await ReplyAsync("5"));
+
+        await using var db = Factory.Db();
+        var feedback = await db.Feedbacks.Include(f => f.Patient).SingleAsync();
+        Assert.Equal((5, "PAT35"), (feedback.Rating, feedback.Patient.ExternalId));
+    }
+
+    [Fact]
+    public async Task A_WhatsApp_reminder_goes_to_the_whatsapp_address()
+    {
+        TwilioAccepts();
+        await Client.CreateAsync($$"""{"patient_id":"PAT36","message":"Hello","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","channels":["whatsapp"]}""");
+        await Factory.DispatchAsync();
+        Assert.Equal("whatsapp:" + Phone, Sent().Single()["To"]);
+    }
+
+    [Fact]
+    public async Task Cancelling_while_a_dispatcher_holds_the_reminder_gets_409_and_it_is_sent_once()
+    {
+        TwilioAccepts();
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT37","message":"Race","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}"}""");
+        await using (var db = Factory.Db())
+        {
+            // A dispatcher on another instance has claimed it and is sending.
+            await db.Reminders.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Sending).SetProperty(r => r.LeaseUntil, AppFactory.Start.AddMinutes(2)));
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, (await Client.PostAsync($"/api/v1/reminders/{id}/cancel", null)).StatusCode);
+        await Factory.DispatchAsync();
+        Assert.Empty(Sent()); // the lease still holds: this dispatcher leaves it alone
+        Factory.Clock.Advance(TimeSpan.FromMinutes(3));
+        await Factory.DispatchAsync();   // the other instance died: its lease ran out, the reminder goes once
+        await Factory.DispatchAsync();
+        Assert.Single(Sent());
+        Assert.Equal(ReminderStatus.Sent, (await Factory.ReminderAsync(id)).Status);
+    }
+}
