@@ -29,6 +29,7 @@ app.MapGroup("/twilio")
     .WithTags("Twilio webhooks")
     .MapSms()
     .MapVoice()
+    .MapVoiceReminders()
     .MapMessageStatus();
 
 app.MapUssd();

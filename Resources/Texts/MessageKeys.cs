@@ -39,8 +39,11 @@ public static class MessageKeys
     public static IReadOnlyList<string> Voice { get; } =
     [
         VoiceLanguageOption, "Voice_AskRating", "Voice_AskRatingAgain", "Voice_AskComment", "Voice_AskCommentAgain",
-        "Voice_Thanks", "Voice_TooManyMisses",
+        "Voice_Thanks", "Voice_TooManyMisses", VoiceReminderConfirm, VoiceGoodbye,
     ];
+
+    public const string VoiceReminderConfirm = "Voice_ReminderConfirm";
+    public const string VoiceGoodbye = "Voice_Goodbye";
 
     /// <summary>The USSD-screen forms.</summary>
     public static IReadOnlyList<string> Ussd { get; } =

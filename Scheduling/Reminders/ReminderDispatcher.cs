@@ -88,9 +88,9 @@ public sealed partial class ReminderDispatcher(
         foreach (var channel in reminder.Channels)
         {
             var address = channel == "email" ? reminder.Email : reminder.PhoneNumber;
-            if (channel is not ("sms" or "whatsapp" or "email") || address is null)
+            if (address is null || (channel == "voice" && options.Value.PublicBaseUrl is null))
             {
-                Attempt(reminder, channel, "failed", null, address is null ? $"No address for {channel}." : $"Channel {channel} cannot be sent by this server yet.", now);
+                Attempt(reminder, channel, "failed", null, address is null ? $"No address for {channel}." : "Voice reminders need PUBLIC_BASE_URL.", now);
                 continue;
             }
             if (channel == "email" ? emailOptions.Value.DryRun : twilio.Value.DryRun)
@@ -101,9 +101,13 @@ public sealed partial class ReminderDispatcher(
                 LogDryRun(logger, reminder.Id, channel);
                 return;
             }
-            var result = channel == "email"
-                ? await SendEmailAsync(reminder, address, cancellationToken)
-                : await messaging.SendAsync(channel == "whatsapp" ? "whatsapp:" + address : address, reminder.Message, options.Value.StatusCallbackUrl, cancellationToken);
+            var result = channel switch
+            {
+                "email" => await SendEmailAsync(reminder, address, cancellationToken),
+                "voice" => await messaging.PlaceCallAsync(address, $"{options.Value.PublicBaseUrl}/twilio/voice/reminder?id={reminder.Id}",
+                    $"{options.Value.PublicBaseUrl}/twilio/status/call", cancellationToken),
+                _ => await messaging.SendAsync(channel == "whatsapp" ? "whatsapp:" + address : address, reminder.Message, options.Value.StatusCallbackUrl, cancellationToken),
+            };
             if (result.Succeeded)
             {
                 Attempt(reminder, channel, "sent", result.Sid, null, now);

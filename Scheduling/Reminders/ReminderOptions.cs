@@ -34,6 +34,9 @@ public sealed class ReminderOptions
     /// <summary>Where Twilio reports what became of a message (set from the public base URL); null: no reports.</summary>
     public string? StatusCallbackUrl { get; set; }
 
+    /// <summary>The public base URL (PUBLIC_BASE_URL): calls fetch their TwiML from it. Null: no voice reminders.</summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>The first minute at or after <paramref name="utc"/> outside quiet hours.</summary>
     public DateTimeOffset NextAllowed(DateTimeOffset utc)
     {

@@ -26,15 +26,32 @@ public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptio
 
     public const int Unsubscribed = 21610;
 
-    public async Task<SendResult> SendAsync(string to, string body, string? statusCallback, CancellationToken cancellationToken)
+    public Task<SendResult> SendAsync(string to, string body, string? statusCallback, CancellationToken cancellationToken)
     {
-        var twilio = options.Value;
-        var url = $"{twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{twilio.AccountSid}/Messages.json";
-        var fields = new List<KeyValuePair<string, string>> { new("To", to), new("From", twilio.PhoneNumber!), new("Body", body) };
+        var fields = new List<KeyValuePair<string, string>> { new("To", to), new("From", options.Value.PhoneNumber!), new("Body", body) };
         if (statusCallback is not null)
         {
             fields.Add(new("StatusCallback", statusCallback));
         }
+        return PostAsync("Messages.json", fields, cancellationToken);
+    }
+
+    /// <summary>Places a call whose TwiML Twilio fetches from <paramref name="twimlUrl"/> (queued at 1 call/s by Twilio).</summary>
+    public Task<SendResult> PlaceCallAsync(string to, string twimlUrl, string? statusCallback, CancellationToken cancellationToken)
+    {
+        var fields = new List<KeyValuePair<string, string>> { new("To", to), new("From", options.Value.PhoneNumber!), new("Url", twimlUrl), new("Method", "POST") };
+        if (statusCallback is not null)
+        {
+            fields.Add(new("StatusCallback", statusCallback));
+            fields.Add(new("StatusCallbackEvent", "completed"));
+        }
+        return PostAsync("Calls.json", fields, cancellationToken);
+    }
+
+    private async Task<SendResult> PostAsync(string resource, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
+    {
+        var twilio = options.Value;
+        var url = $"{twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{twilio.AccountSid}/{resource}";
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));

@@ -83,8 +83,11 @@ public static class ServiceRegistration
         services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations()
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Reminders:TimeZone must be a known time zone (e.g. Africa/Douala).")
             .ValidateOnStart()
-            .PostConfigure<IOptions<WebhookOptions>>((reminders, webhooks) => reminders.StatusCallbackUrl ??=
-                string.IsNullOrEmpty(webhooks.Value.PublicBaseUrl) ? null : webhooks.Value.PublicBaseUrl.TrimEnd('/') + MessageStatusEndpoints.Path);
+            .PostConfigure<IOptions<WebhookOptions>>((reminders, webhooks) =>
+            {
+                reminders.PublicBaseUrl ??= string.IsNullOrEmpty(webhooks.Value.PublicBaseUrl) ? null : webhooks.Value.PublicBaseUrl.TrimEnd('/');
+                reminders.StatusCallbackUrl ??= reminders.PublicBaseUrl is null ? null : reminders.PublicBaseUrl + MessageStatusEndpoints.Path;
+            });
         services.AddTransient<ReminderDispatcher>();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTransient<IEmailSender>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.SendGridApiKey)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Webhooks.Twilio;
 
@@ -41,13 +40,7 @@ public static class MessageStatusEndpoints
         };
         if (next is not null)
         {
-            var lower = new[] { ReminderStatus.Scheduled, ReminderStatus.Sending, ReminderStatus.Sent, ReminderStatus.Delivered, ReminderStatus.Failed }
-                .Where(s => Reminder.Rank(s) < Reminder.Rank(next)).ToList();
-            await db.Reminders.Where(r => r.ProviderId == sid && lower.Contains(r.Status))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(r => r.Status, next)
-                    .SetProperty(r => r.LastError, r => next == ReminderStatus.Failed && errorCode.Length > 0 ? "Twilio error " + errorCode : r.LastError)
-                    .SetProperty(r => r.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+            await ReminderProgress.AdvanceAsync(db, sid, next, errorCode, clock.GetUtcNow(), cancellationToken);
         }
         return new TwiMLResult(new MessagingResponse());
     }

@@ -33,7 +33,7 @@ public sealed class VoiceOptions
 }
 
 /// <summary>Calls: the survey by keypad, the comment in the patient's own voice.</summary>
-public static partial class VoiceEndpoints
+public static class VoiceEndpoints
 {
     public const string VoicePath = "/twilio/voice";
     public const string RecordingCallbackPath = "/twilio/voice/recording";
@@ -85,11 +85,9 @@ public static partial class VoiceEndpoints
         return new TwiMLResult(await RenderAsync(reply, step + 1, texts, catalog, voice.Value, baseUrl, logger, cancellationToken));
     }
 
-    /// <summary>One thing heard: a recording played, or a text spoken.</summary>
-    private sealed record Speech(string? PlayUrl, string? Text, string SayLanguage, string? Voice);
-
     internal static async Task<VoiceResponse> RenderAsync(Reply reply, int nextStep, PatientTexts texts, PromptCatalog catalog, VoiceOptions options, string baseUrl, ILogger logger, CancellationToken cancellationToken)
     {
+        var voice = new VoicePrompts(texts, catalog, options, baseUrl, logger);
         var speech = new List<Speech>();
         foreach (var prompt in reply.Prompts)
         {
@@ -98,12 +96,12 @@ public static partial class VoiceEndpoints
                 // Each language offers itself, in itself.
                 foreach (var language in Languages.All)
                 {
-                    speech.Add(await SpeakAsync(MessageKeys.VoiceLanguageOption, language, [((int)language + 1).ToString(CultureInfo.InvariantCulture)]));
+                    speech.Add(await voice.SpeakAsync(MessageKeys.VoiceLanguageOption, language, cancellationToken, ((int)language + 1).ToString(CultureInfo.InvariantCulture)));
                 }
             }
             else
             {
-                speech.Add(await SpeakAsync(MessageKeys.For(MessageKeys.VoicePrefix, prompt.Key), reply.Language, [.. prompt.Args]));
+                speech.Add(await voice.SpeakAsync(MessageKeys.For(MessageKeys.VoicePrefix, prompt.Key), reply.Language, cancellationToken, [.. prompt.Args]));
             }
         }
 
@@ -112,54 +110,20 @@ public static partial class VoiceEndpoints
         switch (reply.Awaiting)
         {
             case QuestionKind.Language or QuestionKind.Rating:
-                response.Gather(action, numDigits: 1, options.GatherTimeoutSeconds, r => Add(r, speech));
+                response.Gather(action, numDigits: 1, options.GatherTimeoutSeconds, r => VoicePrompts.Add(r, speech));
                 response.Redirect(action); // no key pressed: the engine counts a miss and asks again
                 break;
             case QuestionKind.Comment:
-                Add(response, speech);
+                VoicePrompts.Add(response, speech);
                 response.Record(action, RecordingCallbackPath, options.MaxCommentSeconds, finishOnKey: "#*");
                 response.Redirect(action); // nothing recorded: asked again
                 break;
             default:
-                Add(response, speech);
+                VoicePrompts.Add(response, speech);
                 response.Hangup();
                 break;
         }
         return response;
-
-        async Task<Speech> SpeakAsync(string key, Language language, object[] args)
-        {
-            if (await catalog.HasRecordingAsync(language, key, cancellationToken))
-            {
-                return new Speech($"{baseUrl}/prompts/{language.Code()}/{key}", null, "", null);
-            }
-            switch (language)
-            {
-                case Language.English:
-                    return new Speech(null, texts.Get(key, language, args), "en-US", options.EnglishVoice);
-                case Language.French:
-                    return new Speech(null, texts.Get(key, language, args), "fr-FR", options.FrenchVoice);
-                default:
-                    // Twilio cannot speak Duala, Basaa or Ewondo: without a recording, French (documented order).
-                    LogFallback(logger, key, language.Code());
-                    return new Speech(null, texts.Get(key, Language.French, args), "fr-FR", options.FrenchVoice);
-            }
-        }
-    }
-
-    private static void Add(VoiceResponse response, IEnumerable<Speech> speech)
-    {
-        foreach (var item in speech)
-        {
-            if (item.PlayUrl is not null)
-            {
-                response.Play(item.PlayUrl);
-            }
-            else
-            {
-                response.Say(item.Text!, item.SayLanguage, item.Voice);
-            }
-        }
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> RecordingCallbackAsync(
@@ -190,7 +154,8 @@ public static partial class VoiceEndpoints
         return new TwiMLResult(new VoiceResponse());
     }
 
-    internal static async Task<Results<TwiMLResult, ProblemHttpResult>> CallStatusAsync(HttpRequest request, ProviderEvents events, CancellationToken cancellationToken)
+    internal static async Task<Results<TwiMLResult, ProblemHttpResult>> CallStatusAsync(
+        HttpRequest request, ProviderEvents events, FeedbackDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -204,9 +169,18 @@ public static partial class VoiceEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "CallSid and CallStatus are required.");
         }
         await events.RecordAsync("call", sid, status, form["ErrorCode"].ToString(), cancellationToken);
+        // A reminder call: answered is delivered; no answer, busy or failed is failed.
+        var next = status switch
+        {
+            "completed" => ReminderStatus.Delivered,
+            "busy" or "failed" or "no-answer" or "canceled" => ReminderStatus.Failed,
+            _ => null,
+        };
+        if (next is not null)
+        {
+            await ReminderProgress.AdvanceAsync(db, sid, next, status, clock.GetUtcNow(), cancellationToken);
+        }
         return new TwiMLResult(new VoiceResponse());
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "No {Language} recording for voice prompt {Key}: spoken in French instead")]
-    private static partial void LogFallback(ILogger logger, string key, string language);
 }

@@ -146,6 +146,53 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
     }
 
     [Fact]
+    public async Task A_voice_reminder_calls_speaks_the_message_and_takes_the_confirmation_by_keypress()
+    {
+        Factory.TwilioApi.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Calls.json").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"CAreminder00000000000000000000001\",\"status\":\"queued\"}"));
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT38","message":"Votre rendez-vous est demain à 9 heures.","language":"fr","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","channels":["voice"],"confirm":true}""");
+
+        await Factory.DispatchAsync();
+
+        var call = Factory.TwilioApi.LogEntries.Single(e => e.RequestMessage.Path.EndsWith("/Calls.json")).RequestMessage;
+        var fields = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(call.Body);
+        Assert.Equal(Phone, fields["To"].ToString());
+        Assert.Equal($"{AppFactory.PublicBaseUrl}/twilio/voice/reminder?id={id}", fields["Url"].ToString());
+        Assert.Equal(ReminderStatus.Sent, (await Factory.ReminderAsync(id)).Status);
+
+        // Twilio fetches the TwiML from the URL it was given, signed.
+        var path = $"/twilio/voice/reminder?id={id}";
+        var twiml = System.Xml.Linq.XDocument.Parse(await (await Client.PostTwilioAsync(path, [new("CallSid", "CAreminder00000000000000000000001"), new("CallStatus", "in-progress")])).Content.ReadAsStringAsync()).Root!;
+        var gather = twiml.Element("Gather")!;
+        var said = gather.Elements("Say").Select(e => (e.Attribute("language")!.Value, e.Value)).ToList();
+        Assert.Equal(("fr-FR", "Votre rendez-vous est demain à 9 heures."), said[0]);
+        Assert.Equal(("fr-FR", Texts.Get(MessageKeys.VoiceReminderConfirm, Language.French)), said[1]);
+        var action = gather.Attribute("action")!.Value;
+        Assert.Equal($"/twilio/voice/reminder?id={id}&step=1", action);
+
+        var answered = System.Xml.Linq.XDocument.Parse(await (await Client.PostTwilioAsync(action, [new("CallSid", "CAreminder00000000000000000000001"), new("Digits", "1")])).Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(Texts.Get(MessageKeys.ReminderConfirmed, Language.French), answered.Element("Say")!.Value);
+        Assert.Equal("Hangup", answered.Elements().Last().Name.LocalName);
+
+        await Client.PostTwilioAsync("/twilio/status/call", [new("CallSid", "CAreminder00000000000000000000001"), new("CallStatus", "completed")]);
+        Assert.Equal(ReminderStatus.Confirmed, (await Factory.ReminderAsync(id)).Status);
+    }
+
+    [Fact]
+    public async Task An_unanswered_reminder_call_is_marked_failed()
+    {
+        Factory.TwilioApi.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Calls.json").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"CAreminder00000000000000000000002\",\"status\":\"queued\"}"));
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT39","message":"Hello","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","channels":["voice"]}""");
+        await Factory.DispatchAsync();
+
+        var callback = await Client.PostTwilioAsync("/twilio/status/call", [new("CallSid", "CAreminder00000000000000000000002"), new("CallStatus", "no-answer")]);
+        Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
+
+        Assert.Equal(ReminderStatus.Failed, (await Factory.ReminderAsync(id)).Status);
+    }
+
+    [Fact]
     public async Task A_WhatsApp_reminder_goes_to_the_whatsapp_address()
     {
         TwilioAccepts();

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Webhooks.Twilio;
+
+namespace TwilioFeedback.Webhooks.Voice;
+
+/// <summary>The TwiML of a reminder call: the message spoken in the patient's language, and 1/2 to confirm.</summary>
+public static class VoiceReminderEndpoints
+{
+    public const string Path = "/twilio/voice/reminder";
+
+    public static RouteGroupBuilder MapVoiceReminders(this RouteGroupBuilder twilio)
+    {
+        twilio.MapPost("/voice/reminder", HandleAsync).WithName("TwilioVoiceReminder").WithSummary("TwiML for a reminder call we placed.");
+        return twilio;
+    }
+
+    internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
+        HttpRequest request, FeedbackDbContext db, PatientTexts texts, PromptCatalog catalog, IOptions<VoiceOptions> voiceOptions,
+        IOptions<WebhookOptions> webhooks, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken, long id = 0, int step = 0)
+    {
+        var reminder = await db.Reminders.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (reminder is null || step is < 0 or > 3)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such reminder call.");
+        }
+        var language = Languages.FromCode(reminder.Language) ?? Language.French;
+        var baseUrl = webhooks.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var voice = new VoicePrompts(texts, catalog, voiceOptions.Value, baseUrl, loggers.CreateLogger(typeof(VoiceReminderEndpoints)));
+        var response = new VoiceResponse();
+        var digits = request.HasFormContentType ? (await request.ReadFormAsync(cancellationToken))["Digits"].ToString() : "";
+
+        if (step > 0 && digits is "1" or "2")
+        {
+            var confirmed = digits == "1";
+            var now = clock.GetUtcNow();
+            await db.Reminders.Where(r => r.Id == id && r.RespondedAt == null).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Status, confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined)
+                .SetProperty(r => r.RespondedAt, now)
+                .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+            VoicePrompts.Add(response, [voice.Say(texts.Get(confirmed ? MessageKeys.ReminderConfirmed : MessageKeys.ReminderDeclined,
+                language is Language.English ? Language.English : Language.French), language)]);
+            return new TwiMLResult(response.Hangup());
+        }
+        if (!reminder.Confirm || step >= 2)
+        {
+            // Heard once (or no answer twice): goodbye.
+            var speech = step == 0 ? [voice.Say(reminder.Message, language)] : new List<Speech>();
+            speech.Add(await voice.SpeakAsync(MessageKeys.VoiceGoodbye, language, cancellationToken));
+            VoicePrompts.Add(response, speech);
+            return new TwiMLResult(response.Hangup());
+        }
+        var ask = new List<Speech>();
+        if (step == 0)
+        {
+            // The confirmation question is in the message already for SMS; on a call it is asked by the keypad prompt.
+            var prompt = " " + texts.Get(MessageKeys.ReminderConfirmPrompt, language);
+            ask.Add(voice.Say(reminder.Message.EndsWith(prompt, StringComparison.Ordinal) ? reminder.Message[..^prompt.Length] : reminder.Message, language));
+        }
+        ask.Add(await voice.SpeakAsync(MessageKeys.VoiceReminderConfirm, language, cancellationToken));
+        var action = $"{Path}?id={id}&step={step + 1}";
+        response.Gather(action, numDigits: 1, voiceOptions.Value.GatherTimeoutSeconds, r => VoicePrompts.Add(r, ask));
+        response.Redirect(action);
+        return new TwiMLResult(response);
+    }
+}
