@@ -33,6 +33,7 @@ app.MapGroup("/twilio")
     .MapMessageStatus();
 
 app.MapUssd();
+app.MapSendGridEvents();
 app.MapFeedbackApi();
 app.MapReminderApi();
 app.MapPrompts();

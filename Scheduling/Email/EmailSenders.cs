@@ -37,6 +37,9 @@ public sealed class EmailOptions
 
     public string? SmtpPassword { get; set; }
 
+    /// <summary>The secret path segment SendGrid's Event Webhook posts to (<c>/sendgrid/events/{secret}</c>); empty: off.</summary>
+    public string? EventWebhookSecret { get; set; }
+
     public bool DryRun => string.IsNullOrWhiteSpace(SendGridApiKey) && string.IsNullOrWhiteSpace(SmtpHost);
 }
 

@@ -19,6 +19,7 @@ public class TwilioApiFactory : AppFactory
         ["Email:SendGridApiKey"] = "SG.test-key",
         ["Email:SendGridHost"] = ApiBaseUrl,
         ["Email:FromAddress"] = "reminders@dgh.example",
+        ["Email:EventWebhookSecret"] = "sendgrid-events-secret",
     };
 
     public const string UssdSecret = "ussd-gateway-secret-42";

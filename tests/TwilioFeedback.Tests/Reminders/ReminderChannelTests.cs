@@ -58,6 +58,28 @@ public sealed class ReminderEmailAndFallbackTests(TwilioApiFactory factory) : In
     }
 
     [Fact]
+    public async Task SendGrid_delivery_events_move_an_email_reminder_on_and_need_the_secret()
+    {
+        Factory.TwilioApi.Given(Request.Create().WithPath("/v3/mail/send").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(202).WithHeader("X-Message-Id", "14c5d75ce93.dfd.64b469"));
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT13","message":"Hello","language":"en","scheduled_time":"{{Factory.Now()}}","email":"p@example.org"}""");
+        await Factory.DispatchAsync();
+        const string events = """
+            [{"email":"p@example.org","timestamp":1764000000,"event":"processed","sg_message_id":"14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0"},
+             {"email":"p@example.org","timestamp":1764000005,"event":"delivered","sg_message_id":"14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0"},
+             {"email":"p@example.org","timestamp":1764000009,"event":"bounce","sg_message_id":"14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0"}]
+            """;
+
+        var forged = await Client.PostAsync("/sendgrid/events/wrong", new StringContent(events, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Equal(ReminderStatus.Sent, (await Factory.ReminderAsync(id)).Status);
+
+        var posted = await Client.PostAsync("/sendgrid/events/sendgrid-events-secret", new StringContent(events, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Equal(ReminderStatus.Delivered, (await Factory.ReminderAsync(id)).Status); // the later bounce does not undo it
+    }
+
+    [Fact]
     public async Task A_permanent_SMS_failure_falls_back_to_the_next_channel()
     {
         Factory.TwilioApi.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Messages.json").UsingPost())
