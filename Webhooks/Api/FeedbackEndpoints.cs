@@ -53,15 +53,8 @@ public static class FeedbackEndpoints
         FeedbackRequest request, FeedbackDbContext db, PatientDirectory patients, RecordingCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var patientId = request.PatientId?.Trim();
-        if (string.IsNullOrEmpty(patientId) || patientId.Length > 64 || !patientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            errors["patient_id"] = ["patient_id is required: up to 64 letters, digits, '-' or '_'."];
-        }
-        if (!Languages.TryParse(request.Language, out var language))
-        {
-            errors["language"] = ["language must be one of english, french, douala, bassa, ewondo (or en, fr, dua, bas, ewo)."];
-        }
+        var patientId = ApiFields.PatientId(request.PatientId, errors);
+        var language = ApiFields.Language(request.Language, errors);
         if (request.Rating is not (>= 1 and <= 5))
         {
             errors["rating"] = ["rating is required, from 1 to 5."];

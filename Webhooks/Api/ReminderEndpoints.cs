@@ -56,15 +56,8 @@ public static class ReminderEndpoints
     {
         var now = clock.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
-        var patientId = request.PatientId?.Trim();
-        if (string.IsNullOrEmpty(patientId) || patientId.Length > 64 || !patientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            errors["patient_id"] = ["patient_id is required: up to 64 letters, digits, '-' or '_'."];
-        }
-        if (!Languages.TryParse(request.Language, out var language))
-        {
-            errors["language"] = ["language must be one of english, french, douala, bassa, ewondo (or en, fr, dua, bas, ewo)."];
-        }
+        var patientId = ApiFields.PatientId(request.PatientId, errors);
+        var language = ApiFields.Language(request.Language, errors);
         var kind = request.Kind ?? "reminder";
         if (kind is not ("reminder" or "feedback_invite"))
         {
