@@ -57,6 +57,12 @@ public interface IConversationStore
 
     /// <summary>Lets a retry of a message whose handling failed be handled afresh.</summary>
     Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Holds one conversation while a message is applied to it, so that two messages from one patient
+    /// arriving together are applied one after the other. Waits up to <paramref name="wait"/>; null if not had.
+    /// </summary>
+    Task<IAsyncDisposable?> LockAsync(Channel channel, string subject, TimeSpan wait, CancellationToken cancellationToken);
 }
 
 /// <summary>The Redis store: JSON values (source-generated serializer) with a time to live.</summary>
@@ -98,6 +104,27 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
 
     public Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken) =>
         Db.KeyDeleteAsync(ClaimKey(providerMessageId));
+
+    public async Task<IAsyncDisposable?> LockAsync(Channel channel, string subject, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        RedisKey key = $"{_prefix}lock:{channel}:{subject}";
+        var token = Guid.NewGuid().ToString("N");
+        var deadline = DateTime.UtcNow + wait;
+        while (!await Db.LockTakeAsync(key, token, TimeSpan.FromSeconds(10)))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return null;
+            }
+            await Task.Delay(20, cancellationToken);
+        }
+        return new Held(Db, key, token);
+    }
+
+    private sealed class Held(IDatabase db, RedisKey key, string token) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await db.LockReleaseAsync(key, token);
+    }
 }
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

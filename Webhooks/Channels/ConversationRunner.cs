@@ -52,6 +52,8 @@ public sealed partial class ConversationRunner(
         var now = clock.GetUtcNow();
         var timeToLive = options.Value.TimeToLive(inbound.Channel);
         var subject = inbound.SessionId ?? patient.Subject;
+        // One message at a time per conversation; past the wait, go on rather than drop the message.
+        await using var held = await store.LockAsync(inbound.Channel, subject, TimeSpan.FromSeconds(3), cancellationToken);
         var state = await store.GetAsync(inbound.Channel, subject, cancellationToken);
         if (state is not null && now - state.UpdatedAt > timeToLive)
         {

@@ -304,3 +304,27 @@ public sealed class SmsMalformedRequestTests(AppFactory factory) : IntegrationTe
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
 }
+
+/// <summary>Messages from one patient that arrive together are applied one after the other.</summary>
+public sealed class SmsConcurrencyTests(AppFactory factory) : IntegrationTest<AppFactory>(factory)
+{
+    [Fact]
+    public async Task A_rating_and_a_comment_sent_at_the_same_moment_are_both_kept()
+    {
+        const string patient = "+237690000077";
+        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(patient, "hello"));
+        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(patient, "1"));
+
+        // Two "4"s posted at once: applied one after the other, the first is the rating, the second the comment.
+        var replies = await Task.WhenAll(
+            Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(patient, "4")),
+            Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(patient, "4")));
+        Assert.All(replies, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        await using var db = Factory.Db();
+        var feedback = await db.Feedbacks.SingleAsync();
+        // One "4" was the rating; the other, applied after it, became the comment — never a lost update.
+        Assert.Equal(4, feedback.Rating);
+        Assert.Equal("4", feedback.Content);
+    }
+}
