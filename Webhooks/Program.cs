@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Api;
+using TwilioFeedback.Webhooks.Auth;
 using TwilioFeedback.Webhooks.Configuration;
 using TwilioFeedback.Webhooks.Hosting;
 using TwilioFeedback.Webhooks.Sms;
@@ -12,16 +13,24 @@ using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Ussd;
 using TwilioFeedback.Webhooks.Voice;
 
+if (args is ["token", ..])
+{
+    return StaffAuth.RunTokenCommand(args, Environment.GetEnvironmentVariable("SECRET_KEY"));
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddJsonFile(
     Environment.GetEnvironmentVariable("TEXT_OVERRIDES_FILE") ?? "texts.overrides.json", optional: true, reloadOnChange: true);
 ((IConfigurationBuilder)builder.Configuration).Add(new EnvironmentAliasesSource());
 builder.Services.AddTwilioFeedback();
+builder.Services.AddStaffAuth();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapGroup("/twilio")
     .AddEndpointFilter<ValidateTwilioRequestFilter>()
@@ -54,6 +63,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
 app.Run();
+return 0;
 
 /// <summary>The host, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

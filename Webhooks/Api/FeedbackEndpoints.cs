@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Webhooks.Auth;
 using TwilioFeedback.Webhooks.Voice;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Webhooks.Channels;
@@ -39,9 +40,9 @@ public static class FeedbackEndpoints
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder api)
     {
         // The seed's path, kept for existing clients.
-        api.MapPost("/api/feedback", CreateAsync).WithTags("Feedback").WithName("CreateFeedbackSeed");
+        api.MapPost("/api/feedback", CreateAsync).WithTags("Feedback").WithName("CreateFeedbackSeed").RequireAuthorization(StaffAuth.StaffPolicy);
 
-        var v1 = api.MapGroup("/api/v1/feedback").WithTags("Feedback");
+        var v1 = api.MapGroup("/api/v1/feedback").WithTags("Feedback").RequireAuthorization(StaffAuth.StaffPolicy);
         v1.MapPost("/", CreateAsync).WithName("CreateFeedback");
         v1.MapGet("/{id:long}", GetAsync).WithName("GetFeedback");
         v1.MapGet("/", ListAsync).WithName("ListFeedback");

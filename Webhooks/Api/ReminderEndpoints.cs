@@ -6,6 +6,7 @@ using PhoneNumbers;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Webhooks.Auth;
 using TwilioFeedback.Webhooks.Channels;
 
 namespace TwilioFeedback.Webhooks.Api;
@@ -41,8 +42,8 @@ public static class ReminderEndpoints
 
     public static IEndpointRouteBuilder MapReminderApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/api/reminders", CreateAsync).WithTags("Reminders").WithName("CreateReminderSeed");
-        var v1 = api.MapGroup("/api/v1/reminders").WithTags("Reminders");
+        api.MapPost("/api/reminders", CreateAsync).WithTags("Reminders").WithName("CreateReminderSeed").RequireAuthorization(StaffAuth.StaffPolicy);
+        var v1 = api.MapGroup("/api/v1/reminders").WithTags("Reminders").RequireAuthorization(StaffAuth.StaffPolicy);
         v1.MapPost("/", CreateAsync).WithName("CreateReminder");
         v1.MapGet("/", ListAsync).WithName("ListReminders");
         v1.MapGet("/{id:long}", GetAsync).WithName("GetReminder");

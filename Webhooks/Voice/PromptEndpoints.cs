@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Webhooks.Auth;
 
 namespace TwilioFeedback.Webhooks.Voice;
 
@@ -18,9 +19,9 @@ public static class PromptEndpoints
 
     public static IEndpointRouteBuilder MapPrompts(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/prompts").WithTags("Voice prompts");
+        var api = app.MapGroup("/api/v1/prompts").WithTags("Voice prompts").RequireAuthorization(StaffAuth.StaffPolicy);
         api.MapGet("/", ReportAsync).WithName("ListPrompts");
-        api.MapPut("/{language}/{key}", UploadAsync).WithName("UploadPrompt").DisableAntiforgery();
+        api.MapPut("/{language}/{key}", UploadAsync).WithName("UploadPrompt").DisableAntiforgery().RequireAuthorization(StaffAuth.AdminPolicy);
 
         // Twilio fetches these for <Play>: public, cacheable.
         app.MapGet("/prompts/{language}/{key}", ServeAsync).WithTags("Voice prompts").WithName("PlayPrompt");

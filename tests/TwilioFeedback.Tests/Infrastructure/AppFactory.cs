@@ -19,6 +19,22 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AuthToken = "test-auth-token-0123456789abcdef";
     public const string PublicBaseUrl = "https://feedback.example.org";
+    public const string SecretKey = "test-secret-key-not-for-production";
+
+    /// <summary>A token as <c>scripts/token</c> mints it, valid around the tests' clock and the real one.</summary>
+    public static string Token(string role, string name = "Test Nurse", DateTimeOffset? issued = null, TimeSpan? lifetime = null, string secret = SecretKey) =>
+        TwilioFeedback.Webhooks.Auth.StaffAuth.Mint(secret, name, role, lifetime ?? TimeSpan.FromDays(60), issued ?? Start.AddDays(-1));
+
+    /// <summary>A client carrying a token with <paramref name="role"/> (or none).</summary>
+    public HttpClient ClientWith(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+        return client;
+    }
 
     private Respawner? _respawner;
 
@@ -51,7 +67,7 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Redis:KeyPrefix"] = KeyPrefix,
                 ["Twilio:AuthToken"] = AuthToken,
                 ["Webhooks:PublicBaseUrl"] = PublicBaseUrl,
-                ["Security:SecretKey"] = "test-secret-key-not-for-production",
+                ["Security:SecretKey"] = SecretKey,
             };
             foreach (var (key, value) in Settings)
             {
@@ -126,7 +142,8 @@ public abstract class IntegrationTest<TFactory>(TFactory factory) : IClassFixtur
 {
     protected TFactory Factory { get; } = factory;
 
-    protected HttpClient Client { get; } = factory.CreateClient();
+    /// <summary>An admin's client: webhooks ignore the token, the API needs it.</summary>
+    protected HttpClient Client { get; } = factory.ClientWith(AppFactory.Token("admin"));
 
     public Task InitializeAsync() => Factory.ResetAsync();
 

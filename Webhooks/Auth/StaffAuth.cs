@@ -1,0 +1,80 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using TwilioFeedback.Persistence.Privacy;
+
+namespace TwilioFeedback.Webhooks.Auth;
+
+/// <summary>Who may use the REST API: a JWT with role staff or admin.</summary>
+public static class StaffAuth
+{
+    public const string Issuer = "twilio-feedback";
+    public const string Audience = "twilio-feedback";
+    public const string StaffPolicy = "staff";
+    public const string AdminPolicy = "admin";
+
+    /// <summary>HS256 key derived from SECRET_KEY, so the same secret signs and checks.</summary>
+    public static SymmetricSecurityKey SigningKey(string secret) =>
+        new(HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret), 32, info: "jwt-hs256-v1"u8.ToArray()));
+
+    public static IServiceCollection AddStaffAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<SecurityOptions>, IConfiguration>((jwt, security, configuration) =>
+            {
+                jwt.MapInboundClaims = false;
+                // An OIDC authority (Auth:Authority) may issue the tokens instead of our own secret.
+                if (configuration["Auth:Authority"] is { Length: > 0 } authority)
+                {
+                    jwt.Authority = authority;
+                }
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = configuration["Auth:Authority"] is { Length: > 0 } ? configuration["Auth:Authority"] : Issuer,
+                    ValidAudience = Audience,
+                    IssuerSigningKey = string.IsNullOrEmpty(configuration["Auth:Authority"]) ? SigningKey(security.Value.SecretKey) : null,
+                    RoleClaimType = "role",
+                    NameClaimType = "name",
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicy, policy => policy.RequireRole("staff", "admin"))
+            .AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));
+        return services;
+    }
+
+    /// <summary>A token for a person, as <c>scripts/token</c> prints it.</summary>
+    public static string Mint(string secret, string name, string role, TimeSpan lifetime, DateTimeOffset now)
+    {
+        var token = new JwtSecurityToken(
+            Issuer,
+            Audience,
+            [new Claim("name", name), new Claim("role", role), new Claim("sub", name)],
+            notBefore: now.UtcDateTime,
+            expires: (now + lifetime).UtcDateTime,
+            signingCredentials: new SigningCredentials(SigningKey(secret), SecurityAlgorithms.HmacSha256));
+        return new JwtSecurityTokenHandler().WriteToken(token);
+    }
+
+    /// <summary><c>token --role staff|admin --name "…" [--days N]</c>: prints a token and exits.</summary>
+    public static int RunTokenCommand(string[] args, string? secret)
+    {
+        string? Arg(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        var role = Arg("--role");
+        var name = Arg("--name");
+        var days = double.TryParse(Arg("--days") ?? "30", System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : -1;
+        if (role is not ("staff" or "admin") || string.IsNullOrWhiteSpace(name) || days is <= 0 or > 366 || string.IsNullOrEmpty(secret) || secret.Length < 16)
+        {
+            Console.Error.WriteLine("usage: token --role staff|admin --name \"Full Name\" [--days 1-366]   (SECRET_KEY must be set, 16+ characters)");
+            return 2;
+        }
+        Console.WriteLine(Mint(secret, name, role, TimeSpan.FromDays(days), DateTimeOffset.UtcNow));
+        return 0;
+    }
+}

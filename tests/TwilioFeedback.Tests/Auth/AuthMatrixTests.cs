@@ -1,0 +1,63 @@
+using System.Net;
+using TwilioFeedback.Tests.Infrastructure;
+
+namespace TwilioFeedback.Tests.Auth;
+
+/// <summary>Who gets in, per endpoint group: no token, expired, forged, wrong role, right role.</summary>
+public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFactory>(factory)
+{
+    public static TheoryData<string, string, string, HttpStatusCode> Matrix()
+    {
+        var data = new TheoryData<string, string, string, HttpStatusCode>();
+        (string Method, string Path, string Needs)[] groups =
+        [
+            ("GET", "/api/v1/feedback", "staff"),
+            ("GET", "/api/v1/reminders", "staff"),
+            ("GET", "/api/v1/prompts", "staff"),
+            ("PUT", "/api/v1/prompts/bas/Voice_Thanks", "admin"),
+        ];
+        foreach (var (method, path, needs) in groups)
+        {
+            data.Add(method, path, "none", HttpStatusCode.Unauthorized);
+            data.Add(method, path, "expired", HttpStatusCode.Unauthorized);
+            data.Add(method, path, "forged", HttpStatusCode.Unauthorized);
+            data.Add(method, path, "patient", HttpStatusCode.Forbidden);
+            data.Add(method, path, "staff", needs == "admin" ? HttpStatusCode.Forbidden : HttpStatusCode.OK);
+            data.Add(method, path, "admin", method == "PUT" ? HttpStatusCode.Created : HttpStatusCode.OK);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Each_group_lets_in_only_the_right_role(string method, string path, string who, HttpStatusCode expected)
+    {
+        var token = who switch
+        {
+            "none" => null,
+            "expired" => AppFactory.Token("admin", issued: AppFactory.Start.AddDays(-10), lifetime: TimeSpan.FromDays(1)),
+            "forged" => AppFactory.Token("admin", secret: "another-secret-key-of-some-length"),
+            _ => AppFactory.Token(who),
+        };
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method == "PUT")
+        {
+            request.Content = new ByteArrayContent(Voice.Tones.Wav(440, 0.1));
+        }
+        var response = await Factory.ClientWith(token).SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task Webhooks_and_health_need_no_token()
+    {
+        var anonymous = Factory.ClientWith(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+        var sms = await anonymous.PostTwilioAsync("/twilio/sms", TwilioRequests.Message("+237690000088", "hi"));
+        Assert.Equal(HttpStatusCode.OK, sms.StatusCode);
+    }
+}
