@@ -24,15 +24,20 @@ builder.Configuration.AddJsonFile(
 ((IConfigurationBuilder)builder.Configuration).Add(new EnvironmentAliasesSource());
 builder.Services.AddTwilioFeedback();
 builder.Services.AddStaffAuth();
+builder.Services.AddBandwidth();
 
 var app = builder.Build();
 
+app.UseResponseCompression();
+app.UseRequestDecompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapGroup("/twilio")
+    .RequireRateLimiting(RateLimitOptions.WebhookPolicy)
     .AddEndpointFilter<ValidateTwilioRequestFilter>()
     .DisableAntiforgery()
     .WithTags("Twilio webhooks")

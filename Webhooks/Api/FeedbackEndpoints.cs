@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Webhooks.Auth;
+using TwilioFeedback.Webhooks.Hosting;
 using TwilioFeedback.Webhooks.Voice;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Webhooks.Channels;
@@ -40,9 +41,11 @@ public static class FeedbackEndpoints
     public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder api)
     {
         // The seed's path, kept for existing clients.
-        api.MapPost("/api/feedback", CreateAsync).WithTags("Feedback").WithName("CreateFeedbackSeed").RequireAuthorization(StaffAuth.StaffPolicy);
+        api.MapPost("/api/feedback", CreateAsync).WithTags("Feedback").WithName("CreateFeedbackSeed").RequireAuthorization(StaffAuth.StaffPolicy)
+            .RequireRateLimiting(RateLimitOptions.ApiPolicy);
 
-        var v1 = api.MapGroup("/api/v1/feedback").WithTags("Feedback").RequireAuthorization(StaffAuth.StaffPolicy);
+        var v1 = api.MapGroup("/api/v1/feedback").WithTags("Feedback").RequireAuthorization(StaffAuth.StaffPolicy)
+            .RequireRateLimiting(RateLimitOptions.ApiPolicy).WithETags();
         v1.MapPost("/", CreateAsync).WithName("CreateFeedback");
         v1.MapGet("/{id:long}", GetAsync).WithName("GetFeedback");
         v1.MapGet("/", ListAsync).WithName("ListFeedback");

@@ -7,6 +7,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Webhooks.Auth;
+using TwilioFeedback.Webhooks.Hosting;
 using TwilioFeedback.Webhooks.Channels;
 
 namespace TwilioFeedback.Webhooks.Api;
@@ -42,8 +43,10 @@ public static class ReminderEndpoints
 
     public static IEndpointRouteBuilder MapReminderApi(this IEndpointRouteBuilder api)
     {
-        api.MapPost("/api/reminders", CreateAsync).WithTags("Reminders").WithName("CreateReminderSeed").RequireAuthorization(StaffAuth.StaffPolicy);
-        var v1 = api.MapGroup("/api/v1/reminders").WithTags("Reminders").RequireAuthorization(StaffAuth.StaffPolicy);
+        api.MapPost("/api/reminders", CreateAsync).WithTags("Reminders").WithName("CreateReminderSeed").RequireAuthorization(StaffAuth.StaffPolicy)
+            .RequireRateLimiting(RateLimitOptions.ApiPolicy);
+        var v1 = api.MapGroup("/api/v1/reminders").WithTags("Reminders").RequireAuthorization(StaffAuth.StaffPolicy)
+            .RequireRateLimiting(RateLimitOptions.ApiPolicy).WithETags();
         v1.MapPost("/", CreateAsync).WithName("CreateReminder");
         v1.MapGet("/", ListAsync).WithName("ListReminders");
         v1.MapGet("/{id:long}", GetAsync).WithName("GetReminder");

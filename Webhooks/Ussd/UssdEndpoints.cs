@@ -30,7 +30,7 @@ public static class UssdEndpoints
 
     public static IEndpointRouteBuilder MapUssd(this IEndpointRouteBuilder app)
     {
-        var ussd = app.MapGroup("/ussd").WithTags("USSD").DisableAntiforgery();
+        var ussd = app.MapGroup("/ussd").WithTags("USSD").DisableAntiforgery().RequireRateLimiting(Hosting.RateLimitOptions.WebhookPolicy);
         ussd.MapPost("/", HandleAsync).WithName("Ussd");
         ussd.MapPost("/{secret}", HandleAsync).WithName("UssdWithSecret");
         return app;
