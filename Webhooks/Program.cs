@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Coravel;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Api;
@@ -49,6 +50,7 @@ app.MapGroup("/twilio")
 app.MapUssd();
 app.MapSendGridEvents();
 app.MapFeedbackApi();
+app.MapSync();
 app.MapReminderApi();
 app.MapPrompts();
 
@@ -64,6 +66,7 @@ app.Services.UseScheduler(scheduler =>
 });
 
 app.MapOpenApi();
+app.MapScalarApiReference("/docs", options => options.WithTitle("TwilioFeedback API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
