@@ -51,6 +51,7 @@ app.MapUssd();
 app.MapSendGridEvents();
 app.MapFeedbackApi();
 app.MapSync();
+app.MapReports();
 app.MapReminderApi();
 app.MapPrompts();
 

@@ -130,7 +130,8 @@ public static class ReminderEndpoints
     }
 
     internal static async Task<Results<Ok<ReminderPage>, ValidationProblem>> ListAsync(
-        FeedbackDbContext db, CancellationToken cancellationToken, string? status = null, string? patientId = null,
+        FeedbackDbContext db, CancellationToken cancellationToken, string? status = null,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "patient_id")] string? patientId = null,
         DateTimeOffset? from = null, DateTimeOffset? to = null, long? cursor = null, int limit = 20)
     {
         if (limit is < 1 or > 100)

@@ -193,6 +193,15 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
     }
 
     [Fact]
+    public async Task Reminders_are_listed_by_patient_and_status()
+    {
+        await Client.CreateAsync($$"""{"patient_id":"PAT40","message":"One","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}"}""");
+        await Client.CreateAsync($$"""{"patient_id":"PAT41","message":"Two","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"+237677000041"}""");
+        var page = JsonDocument.Parse(await Client.GetStringAsync("/api/v1/reminders?patient_id=PAT41&status=scheduled")).RootElement;
+        Assert.Equal(["Two"], page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("message").GetString()));
+    }
+
+    [Fact]
     public async Task A_WhatsApp_reminder_goes_to_the_whatsapp_address()
     {
         TwilioAccepts();
