@@ -67,6 +67,17 @@ public sealed class Feedback
 
     /// <summary>Set by offline clients, so that a batch sent twice is stored once.</summary>
     public Guid? ClientId { get; set; }
+
+    /// <summary>positive, neutral or negative (set by the analysis job).</summary>
+    public string? Sentiment { get; set; }
+
+    public double? SentimentScore { get; set; }
+
+    /// <summary>waiting_time, staff_attitude, cleanliness, cost, medication, communication…</summary>
+    public List<string> Topics { get; set; } = [];
+
+    /// <summary>When staff were alerted about it (once).</summary>
+    public DateTimeOffset? EscalatedAt { get; set; }
 }
 
 /// <summary>Where a voice recording is on its way from the provider to our database.</summary>

@@ -44,6 +44,9 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             feedback.HasIndex(f => f.ClientId).IsUnique();
             feedback.HasIndex(f => new { f.PatientId, f.DateSubmitted });
             feedback.HasIndex(f => f.DateSubmitted);
+            feedback.Property(f => f.Sentiment).HasMaxLength(16);
+            feedback.Property(f => f.Topics).HasDefaultValueSql("'{}'");
+            feedback.HasIndex(f => f.Processed).HasFilter("processed = false");
             feedback.ToTable(t => t.HasCheckConstraint("ck_feedbacks_rating", "rating BETWEEN 1 AND 5"));
             feedback.HasOne(f => f.Patient).WithMany(p => p.Feedbacks).HasForeignKey(f => f.PatientId);
             feedback.HasOne(f => f.VoiceRecording).WithMany().HasForeignKey(f => f.VoiceRecordingId).OnDelete(DeleteBehavior.SetNull);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Coravel;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using TwilioFeedback.Scheduling.Analysis;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Api;
@@ -56,9 +57,14 @@ app.MapReminderApi();
 app.MapPrompts();
 
 var reminders = app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value;
+var analysis = app.Services.GetRequiredService<IOptions<AnalysisOptions>>().Value;
 app.Services.UseScheduler(scheduler =>
 {
     scheduler.Schedule<RecordingFetcher>().EveryMinute().PreventOverlapping(nameof(RecordingFetcher));
+    if (analysis.RunOnSchedule)
+    {
+        scheduler.Schedule<FeedbackAnalysisJob>().EveryMinute().PreventOverlapping(nameof(FeedbackAnalysisJob));
+    }
     if (reminders.DispatchOnSchedule)
     {
         // In-process no-overlap only; across instances the SKIP LOCKED claim keeps sends unique.

@@ -103,6 +103,10 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("date_submitted");
 
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalated_at");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -131,6 +135,22 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("rating");
 
+                    b.Property<string>("Sentiment")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sentiment");
+
+                    b.Property<double?>("SentimentScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("sentiment_score");
+
+                    b.PrimitiveCollection<List<string>>("Topics")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("topics")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<long?>("VoiceRecordingId")
                         .HasColumnType("bigint")
                         .HasColumnName("voice_recording_id");
@@ -148,6 +168,10 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     b.HasIndex("DateSubmitted")
                         .HasDatabaseName("ix_feedbacks_date_submitted");
+
+                    b.HasIndex("Processed")
+                        .HasDatabaseName("ix_feedbacks_processed")
+                        .HasFilter("processed = false");
 
                     b.HasIndex("ProviderMessageId")
                         .IsUnique()

@@ -26,6 +26,7 @@ public static class ReportEndpoints
         ["day"] = "to_char(date_submitted AT TIME ZONE 'Africa/Douala', 'YYYY-MM-DD')",
         ["language"] = "language",
         ["channel"] = "channel",
+        ["topic"] = "t.topic",
     };
 
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
@@ -52,7 +53,8 @@ public static class ReportEndpoints
             $$"""
             SELECT {{key}} AS "Key", count(*)::int AS "Count", avg(rating)::float8 AS "Average",
                    count(*) FILTER (WHERE rating >= 4)::int AS "High", count(*) FILTER (WHERE rating <= 2)::int AS "Low"
-            FROM feedbacks WHERE date_submitted >= {0} AND date_submitted < {1}
+            FROM feedbacks{{(groupBy == "topic" ? " CROSS JOIN LATERAL unnest(topics) AS t(topic)" : "")}}
+            WHERE date_submitted >= {0} AND date_submitted < {1}
             GROUP BY 1 ORDER BY 1
             """, start, end).ToListAsync(cancellationToken);
 #pragma warning restore EF1002

@@ -49,7 +49,8 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                         $"""
                         UPDATE feedbacks
                         SET content = CASE WHEN {comment.Append} AND content IS NOT NULL THEN left(content || E'\n' || {text}, {MaxCommentLength}) ELSE {text} END,
-                            last_message_id = {inbound.ProviderMessageId}
+                            last_message_id = {inbound.ProviderMessageId},
+                            processed = false
                         WHERE conversation_id = {comment.ConversationId} AND last_message_id IS DISTINCT FROM {inbound.ProviderMessageId}
                         """,
                         cancellationToken);

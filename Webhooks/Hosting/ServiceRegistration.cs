@@ -12,6 +12,7 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Scheduling;
 using TwilioFeedback.Webhooks.Channels;
 using TwilioFeedback.Scheduling.Recordings;
+using TwilioFeedback.Scheduling.Analysis;
 using TwilioFeedback.Scheduling.Email;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Status;
@@ -78,6 +79,14 @@ public static class ServiceRegistration
         services.AddQueue();
         services.AddScheduler();
         services.AddTransient<RecordingFetcher>();
+
+        // Analysis
+        services.AddOptions<AnalysisOptions>().BindConfiguration(AnalysisOptions.Section)
+            .Validate(o => string.IsNullOrEmpty(o.AlertEmail) || System.Net.Mail.MailAddress.TryCreate(o.AlertEmail, out _), "Analysis:AlertEmail must be an email address.")
+            .ValidateOnStart()
+            .PostConfigure<IOptions<WebhookOptions>>((analysis, webhooks) => analysis.LinkBase ??= webhooks.Value.PublicBaseUrl);
+        services.AddSingleton<IFeedbackAnalyzer, LexiconFeedbackAnalyzer>();
+        services.AddTransient<FeedbackAnalysisJob>();
 
         // Reminders
         services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations()

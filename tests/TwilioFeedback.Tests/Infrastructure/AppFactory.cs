@@ -68,6 +68,7 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Twilio:AuthToken"] = AuthToken,
                 ["Webhooks:PublicBaseUrl"] = PublicBaseUrl,
                 ["Security:SecretKey"] = SecretKey,
+                ["Analysis:RunOnSchedule"] = "false", // tests run the job themselves
             };
             foreach (var (key, value) in Settings)
             {

@@ -111,9 +111,16 @@ public sealed class ReminderEmailAndFallbackTests(TwilioApiFactory factory) : In
 }
 
 /// <summary>The hospital's own mail server instead of SendGrid.</summary>
-public sealed class SmtpFactory : AppFactory
+public class SmtpFactory : AppFactory
 {
     public SmtpListener Smtp { get; } = new();
+
+    /// <summary>Also forgets the mail received: each test reads only its own.</summary>
+    public override async Task ResetAsync()
+    {
+        await base.ResetAsync();
+        Smtp.Messages.Clear();
+    }
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Scheduling.Analysis;
+using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Tests.Reminders;
+
+namespace TwilioFeedback.Tests.Api;
+
+public sealed class AnalyzerTests
+{
+    private static readonly LexiconFeedbackAnalyzer Analyzer = new();
+
+    [Theory]
+    [InlineData(5, "The nurses were very kind, thank you", "en", "positive", "staff_attitude", false)]
+    [InlineData(2, "We waited five hours and the toilets were dirty", "en", "negative", "waiting_time,cleanliness", false)]
+    [InlineData(1, "Attente trop longue, le personnel était impoli", "fr", "negative", "waiting_time,staff_attitude", false)]
+    [InlineData(4, "Bon accueil mais les médicaments sont trop chers", "fr", "positive", "staff_attitude,cost,medication", false)]
+    [InlineData(3, "", "en", "neutral", "", false)]
+    [InlineData(3, "The guard asked for a bribe before the emergency room", "en", "neutral", "", true)]
+    [InlineData(2, "Mon père est décédé faute de soins", "fr", "negative", "", true)]
+    [InlineData(4, "😊😊", "en", "positive", "", false)]
+    public async Task Sentiment_topics_and_alarms_are_found_in_English_and_French(int rating, string comment, string language, string sentiment, string topics, bool alarming)
+    {
+        var analysis = await Analyzer.AnalyzeAsync(rating, comment, language, CancellationToken.None);
+        Assert.Equal(sentiment, analysis.Sentiment);
+        Assert.Equal(topics, string.Join(",", analysis.Topics));
+        Assert.Equal(alarming, analysis.Alarming);
+    }
+}
+
+/// <summary>The analysis job on real rows, alerting by the SMTP server.</summary>
+public sealed class AlertingFactory : SmtpFactory
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings) { ["Analysis:AlertEmail"] = "quality@dgh.example" };
+}
+
+public sealed class AnalysisJobTests(AlertingFactory factory) : IntegrationTest<AlertingFactory>(factory)
+{
+    private async Task RunJobAsync()
+    {
+        using var scope = Factory.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<FeedbackAnalysisJob>().Invoke();
+    }
+
+    private async Task<long> AddAsync(int rating, string? content, DateTimeOffset at)
+    {
+        await using var db = Factory.Db();
+        var patient = await db.Patients.FirstOrDefaultAsync() ?? new Patient { ExternalId = "PAT-A", CreatedAt = at, UpdatedAt = at };
+        var feedback = new Feedback { Patient = patient, Language = "en", Channel = "sms", Rating = rating, Content = content, DateSubmitted = at };
+        db.Feedbacks.Add(feedback);
+        await db.SaveChangesAsync();
+        return feedback.Id;
+    }
+
+    [Fact]
+    public async Task New_feedback_is_analysed_and_an_alarming_item_alerts_staff_once()
+    {
+        var bad = await AddAsync(1, "We waited all day and nobody explained anything", AppFactory.Start);
+        var good = await AddAsync(5, "Very clean and fast", AppFactory.Start);
+        var waiting = await AddAsync(2, null, AppFactory.Start); // a rating whose comment may still come
+
+        await RunJobAsync();
+        await RunJobAsync();
+
+        await using (var db = Factory.Db())
+        {
+            var rows = await db.Feedbacks.AsNoTracking().OrderBy(f => f.Id).ToListAsync();
+            Assert.Equal(("negative", true), (rows[0].Sentiment, rows[0].Processed));
+            Assert.Equal(["waiting_time", "communication"], rows[0].Topics);
+            Assert.Equal(("positive", true), (rows[1].Sentiment, rows[1].Processed));
+            Assert.False(rows[2].Processed); // waits for its comment
+        }
+        var (_, to, data) = Assert.Single(Factory.Smtp.Messages);
+        Assert.Equal("quality@dgh.example", to);
+        Assert.Contains($"/api/v1/feedback/{bad}", data);
+        Assert.DoesNotContain("nobody explained", data); // the comment itself stays in the database
+
+        Factory.Clock.Advance(TimeSpan.FromMinutes(11));
+        await RunJobAsync();
+        Assert.Equal(2, Factory.Smtp.Messages.Count); // the rating of 2, now settled, alerts too
+        _ = good + waiting;
+    }
+
+    [Fact]
+    public async Task Stats_by_topic_count_each_topic()
+    {
+        await AddAsync(1, "Long wait and rude staff", AppFactory.Start);
+        await AddAsync(4, "Nurses were kind", AppFactory.Start);
+        await RunJobAsync();
+
+        var groups = JsonDocument.Parse(await Client.GetStringAsync("/api/v1/feedback/stats?group_by=topic")).RootElement.GetProperty("groups").EnumerateArray()
+            .Select(g => (g.GetProperty("key").GetString(), g.GetProperty("count").GetInt32())).ToList();
+        Assert.Equal([("staff_attitude", 2), ("waiting_time", 1)], groups);
+    }
+}
