@@ -20,6 +20,8 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
 
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
 
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Patient>(patient =>
@@ -99,6 +101,14 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             attempt.Property(a => a.Outcome).HasMaxLength(16);
             attempt.Property(a => a.ProviderId).HasMaxLength(64);
             attempt.Property(a => a.Error).HasMaxLength(512);
+        });
+
+        modelBuilder.Entity<AuditEntry>(audit =>
+        {
+            audit.Property(a => a.Actor).HasMaxLength(128);
+            audit.Property(a => a.Action).HasMaxLength(16);
+            audit.Property(a => a.Target).HasMaxLength(128);
+            audit.HasIndex(a => a.At);
         });
 
         modelBuilder.Entity<ProviderEvent>(status =>

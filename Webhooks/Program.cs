@@ -53,6 +53,7 @@ app.MapSendGridEvents();
 app.MapFeedbackApi();
 app.MapSync();
 app.MapReports();
+app.MapPatients();
 app.MapReminderApi();
 app.MapPrompts();
 

@@ -151,7 +151,8 @@ public static class FeedbackEndpoints
     }
 
     /// <summary>The spoken comment, decrypted, with its type; supports range requests for players.</summary>
-    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> VoiceAsync(long id, FeedbackDbContext db, RecordingCipher cipher, CancellationToken cancellationToken)
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> VoiceAsync(
+        long id, System.Security.Claims.ClaimsPrincipal user, FeedbackDbContext db, RecordingCipher cipher, AuditLog audit, CancellationToken cancellationToken)
     {
         var recording = await db.Feedbacks.AsNoTracking().Where(f => f.Id == id).Select(f => f.VoiceRecording).FirstOrDefaultAsync(cancellationToken);
         if (recording is null)
@@ -162,6 +163,7 @@ public static class FeedbackEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"The recording of feedback {id} is not stored yet ({recording.Status}).");
         }
+        await audit.RecordAsync(user, "read", $"feedback {id} voice", cancellationToken);
         return TypedResults.File(cipher.Decrypt(recording.KeyId, recording.Data), recording.ContentType, enableRangeProcessing: true);
     }
 

@@ -63,8 +63,9 @@ public static class ReportEndpoints
     }
 
     /// <summary>Every feedback as CSV, written row by row as the database yields it.</summary>
-    internal static async Task ExportAsync(HttpContext context, FeedbackDbContext db, CancellationToken cancellationToken)
+    internal static async Task ExportAsync(HttpContext context, FeedbackDbContext db, AuditLog audit, CancellationToken cancellationToken)
     {
+        await audit.RecordAsync(context.User, "export", "feedback export.csv", cancellationToken);
         context.Response.ContentType = "text/csv; charset=utf-8";
         context.Response.Headers.ContentDisposition = "attachment; filename=\"feedback.csv\"";
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(false), bufferSize: 16 * 1024);

@@ -69,6 +69,7 @@ public static class ServiceRegistration
         services.AddScoped<PatientDirectory>();
         services.AddScoped<ConversationEffects>();
         services.AddScoped<ConversationRunner>();
+        services.AddScoped<TwilioFeedback.Webhooks.Api.AuditLog>();
 
         // Voice, USSD, recordings
         services.AddOptions<VoiceOptions>().BindConfiguration(VoiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -1,0 +1,133 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Webhooks.Auth;
+using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Hosting;
+
+namespace TwilioFeedback.Webhooks.Api;
+
+/// <summary>A patient as staff see it: contact details masked.</summary>
+public sealed record PatientResponse(string PatientId, string? PreferredLanguage, bool OptedOut, DateTimeOffset? OptedOutAt, string? Phone, string? Email, int FeedbackCount, DateTimeOffset CreatedAt);
+
+public sealed record PatientUpdate(string? PreferredLanguage, bool? OptedOut, string? PhoneNumber);
+
+public sealed record AuditResponse(DateTimeOffset At, string Actor, string Action, string Target);
+
+/// <summary>The audit log: who read, exported, changed or erased patient data.</summary>
+public sealed class AuditLog(FeedbackDbContext db, TimeProvider clock)
+{
+    public async Task RecordAsync(ClaimsPrincipal user, string action, string target, CancellationToken cancellationToken)
+    {
+        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = user.FindFirst("name")?.Value ?? "unknown", Action = action, Target = target });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
+
+/// <summary>Patients: read, change (language, opt-out, number), erase (admin), and the audit log (admin).</summary>
+public static class PatientEndpoints
+{
+    public static IEndpointRouteBuilder MapPatients(this IEndpointRouteBuilder app)
+    {
+        var patients = app.MapGroup("/api/v1/patients").WithTags("Patients")
+            .RequireAuthorization(StaffAuth.StaffPolicy).RequireRateLimiting(RateLimitOptions.ApiPolicy);
+        patients.MapGet("/{patientId}", GetAsync).WithName("GetPatient");
+        patients.MapPut("/{patientId}", PutAsync).WithName("UpdatePatient");
+        patients.MapDelete("/{patientId}", EraseAsync).WithName("ErasePatient").RequireAuthorization(StaffAuth.AdminPolicy);
+        app.MapGet("/api/v1/audit", AuditAsync).WithTags("Patients").WithName("AuditLog")
+            .RequireAuthorization(StaffAuth.AdminPolicy).RequireRateLimiting(RateLimitOptions.ApiPolicy);
+        return app;
+    }
+
+    internal static async Task<Results<Ok<PatientResponse>, ProblemHttpResult>> GetAsync(
+        string patientId, ClaimsPrincipal user, FeedbackDbContext db, AuditLog audit, CancellationToken cancellationToken)
+    {
+        var patient = await db.Patients.AsNoTracking().FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
+        if (patient is null)
+        {
+            return NotFound(patientId);
+        }
+        await audit.RecordAsync(user, "read", $"patient {patientId}", cancellationToken);
+        return TypedResults.Ok(await ToResponseAsync(db, patient, cancellationToken));
+    }
+
+    internal static async Task<Results<Ok<PatientResponse>, ProblemHttpResult, ValidationProblem>> PutAsync(
+        string patientId, PatientUpdate update, ClaimsPrincipal user, FeedbackDbContext db, PhoneHasher hasher, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
+        if (patient is null)
+        {
+            return NotFound(patientId);
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (update.PreferredLanguage is not null)
+        {
+            patient.PreferredLanguage = ApiFields.Language(update.PreferredLanguage, errors).Code();
+        }
+        if (update.PhoneNumber is not null)
+        {
+            var phone = PatientDirectory.Normalize(update.PhoneNumber);
+            var hash = hasher.Hash(phone);
+            if (!phone.StartsWith('+') || await db.Patients.AnyAsync(p => p.PhoneHash == hash && p.Id != patient.Id, cancellationToken))
+            {
+                errors["phone_number"] = ["phone_number must be a valid number not used by another patient."];
+            }
+            (patient.Phone, patient.PhoneHash) = (phone, hash);
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var now = clock.GetUtcNow();
+        if (update.OptedOut is { } optedOut)
+        {
+            patient.OptedOutAt = optedOut ? patient.OptedOutAt ?? now : null;
+        }
+        patient.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(user, "change", $"patient {patientId}", cancellationToken);
+        return TypedResults.Ok(await ToResponseAsync(db, patient, cancellationToken));
+    }
+
+    /// <summary>Erases personal data and recordings; anonymous ratings stay for the statistics.</summary>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
+        string patientId, ClaimsPrincipal user, FeedbackDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
+        if (patient is null)
+        {
+            return NotFound(patientId);
+        }
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var recordings = db.Feedbacks.Where(f => f.PatientId == patient.Id && f.VoiceRecordingId != null).Select(f => f.VoiceRecordingId);
+        await db.VoiceRecordings.Where(r => recordings.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
+        await db.Feedbacks.Where(f => f.PatientId == patient.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.Content, (string?)null), cancellationToken);
+        await db.Reminders.Where(r => r.PatientId == patient.Id && r.Status == ReminderStatus.Scheduled)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Cancelled), cancellationToken);
+        await db.Reminders.Where(r => r.PatientId == patient.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.PhoneNumber, (string?)null).SetProperty(r => r.Email, (string?)null).SetProperty(r => r.Message, "[erased]"), cancellationToken);
+        (patient.Phone, patient.PhoneHash, patient.Email, patient.ExternalId, patient.UpdatedAt) = (null, null, null, $"ERASED-{patient.Id}", now);
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(user, "erase", $"patient {patientId}", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    internal static async Task<Ok<List<AuditResponse>>> AuditAsync(FeedbackDbContext db, CancellationToken cancellationToken, int limit = 100) =>
+        TypedResults.Ok(await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Id).Take(Math.Clamp(limit, 1, 1000))
+            .Select(a => new AuditResponse(a.At, a.Actor, a.Action, a.Target)).ToListAsync(cancellationToken));
+
+    private static async Task<PatientResponse> ToResponseAsync(FeedbackDbContext db, Patient p, CancellationToken cancellationToken) => new(
+        p.ExternalId, Languages.FromCode(p.PreferredLanguage)?.SeedName(), p.OptedOutAt is not null, p.OptedOutAt,
+        p.Phone is null ? null : Mask.Phone(p.Phone), p.Email is null ? null : MaskEmail(p.Email),
+        await db.Feedbacks.CountAsync(f => f.PatientId == p.Id, cancellationToken), p.CreatedAt);
+
+    private static string MaskEmail(string email) => email.IndexOf('@') is var at and > 1 ? email[0] + new string('•', at - 1) + email[at..] : "•••";
+
+    private static ProblemHttpResult NotFound(string patientId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No patient {patientId}.");
+}

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TwilioFeedback.Tests.Infrastructure;
+
+namespace TwilioFeedback.Tests.Api;
+
+/// <summary>Patients through the API: read (masked), change, erase; and the audit log of it.</summary>
+public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactory>(factory)
+{
+    private const string Phone = "+237690000123";
+
+    /// <summary>PAT500 texts in (rating + comment), then is named by the hospital; voice feedback too.</summary>
+    private async Task SeedAsync()
+    {
+        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "hello"));
+        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "2"));
+        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "4"));
+        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "Mon voisin Ngo Bassong était là"));
+        await using var db = Factory.Db();
+        (await db.Patients.SingleAsync()).ExternalId = "PAT500";
+        await db.SaveChangesAsync();
+        var wav = Convert.ToBase64String(Voice.Tones.Wav(300, 0.2));
+        Assert.Equal(HttpStatusCode.Created, (await Client.PostAsync("/api/v1/feedback", new StringContent($$"""{"patient_id":"PAT500","language":"fr","rating":3,"voice_data":"{{wav}}"}""", Encoding.UTF8, "application/json"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Staff_read_a_patient_with_contact_details_masked_and_the_read_is_audited()
+    {
+        await SeedAsync();
+        var nurse = Factory.ClientWith(AppFactory.Token("staff", name: "Nurse Eyenga"));
+        var patient = JsonDocument.Parse(await nurse.GetStringAsync("/api/v1/patients/PAT500")).RootElement;
+
+        Assert.Equal("+2376••••••23", patient.GetProperty("phone").GetString());
+        Assert.Equal(("french", 2), (patient.GetProperty("preferred_language").GetString(), patient.GetProperty("feedback_count").GetInt32()));
+        var audit = await Client.GetStringAsync("/api/v1/audit");
+        Assert.Contains("\"actor\":\"Nurse Eyenga\",\"action\":\"read\",\"target\":\"patient PAT500\"", audit);
+        Assert.Equal(HttpStatusCode.Forbidden, (await nurse.GetAsync("/api/v1/audit")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await nurse.GetAsync("/api/v1/patients/NOBODY")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Staff_change_language_and_opt_out()
+    {
+        await SeedAsync();
+        var response = await Client.PutAsync("/api/v1/patients/PAT500", new StringContent("""{"preferred_language":"ewondo","opted_out":true}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ewondo", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("preferred_language").GetString());
+        // Opted out by staff: the patient's next message gets no reply.
+        Assert.Empty(await (await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "5"))).MessagesAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.PutAsync("/api/v1/patients/PAT500", new StringContent("""{"preferred_language":"latin"}""", Encoding.UTF8, "application/json"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Erasure_removes_personal_data_and_recordings_and_keeps_anonymous_ratings()
+    {
+        await SeedAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await Factory.ClientWith(AppFactory.Token("staff")).DeleteAsync("/api/v1/patients/PAT500")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("/api/v1/patients/PAT500")).StatusCode);
+
+        await using var connection = new Npgsql.NpgsqlConnection(Factory.ConnectionString);
+        await connection.OpenAsync();
+        async Task<long> CountAsync(string sql) => (long)(await new Npgsql.NpgsqlCommand(sql, connection).ExecuteScalarAsync())!;
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM patients WHERE phone IS NOT NULL OR phone_hash IS NOT NULL OR external_id = 'PAT500'"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM feedbacks WHERE content IS NOT NULL"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM voice_recordings"));
+        Assert.Equal(2, await CountAsync("SELECT count(*) FROM feedbacks WHERE rating IN (3, 4)"));
+        Assert.Equal(0, await CountAsync($"SELECT count(*) FROM patients WHERE phone LIKE '%{Phone[1..]}%'"));
+        Assert.Contains("\"action\":\"erase\"", await Client.GetStringAsync("/api/v1/audit"));
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/v1/patients/PAT500")).StatusCode);
+    }
+}
