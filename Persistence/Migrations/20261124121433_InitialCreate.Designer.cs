@@ -13,8 +13,8 @@ using TwilioFeedback.Persistence;
 namespace TwilioFeedback.Persistence.Migrations
 {
     [DbContext(typeof(FeedbackDbContext))]
-    [Migration("20261124112044_Reminders")]
-    partial class Reminders
+    [Migration("20261124121433_InitialCreate")]
+    partial class InitialCreate
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -25,6 +25,46 @@ namespace TwilioFeedback.Persistence.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("TwilioFeedback.Persistence.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("action");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_entries");
+
+                    b.HasIndex("At")
+                        .HasDatabaseName("ix_audit_entries_at");
+
+                    b.ToTable("audit_entries", (string)null);
+                });
 
             modelBuilder.Entity("TwilioFeedback.Persistence.DeliveryAttempt", b =>
                 {
@@ -106,6 +146,10 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("date_submitted");
 
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalated_at");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -134,6 +178,22 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("rating");
 
+                    b.Property<string>("Sentiment")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sentiment");
+
+                    b.Property<double?>("SentimentScore")
+                        .HasColumnType("double precision")
+                        .HasColumnName("sentiment_score");
+
+                    b.PrimitiveCollection<List<string>>("Topics")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("topics")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<long?>("VoiceRecordingId")
                         .HasColumnType("bigint")
                         .HasColumnName("voice_recording_id");
@@ -151,6 +211,10 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     b.HasIndex("DateSubmitted")
                         .HasDatabaseName("ix_feedbacks_date_submitted");
+
+                    b.HasIndex("Processed")
+                        .HasDatabaseName("ix_feedbacks_processed")
+                        .HasFilter("processed = false");
 
                     b.HasIndex("ProviderMessageId")
                         .IsUnique()
@@ -348,6 +412,10 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("channels");
 
+                    b.Property<bool>("Confirm")
+                        .HasColumnType("boolean")
+                        .HasColumnName("confirm");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -356,6 +424,12 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("kind");
 
                     b.Property<string>("Language")
                         .IsRequired()
@@ -396,6 +470,10 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("reason");
 
+                    b.Property<DateTimeOffset?>("RespondedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("responded_at");
+
                     b.Property<DateTimeOffset>("ScheduledTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("scheduled_time");
@@ -404,11 +482,20 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
 
+                    b.Property<long?>("SeriesId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("series_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
+
+                    b.Property<string>("Template")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("template");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -423,6 +510,9 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_reminders_provider_id");
+
+                    b.HasIndex("SeriesId")
+                        .HasDatabaseName("ix_reminders_series_id");
 
                     b.HasIndex("PatientId", "ScheduledTime")
                         .HasDatabaseName("ix_reminders_patient_id_scheduled_time");
