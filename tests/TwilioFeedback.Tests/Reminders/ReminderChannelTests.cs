@@ -29,7 +29,7 @@ public static class ReminderSteps
     public static async Task<Reminder> ReminderAsync(this AppFactory factory, long id)
     {
         await using var db = factory.Db();
-        return await db.Reminders.AsNoTracking().Include(r => r.DeliveryAttempts).SingleAsync(r => r.Id == id);
+        return await db.Reminders.AsNoTracking().Include(r => r.Patient).Include(r => r.DeliveryAttempts).SingleAsync(r => r.Id == id);
     }
 
     public static string Now(this AppFactory factory) => factory.Clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:sszzz");

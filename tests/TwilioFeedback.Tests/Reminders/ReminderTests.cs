@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Persistence;
-using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Tests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -31,21 +29,9 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
 
     private string In(TimeSpan delay) => (Factory.Clock.GetUtcNow() + delay).ToString("yyyy-MM-ddTHH:mm:sszzz");
 
-    private async Task DispatchAsync()
-    {
-        using var scope = Factory.Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().Invoke();
-    }
-
     private IEnumerable<string> SentBodies(string field) =>
         Factory.TwilioApi.LogEntries.Where(e => e.RequestMessage.Path == MessagesPath)
             .Select(e => Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(e.RequestMessage.Body)[field].ToString());
-
-    private async Task<Reminder> ReminderAsync(long id)
-    {
-        await using var db = Factory.Db();
-        return await db.Reminders.AsNoTracking().Include(r => r.Patient).Include(r => r.DeliveryAttempts).SingleAsync(r => r.Id == id);
-    }
 
     [Fact]
     public async Task A_due_reminder_is_sent_once_by_SMS_with_its_provider_id()
@@ -56,16 +42,16 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
         Assert.Equal("scheduled", created.GetProperty("status").GetString());
         Assert.Equal(1, created.GetProperty("sms_segments").GetInt32());
 
-        await DispatchAsync();
+        await Factory.DispatchAsync();
         Assert.Empty(SentBodies("To")); // not due yet
         Factory.Clock.Advance(TimeSpan.FromHours(1));
-        await DispatchAsync();
-        await DispatchAsync();
+        await Factory.DispatchAsync();
+        await Factory.DispatchAsync();
 
         Assert.Equal(["+237677000001"], SentBodies("To"));
         Assert.Equal(["Rendez-vous demain à 9h"], SentBodies("Body"));
         Assert.Equal([AppFactory.PublicBaseUrl + "/twilio/status/message"], SentBodies("StatusCallback"));
-        var reminder = await ReminderAsync(created.GetProperty("id").GetInt64());
+        var reminder = await Factory.ReminderAsync(created.GetProperty("id").GetInt64());
         Assert.Equal(ReminderStatus.Sent, reminder.Status);
         Assert.StartsWith("SM", reminder.ProviderId);
         Assert.Equal("sent", Assert.Single(reminder.DeliveryAttempts).Outcome);
@@ -76,8 +62,8 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
     {
         TwilioAccepts();
         var id = (await CreateAsync($$"""{"patient_id":"PAT1","message":"Take your medicine","language":"en","scheduled_time":"{{In(TimeSpan.Zero)}}","phone_number":"+237677000002"}""")).GetProperty("id").GetInt64();
-        await DispatchAsync();
-        var sid = (await ReminderAsync(id)).ProviderId!;
+        await Factory.DispatchAsync();
+        var sid = (await Factory.ReminderAsync(id)).ProviderId!;
 
         foreach (var status in new[] { "delivered", "sent", "delivered", "queued" })
         {
@@ -85,7 +71,7 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.Equal(ReminderStatus.Delivered, (await ReminderAsync(id)).Status);
+        Assert.Equal(ReminderStatus.Delivered, (await Factory.ReminderAsync(id)).Status);
         var detail = await Client.GetStringAsync($"/api/v1/reminders/{id}");
         Assert.Contains("\"status\":\"delivered\"", detail);
         Assert.Contains("\"delivery_attempts\":[{\"channel\":\"sms\",\"outcome\":\"sent\"", detail);
@@ -104,9 +90,9 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
         }
         var id = (await CreateAsync($$"""{"patient_id":"PAT77","message":"Rappel","language":"fr","scheduled_time":"{{In(TimeSpan.Zero)}}","phone_number":"+237677000003"}""")).GetProperty("id").GetInt64();
 
-        await DispatchAsync();
+        await Factory.DispatchAsync();
 
-        var reminder = await ReminderAsync(id);
+        var reminder = await Factory.ReminderAsync(id);
         Assert.Equal((ReminderStatus.Skipped, "opted_out"), (reminder.Status, reminder.Reason));
         Assert.Empty(SentBodies("To"));
     }
@@ -119,12 +105,12 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
         var quiet = (await CreateAsync($$"""{"patient_id":"PAT2","message":"Night reminder","language":"en","scheduled_time":"{{In(TimeSpan.Zero)}}","phone_number":"+237677000004"}""")).GetProperty("id").GetInt64();
         var urgent = (await CreateAsync($$"""{"patient_id":"PAT2","message":"Urgent","language":"en","scheduled_time":"{{In(TimeSpan.Zero)}}","phone_number":"+237677000004","urgent":true}""")).GetProperty("id").GetInt64();
 
-        await DispatchAsync();
+        await Factory.DispatchAsync();
 
-        var deferred = await ReminderAsync(quiet);
+        var deferred = await Factory.ReminderAsync(quiet);
         Assert.Equal(ReminderStatus.Scheduled, deferred.Status);
         Assert.Equal(new DateTimeOffset(Factory.Clock.GetUtcNow().UtcDateTime.Date.AddDays(1).AddHours(6), TimeSpan.Zero), deferred.ScheduledTime); // 07:00 WAT
-        Assert.Equal(ReminderStatus.Sent, (await ReminderAsync(urgent)).Status);
+        Assert.Equal(ReminderStatus.Sent, (await Factory.ReminderAsync(urgent)).Status);
         Assert.Equal(["Urgent"], SentBodies("Body"));
     }
 
@@ -139,9 +125,9 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"SMretried\",\"status\":\"queued\"}"));
         var id = (await CreateAsync($$"""{"patient_id":"PAT3","message":"Retry me","language":"en","scheduled_time":"{{In(TimeSpan.Zero)}}","phone_number":"+237677000005"}""")).GetProperty("id").GetInt64();
 
-        await DispatchAsync();
+        await Factory.DispatchAsync();
 
-        var reminder = await ReminderAsync(id);
+        var reminder = await Factory.ReminderAsync(id);
         Assert.Equal((ReminderStatus.Sent, "SMretried"), (reminder.Status, reminder.ProviderId));
         Assert.Equal(3, SentBodies("To").Count());
     }
@@ -156,9 +142,9 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
                 .WithBody($"{{\"code\":{code},\"message\":\"Twilio error {code}\",\"status\":400}}"));
         var id = (await CreateAsync($$"""{"patient_id":"PAT4","message":"Hello","language":"en","scheduled_time":"{{In(TimeSpan.Zero)}}","phone_number":"+237677000006"}""")).GetProperty("id").GetInt64();
 
-        await DispatchAsync();
+        await Factory.DispatchAsync();
 
-        var reminder = await ReminderAsync(id);
+        var reminder = await Factory.ReminderAsync(id);
         Assert.Equal((status, reason), (reminder.Status, reminder.Reason));
         Assert.Equal(optedOut, reminder.Patient.OptedOutAt is not null);
         Assert.Single(SentBodies("To"));
@@ -184,7 +170,7 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
             await db.SaveChangesAsync();
         }
 
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(DispatchAsync)));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(Factory.DispatchAsync)));
 
         var sent = SentBodies("To").ToList();
         Assert.Equal(1000, sent.Count);
@@ -200,15 +186,15 @@ public sealed class ReminderTests(TwilioApiFactory factory) : IntegrationTest<Tw
         var later = (await CreateAsync($$"""{"patient_id":"PAT5","message":"Later","language":"en","scheduled_time":"{{In(TimeSpan.FromDays(1))}}","phone_number":"+237677000007"}""")).GetProperty("id").GetInt64();
         var patch = await Client.PatchAsync($"/api/v1/reminders/{later}", Json($$"""{"message":"Moved","scheduled_time":"{{In(TimeSpan.Zero)}}"}"""));
         Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
-        await DispatchAsync();
+        await Factory.DispatchAsync();
         Assert.Equal(["Moved"], SentBodies("Body"));
         Assert.Equal(HttpStatusCode.Conflict, (await Client.PostAsync($"/api/v1/reminders/{later}/cancel", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await Client.PatchAsync($"/api/v1/reminders/{later}", Json("""{"message":"Too late"}"""))).StatusCode);
 
         var other = (await CreateAsync($$"""{"patient_id":"PAT5","message":"Cancel me","language":"en","scheduled_time":"{{In(TimeSpan.Zero)}}","phone_number":"+237677000007"}""")).GetProperty("id").GetInt64();
         Assert.Equal(HttpStatusCode.OK, (await Client.PostAsync($"/api/v1/reminders/{other}/cancel", null)).StatusCode);
-        await DispatchAsync();
-        Assert.Equal(ReminderStatus.Cancelled, (await ReminderAsync(other)).Status);
+        await Factory.DispatchAsync();
+        Assert.Equal(ReminderStatus.Cancelled, (await Factory.ReminderAsync(other)).Status);
         Assert.Single(SentBodies("Body"));
         Assert.Equal(HttpStatusCode.NotFound, (await Client.PostAsync("/api/v1/reminders/999999/cancel", null)).StatusCode);
     }
