@@ -1,11 +1,20 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Persistence.Privacy;
 
 namespace TwilioFeedback.Persistence;
 
-/// <summary>The database: snake_case tables and columns, indexes for the queries we run.</summary>
+/// <summary>
+/// The database: snake_case tables and columns, indexes for the queries we run. Patient data (phone
+/// numbers, emails, comments, reminder texts) is encrypted by the <see cref="DataCipher"/> given with
+/// <see cref="EncryptedColumns.UseDataCipher"/>; patients are found by <see cref="Patient.PhoneHash"/>.
+/// </summary>
 public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> options) : DbContext(options)
 {
+    private readonly DataCipher _cipher = EncryptedColumns.Find(options)
+        ?? throw new InvalidOperationException("FeedbackDbContext needs UseDataCipher(...): patient data is never stored in clear.");
+
     public DbSet<Patient> Patients => Set<Patient>();
 
     public DbSet<Feedback> Feedbacks => Set<Feedback>();
@@ -24,19 +33,21 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        var encrypted = EncryptedColumns.Converter(_cipher);
         modelBuilder.Entity<Patient>(patient =>
         {
             patient.Property(p => p.ExternalId).HasMaxLength(64);
             patient.HasIndex(p => p.ExternalId).IsUnique();
-            patient.Property(p => p.Phone).HasMaxLength(32);
+            patient.Property(p => p.Phone).HasConversion(encrypted);
             patient.HasIndex(p => p.PhoneHash).IsUnique();
-            patient.Property(p => p.Email).HasMaxLength(320);
+            patient.Property(p => p.Email).HasConversion(encrypted);
             patient.Property(p => p.PreferredLanguage).HasMaxLength(8);
         });
 
         modelBuilder.Entity<Feedback>(feedback =>
         {
             feedback.Property(f => f.Language).HasMaxLength(8);
+            feedback.Property(f => f.Content).HasConversion(encrypted);
             feedback.Property(f => f.Channel).HasMaxLength(16);
             feedback.Property(f => f.ProviderMessageId).HasMaxLength(64);
             feedback.Property(f => f.ConversationId).HasMaxLength(64);
@@ -79,8 +90,9 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
         modelBuilder.Entity<Reminder>(reminder =>
         {
             reminder.Property(r => r.Language).HasMaxLength(8);
-            reminder.Property(r => r.PhoneNumber).HasMaxLength(32);
-            reminder.Property(r => r.Email).HasMaxLength(320);
+            reminder.Property(r => r.Message).HasConversion(encrypted);
+            reminder.Property(r => r.PhoneNumber).HasConversion(encrypted);
+            reminder.Property(r => r.Email).HasConversion(encrypted);
             reminder.Property(r => r.Status).HasMaxLength(16);
             reminder.Property(r => r.Reason).HasMaxLength(64);
             reminder.Property(r => r.ProviderId).HasMaxLength(64);
@@ -129,5 +141,6 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<FeedbackDbCo
         new(new DbContextOptionsBuilder<FeedbackDbContext>()
             .UseNpgsql("Host=localhost;Database=design_time")
             .UseSnakeCaseNamingConvention()
+            .UseDataCipher(new DataCipher(Options.Create(new SecurityOptions { SecretKey = "design-time-only-key" })))
             .Options);
 }

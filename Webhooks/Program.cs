@@ -3,6 +3,7 @@ using Coravel;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using TwilioFeedback.Scheduling.Analysis;
+using TwilioFeedback.Scheduling.Privacy;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Api;
@@ -62,6 +63,8 @@ var analysis = app.Services.GetRequiredService<IOptions<AnalysisOptions>>().Valu
 app.Services.UseScheduler(scheduler =>
 {
     scheduler.Schedule<RecordingFetcher>().EveryMinute().PreventOverlapping(nameof(RecordingFetcher));
+    scheduler.Schedule<DataKeyRotationJob>().EveryThirtyMinutes().PreventOverlapping(nameof(DataKeyRotationJob));
+    scheduler.Schedule<RetentionJob>().Hourly().PreventOverlapping(nameof(RetentionJob));
     if (analysis.RunOnSchedule)
     {
         scheduler.Schedule<FeedbackAnalysisJob>().EveryMinute().PreventOverlapping(nameof(FeedbackAnalysisJob));

@@ -243,8 +243,7 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnName("created_at");
 
                     b.Property<string>("Email")
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
+                        .HasColumnType("text")
                         .HasColumnName("email");
 
                     b.Property<string>("ExternalId")
@@ -258,8 +257,7 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnName("opted_out_at");
 
                     b.Property<string>("Phone")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("phone");
 
                     b.Property<byte[]>("PhoneHash")
@@ -418,8 +416,7 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnName("created_at");
 
                     b.Property<string>("Email")
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
+                        .HasColumnType("text")
                         .HasColumnName("email");
 
                     b.Property<string>("Kind")
@@ -453,8 +450,7 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnName("patient_id");
 
                     b.Property<string>("PhoneNumber")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("phone_number");
 
                     b.Property<string>("ProviderId")

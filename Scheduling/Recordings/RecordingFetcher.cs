@@ -34,7 +34,7 @@ public sealed class RecordingOptions
 public sealed partial class RecordingFetcher(
     FeedbackDbContext db,
     IHttpClientFactory httpClients,
-    RecordingCipher cipher,
+    DataCipher cipher,
     TimeProvider clock,
     IOptions<TwilioOptions> twilio,
     IOptions<RecordingOptions> options,
@@ -76,7 +76,7 @@ public sealed partial class RecordingFetcher(
             await db.VoiceRecordings.Where(r => r.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, RecordingStatus.Stored)
                 .SetProperty(r => r.Data, encrypted)
-                .SetProperty(r => r.KeyId, cipher.KeyId)
+                .SetProperty(r => r.KeyId, cipher.ActiveKeyId)
                 .SetProperty(r => r.ContentType, contentType)
                 .SetProperty(r => r.SizeBytes, audio.Length)
                 .SetProperty(r => r.StoredAt, now)

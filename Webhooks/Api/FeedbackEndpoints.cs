@@ -54,7 +54,7 @@ public static class FeedbackEndpoints
     }
 
     internal static async Task<Results<Created<FeedbackResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        FeedbackRequest request, FeedbackDbContext db, PatientDirectory patients, RecordingCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
+        FeedbackRequest request, FeedbackDbContext db, PatientDirectory patients, DataCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var patientId = ApiFields.PatientId(request.PatientId, errors);
@@ -101,7 +101,7 @@ public static class FeedbackEndpoints
                 Status = RecordingStatus.Stored,
                 ContentType = AudioFormats.Sniff(voice),
                 Data = cipher.Encrypt(voice),
-                KeyId = cipher.KeyId,
+                KeyId = cipher.ActiveKeyId,
                 SizeBytes = voice.Length,
                 Source = "api",
                 CreatedAt = now,
@@ -152,7 +152,7 @@ public static class FeedbackEndpoints
 
     /// <summary>The spoken comment, decrypted, with its type; supports range requests for players.</summary>
     internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> VoiceAsync(
-        long id, System.Security.Claims.ClaimsPrincipal user, FeedbackDbContext db, RecordingCipher cipher, AuditLog audit, CancellationToken cancellationToken)
+        long id, System.Security.Claims.ClaimsPrincipal user, FeedbackDbContext db, DataCipher cipher, AuditLog audit, CancellationToken cancellationToken)
     {
         var recording = await db.Feedbacks.AsNoTracking().Where(f => f.Id == id).Select(f => f.VoiceRecording).FirstOrDefaultAsync(cancellationToken);
         if (recording is null)

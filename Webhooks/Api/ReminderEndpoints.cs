@@ -187,11 +187,23 @@ public static class ReminderEndpoints
             return TypedResults.ValidationProblem(errors);
         }
         var changed = await db.Reminders.Where(r => r.Id == id && r.Status == ReminderStatus.Scheduled)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Message, r => patch.Message == null ? r.Message : patch.Message.Trim())
-                .SetProperty(r => r.ScheduledTime, r => scheduled == null ? r.ScheduledTime : scheduled.Value)
-                .SetProperty(r => r.Urgent, r => patch.Urgent == null ? r.Urgent : patch.Urgent.Value)
-                .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+            .ExecuteUpdateAsync(s =>
+            {
+                // The message is encrypted: it is set only when given, never computed in SQL.
+                if (patch.Message is { } text)
+                {
+                    s.SetProperty(r => r.Message, text.Trim());
+                }
+                if (scheduled is { } time)
+                {
+                    s.SetProperty(r => r.ScheduledTime, time);
+                }
+                if (patch.Urgent is { } urgent)
+                {
+                    s.SetProperty(r => r.Urgent, urgent);
+                }
+                s.SetProperty(r => r.UpdatedAt, now);
+            }, cancellationToken);
         var after = await AfterChangeAsync(id, changed, db, cancellationToken);
         return after.Result is Ok<ReminderResponse> ok ? ok : (ProblemHttpResult)after.Result;
     }

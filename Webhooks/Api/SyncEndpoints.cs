@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
+using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Webhooks.Auth;
 using TwilioFeedback.Webhooks.Channels;
@@ -33,7 +34,7 @@ public static class SyncEndpoints
     }
 
     internal static async Task<Results<Ok<SyncAnswer>, ProblemHttpResult>> SyncAsync(
-        SyncBatch batch, FeedbackDbContext db, PatientDirectory patients, TimeProvider clock, CancellationToken cancellationToken)
+        SyncBatch batch, FeedbackDbContext db, PatientDirectory patients, DataCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
     {
         var items = batch.Items ?? [];
         if (items.Count is 0 or > MaxBatch)
@@ -73,7 +74,7 @@ public static class SyncEndpoints
             var inserted = await db.Database.SqlQuery<long>(
                 $"""
                 INSERT INTO feedbacks (patient_id, language, content, rating, date_submitted, processed, channel, client_id)
-                VALUES ({patient.Id}, {language.Code()}, {content}, {item.Rating!.Value}, {given.ToUniversalTime()}, false, 'sync', {item.ClientId})
+                VALUES ({patient.Id}, {language.Code()}, {(content is null ? null : cipher.Protect(content))}, {item.Rating!.Value}, {given.ToUniversalTime()}, false, 'sync', {item.ClientId})
                 ON CONFLICT (client_id) DO NOTHING
                 RETURNING id AS "Value"
                 """).ToListAsync(cancellationToken);

@@ -44,16 +44,7 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                         cancellationToken);
                     break;
                 case SaveComment comment:
-                    var text = SafeText.Clean(comment.Text, MaxCommentLength);
-                    await db.Database.ExecuteSqlInterpolatedAsync(
-                        $"""
-                        UPDATE feedbacks
-                        SET content = CASE WHEN {comment.Append} AND content IS NOT NULL THEN left(content || E'\n' || {text}, {MaxCommentLength}) ELSE {text} END,
-                            last_message_id = {inbound.ProviderMessageId},
-                            processed = false
-                        WHERE conversation_id = {comment.ConversationId} AND last_message_id IS DISTINCT FROM {inbound.ProviderMessageId}
-                        """,
-                        cancellationToken);
+                    await SaveCommentAsync(comment, inbound.ProviderMessageId, cancellationToken);
                     break;
                 case AnswerReminder answer:
                     var since = now - PatientDirectory.ConfirmationWindow;
@@ -87,6 +78,27 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                     throw new InvalidOperationException($"No handler for effect {effect.GetType().Name}.");
             }
         }
+    }
+
+    /// <summary>
+    /// Sets or extends the comment. It is encrypted, so it is read, joined and written back; the
+    /// conversation's lock keeps this to one message at a time, and the last message id guard makes a
+    /// retried message change nothing.
+    /// </summary>
+    private async Task SaveCommentAsync(SaveComment comment, string? messageId, CancellationToken cancellationToken)
+    {
+        var row = await db.Feedbacks.AsNoTracking().Where(f => f.ConversationId == comment.ConversationId)
+            .Select(f => new { f.Id, f.Content, f.LastMessageId }).FirstOrDefaultAsync(cancellationToken);
+        if (row is null || (messageId is not null && row.LastMessageId == messageId))
+        {
+            return;
+        }
+        var text = SafeText.Clean(comment.Text, MaxCommentLength);
+        var content = comment.Append && row.Content is not null ? SafeText.Clean(row.Content + "\n" + text, MaxCommentLength) : text;
+        await db.Feedbacks.Where(f => f.Id == row.Id && f.LastMessageId == row.LastMessageId).ExecuteUpdateAsync(s => s
+            .SetProperty(f => f.Content, content)
+            .SetProperty(f => f.LastMessageId, messageId)
+            .SetProperty(f => f.Processed, false), cancellationToken);
     }
 
     public static string ChannelName(Channel channel) => channel.ToString().ToLowerInvariant();

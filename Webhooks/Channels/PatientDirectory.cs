@@ -18,7 +18,7 @@ public sealed record PatientRecord(long Id, string ExternalId, Language? Preferr
 }
 
 /// <summary>Finds patients by phone number (through its keyed hash), creating them on first contact.</summary>
-public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, TimeProvider clock)
+public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, DataCipher cipher, TimeProvider clock)
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -62,7 +62,7 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, T
         var now = clock.GetUtcNow();
         // Two first messages at once from one number: the second insert does nothing.
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO patients (external_id, phone, phone_hash, created_at, updated_at) VALUES ({NewExternalId()}, {phone}, {hash}, {now}, {now}) ON CONFLICT (phone_hash) DO NOTHING",
+            $"INSERT INTO patients (external_id, phone, phone_hash, created_at, updated_at) VALUES ({NewExternalId()}, {cipher.Protect(phone)}, {hash}, {now}, {now}) ON CONFLICT (phone_hash) DO NOTHING",
             cancellationToken);
         return await FindAsync(hash, cancellationToken) ?? throw new InvalidOperationException("The patient just stored cannot be read back.");
     }

@@ -13,6 +13,7 @@ using TwilioFeedback.Scheduling;
 using TwilioFeedback.Webhooks.Channels;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Scheduling.Analysis;
+using TwilioFeedback.Scheduling.Privacy;
 using TwilioFeedback.Scheduling.Email;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Status;
@@ -52,9 +53,11 @@ public static class ServiceRegistration
         // Persistence
         services.AddDbContextPool<FeedbackDbContext>((sp, options) => options
             .UseNpgsql(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            .UseDataCipher(sp.GetRequiredService<DataCipher>()));
+        services.AddSingleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>();
         services.AddSingleton<PhoneHasher>();
-        services.AddSingleton<RecordingCipher>();
+        services.AddSingleton<DataCipher>();
 
         // Conversations
         services.AddSingleton<IConnectionMultiplexer>(sp =>
@@ -88,6 +91,11 @@ public static class ServiceRegistration
             .PostConfigure<IOptions<WebhookOptions>>((analysis, webhooks) => analysis.LinkBase ??= webhooks.Value.PublicBaseUrl);
         services.AddSingleton<IFeedbackAnalyzer, LexiconFeedbackAnalyzer>();
         services.AddTransient<FeedbackAnalysisJob>();
+
+        // Patient data: key rotation and retention
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<DataKeyRotationJob>();
+        services.AddTransient<RetentionJob>();
 
         // Reminders
         services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations()

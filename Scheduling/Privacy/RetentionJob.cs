@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+using Coravel.Invocable;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Persistence;
+
+namespace TwilioFeedback.Scheduling.Privacy;
+
+/// <summary>How long comments and recordings are kept (<c>Retention:Days</c>; 0 keeps them).</summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "Retention";
+
+    /// <summary>Comments and recordings older than this many days are purged; ratings stay. 0: kept for ever.</summary>
+    [Range(0, 36500, ErrorMessage = "Retention:Days must be from 0 (keep) to 36500.")]
+    public int Days { get; set; }
+}
+
+/// <summary>Purges comments and voice recordings past the retention period, keeping the anonymous ratings.</summary>
+public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : IInvocable
+{
+    public async Task Invoke() => await PurgeAsync(CancellationToken.None);
+
+    /// <summary>Returns how many comments and recordings were removed.</summary>
+    public async Task<(int Comments, int Recordings)> PurgeAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Days == 0)
+        {
+            return (0, 0);
+        }
+        var cutoff = clock.GetUtcNow().AddDays(-options.Value.Days);
+        var old = db.Feedbacks.Where(f => f.DateSubmitted < cutoff && (f.Content != null || f.VoiceRecordingId != null));
+        var comments = await old.ExecuteUpdateAsync(s => s
+            .SetProperty(f => f.Content, (string?)null)
+            .SetProperty(f => f.VoiceRecordingId, (long?)null), cancellationToken);
+        // Recordings no feedback points to any more, once old enough (a call's recording may arrive before its row links it).
+        var recordings = await db.VoiceRecordings
+            .Where(r => r.CreatedAt < cutoff && !db.Feedbacks.Any(f => f.VoiceRecordingId == r.Id))
+            .ExecuteDeleteAsync(cancellationToken);
+        if (comments + recordings > 0)
+        {
+            LogPurged(logger, comments, recordings, options.Value.Days);
+        }
+        return (comments, recordings);
+    }
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Retention: purged comments of {Feedbacks} feedbacks and {Recordings} recordings older than {Days} days")]
+    private static partial void LogPurged(ILogger logger, int feedbacks, int recordings, int days);
+}
