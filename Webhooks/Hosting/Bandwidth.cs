@@ -19,6 +19,9 @@ public sealed class RateLimitOptions
     public int ApiPermitsPerMinute { get; set; } = 600;
 
     public int WebhookPermitsPerMinute { get; set; } = 1200;
+
+    /// <summary>Conversation webhooks (SMS, WhatsApp, calls, USSD) per patient number; a person needs a handful.</summary>
+    public int PatientPermitsPerMinute { get; set; } = 30;
 }
 
 /// <summary>Frugal on slow links: compressed answers, gzip bodies accepted, ETags, and rate limits.</summary>
@@ -37,7 +40,10 @@ public static class Bandwidth
         services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
         services.AddRequestDecompression();
 
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section);
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => o.ApiPermitsPerMinute > 0 && o.WebhookPermitsPerMinute > 0 && o.PatientPermitsPerMinute > 0, "RateLimits:*PermitsPerMinute must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<PatientRateLimiter>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

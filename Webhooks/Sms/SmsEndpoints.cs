@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Hosting;
 using TwilioFeedback.Webhooks.Twilio;
 
 namespace TwilioFeedback.Webhooks.Sms;
@@ -14,6 +15,7 @@ public static class SmsEndpoints
     public static RouteGroupBuilder MapSms(this RouteGroupBuilder twilio)
     {
         twilio.MapPost("/sms", HandleAsync)
+            .LimitPerPatient("From")
             .WithName("TwilioMessage")
             .WithSummary("Incoming SMS or WhatsApp message; answers TwiML <Message>.");
         return twilio;

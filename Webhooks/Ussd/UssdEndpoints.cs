@@ -8,6 +8,8 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Webhooks.Channels;
 
+using TwilioFeedback.Webhooks.Hosting;
+
 namespace TwilioFeedback.Webhooks.Ussd;
 
 /// <summary>The USSD gateway: a shared secret (header or path) and, where set, the addresses it calls from.</summary>
@@ -31,18 +33,24 @@ public static class UssdEndpoints
     public static IEndpointRouteBuilder MapUssd(this IEndpointRouteBuilder app)
     {
         var ussd = app.MapGroup("/ussd").WithTags("USSD").DisableAntiforgery().RequireRateLimiting(Hosting.RateLimitOptions.WebhookPolicy);
-        ussd.MapPost("/", HandleAsync).WithName("Ussd");
-        ussd.MapPost("/{secret}", HandleAsync).WithName("UssdWithSecret");
+        // The gateway is checked first, then the patient's budget: strangers cannot spend it.
+        ussd.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var options = http.RequestServices.GetRequiredService<IOptionsMonitor<UssdOptions>>().CurrentValue;
+            var secret = http.GetRouteValue("secret") as string ?? http.Request.Headers["X-Ussd-Secret"].ToString();
+            return Authorized(http, options, secret)
+                ? await next(context)
+                : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Unknown USSD gateway.");
+        });
+        ussd.MapPost("/", HandleAsync).LimitPerPatient("phoneNumber").WithName("Ussd");
+        ussd.MapPost("/{secret}", HandleAsync).LimitPerPatient("phoneNumber").WithName("UssdWithSecret");
         return app;
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> HandleAsync(
-        HttpContext context, ConversationRunner runner, PatientTexts texts, IOptionsMonitor<UssdOptions> options, CancellationToken cancellationToken, string? secret = null)
+        HttpContext context, ConversationRunner runner, PatientTexts texts, CancellationToken cancellationToken)
     {
-        if (!Authorized(context, options.CurrentValue, secret ?? context.Request.Headers["X-Ussd-Secret"].ToString()))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Unknown USSD gateway.");
-        }
         if (!context.Request.HasFormContentType)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST.");

@@ -12,6 +12,8 @@ using TwilioFeedback.Webhooks.Channels;
 using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
 
+using TwilioFeedback.Webhooks.Hosting;
+
 namespace TwilioFeedback.Webhooks.Voice;
 
 /// <summary>How calls sound: text-to-speech voices, how long to wait for a key, how long a comment may be.</summary>
@@ -41,7 +43,7 @@ public static class VoiceEndpoints
 
     public static RouteGroupBuilder MapVoice(this RouteGroupBuilder twilio)
     {
-        twilio.MapPost("/voice", HandleAsync).WithName("TwilioVoice").WithSummary("A call comes in, and each keypress or recording after it; answers TwiML.");
+        twilio.MapPost("/voice", HandleAsync).LimitPerPatient("From").WithName("TwilioVoice").WithSummary("A call comes in, and each keypress or recording after it; answers TwiML.");
         twilio.MapPost("/voice/recording", RecordingCallbackAsync).WithName("TwilioRecordingStatus").WithSummary("recordingStatusCallback: fetch the audio once it is ready.");
         twilio.MapPost("/status/call", CallStatusAsync).WithName("TwilioCallStatus").WithSummary("Call status callback, recorded.");
         return twilio;

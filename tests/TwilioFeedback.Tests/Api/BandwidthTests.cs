@@ -106,3 +106,54 @@ public sealed class RateLimitTests(TightBudgetFactory factory) : IntegrationTest
         Assert.Equal(HttpStatusCode.OK, (await Factory.ClientWith(AppFactory.Token("staff", name: "Other Nurse")).GetAsync("/api/v1/feedback")).StatusCode);
     }
 }
+
+/// <summary>A server that lets each patient number send 3 conversation webhooks a minute.</summary>
+public sealed class TightPatientBudgetFactory : AppFactory
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["RateLimits:PatientPermitsPerMinute"] = "3",
+        ["Ussd:SharedSecret"] = TwilioApiFactory.UssdSecret,
+    };
+}
+
+public sealed class PatientRateLimitTests(TightPatientBudgetFactory factory) : IntegrationTest<TightPatientBudgetFactory>(factory)
+{
+    [Fact]
+    public async Task Past_a_numbers_budget_its_webhooks_answer_429_and_other_numbers_go_on()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.NotEmpty(await (await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message("+237690000001", "hello"))).MessagesAsync());
+        }
+        // The same person on WhatsApp, and with the number written another way, shares the budget.
+        var refused = await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message("whatsapp:+237690000001", "hello"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.True(int.Parse(refused.Headers.GetValues("Retry-After").Single()) > 0);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message("237690000001", "hello"))).StatusCode);
+        Assert.NotEmpty(await (await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message("+237690000002", "hello"))).MessagesAsync());
+    }
+
+    [Fact]
+    public async Task Requests_refused_for_a_bad_signature_or_secret_do_not_spend_the_patients_budget()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message("+237690000003", "hi"), signature: "forged")).StatusCode);
+            var ussd = new HttpRequestMessage(HttpMethod.Post, "/ussd/wrong-secret")
+            {
+                Content = new FormUrlEncodedContent([new("sessionId", "S1"), new("phoneNumber", "+237690000003"), new("serviceCode", "*123#"), new("text", "")]),
+            };
+            Assert.Equal(HttpStatusCode.Forbidden, (await Client.SendAsync(ussd)).StatusCode);
+        }
+        Assert.NotEmpty(await (await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message("+237690000003", "hi"))).MessagesAsync());
+        var allowed = new HttpRequestMessage(HttpMethod.Post, "/ussd/" + TwilioApiFactory.UssdSecret)
+        {
+            Content = new FormUrlEncodedContent([new("sessionId", "S2"), new("phoneNumber", "+237690000003"), new("serviceCode", "*123#"), new("text", "")]),
+        };
+        var answer = await Client.SendAsync(allowed);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.StartsWith("CON ", await answer.Content.ReadAsStringAsync());
+    }
+}

@@ -69,6 +69,8 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Webhooks:PublicBaseUrl"] = PublicBaseUrl,
                 ["Security:SecretKey"] = SecretKey,
                 ["Analysis:RunOnSchedule"] = "false", // tests run the job themselves
+                // Tests reuse a few numbers at full speed; the budget has its own tests (PatientRateLimitTests).
+                ["RateLimits:PatientPermitsPerMinute"] = "100000",
             };
             foreach (var (key, value) in Settings)
             {
