@@ -68,6 +68,9 @@ public sealed class Feedback
     /// <summary>Set by offline clients, so that a batch sent twice is stored once.</summary>
     public Guid? ClientId { get; set; }
 
+    /// <summary>The language the comment is written in, as the analysis job reads it (null: not sure).</summary>
+    public string? CommentLanguage { get; set; }
+
     /// <summary>positive, neutral or negative (set by the analysis job).</summary>
     public string? Sentiment { get; set; }
 

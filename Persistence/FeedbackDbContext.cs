@@ -58,6 +58,7 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             feedback.HasIndex(f => new { f.PatientId, f.DateSubmitted });
             feedback.HasIndex(f => f.DateSubmitted);
             feedback.Property(f => f.Sentiment).HasMaxLength(16);
+            feedback.Property(f => f.CommentLanguage).HasMaxLength(8);
             feedback.Property(f => f.Topics).HasDefaultValueSql("'{}'");
             feedback.HasIndex(f => f.Processed).HasFilter("processed = false");
             feedback.ToTable(t => t.HasCheckConstraint("ck_feedbacks_rating", "rating BETWEEN 1 AND 5"));

@@ -130,6 +130,11 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
 
+                    b.Property<string>("CommentLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("comment_language");
+
                     b.Property<string>("Content")
                         .HasColumnType("text")
                         .HasColumnName("content");

@@ -49,6 +49,7 @@ public sealed partial class FeedbackAnalysisJob(
                 .SetProperty(f => f.Sentiment, analysis.Sentiment)
                 .SetProperty(f => f.SentimentScore, analysis.Score)
                 .SetProperty(f => f.Topics, analysis.Topics.ToList())
+                .SetProperty(f => f.CommentLanguage, analysis.CommentLanguage)
                 .SetProperty(f => f.Processed, true));
             if ((item.Rating <= 2 || analysis.Alarming) && item.EscalatedAt is null)
             {

@@ -2,8 +2,8 @@ using TwilioFeedback.Resources;
 
 namespace TwilioFeedback.Scheduling.Analysis;
 
-/// <summary>What the analysis found in one piece of feedback.</summary>
-public sealed record Analysis(string Sentiment, double Score, IReadOnlyList<string> Topics, bool Alarming);
+/// <summary>What the analysis found in one piece of feedback; <c>CommentLanguage</c> is null when unsure.</summary>
+public sealed record Analysis(string Sentiment, double Score, IReadOnlyList<string> Topics, bool Alarming, string? CommentLanguage = null);
 
 /// <summary>Reads feedback; the lexicon one below can be replaced by a real NLP service.</summary>
 public interface IFeedbackAnalyzer
@@ -41,6 +41,29 @@ public sealed class LexiconFeedbackAnalyzer : IFeedbackAnalyzer
         "death", "died", "dead", "dying", "emergency", "abuse", "abused", "bribe", "bribes", "assault", "beaten",
         "mort", "morte", "deces", "decede", "decedee", "urgence", "abus", "corruption", "pot-de-vin", "agression", "frappe", "battu");
 
+    /// <summary>Short words that say which language a comment is in (folded; the few LEXICON.md trusts for dua/bas/ewo).</summary>
+    private static readonly Dictionary<string, HashSet<string>> LanguageMarkers = new()
+    {
+        ["en"] = Set("the", "and", "was", "were", "is", "are", "very", "not", "my", "to", "of", "we", "they", "with", "but", "thank", "thanks", "good", "bad", "it", "this", "for", "you", "nurse", "doctor"),
+        ["fr"] = Set("le", "la", "les", "et", "est", "etait", "tres", "pas", "de", "des", "du", "mon", "ma", "mes", "je", "nous", "ils", "avec", "mais", "merci", "bon", "bonne", "une", "un", "trop", "pour", "personnel", "accueil"),
+        ["dua"] = Set("ɓwàḿ", "jóŋgwanɛ", "wɛ́ŋgɛ̄", "kíɛlɛ"),
+        ["bas"] = Set("lɔŋgɛ̂", "holâ", "yàni"),
+        ["ewo"] = Set("mbolo", "okírí", "angogé"),
+    };
+
+    /// <summary>
+    /// The comment's language: the one whose marker words it uses most, if clearly ahead (two words, and
+    /// more than any other); a single Duala, Basaa or Ewondo word is enough, as those are distinctive.
+    /// </summary>
+    public static string? DetectLanguage(string? comment)
+    {
+        var words = Words(comment);
+        var counts = LanguageMarkers.Select(l => (Code: l.Key, Count: words.Count(l.Value.Contains))).OrderByDescending(l => l.Count).ToList();
+        var (best, runnerUp) = (counts[0], counts[1]);
+        var enough = best.Code is "en" or "fr" ? 2 : 1;
+        return best.Count >= enough && best.Count > runnerUp.Count ? best.Code : null;
+    }
+
     public Task<Analysis> AnalyzeAsync(int rating, string? comment, string language, CancellationToken cancellationToken)
     {
         var words = Words(comment);
@@ -50,7 +73,7 @@ public sealed class LexiconFeedbackAnalyzer : IFeedbackAnalyzer
         var sentiment = score > 0.2 ? "positive" : score < -0.2 ? "negative" : "neutral";
         var topics = TopicWords.Where(t => t.Value.Any(words.Contains)).Select(t => t.Key).ToList();
         var alarming = words.Any(Alarm.Contains) || (comment is not null && Folding.Fold(comment).Contains("pot-de-vin", StringComparison.Ordinal));
-        return Task.FromResult(new Analysis(sentiment, Math.Round(score, 2), topics, alarming));
+        return Task.FromResult(new Analysis(sentiment, Math.Round(score, 2), topics, alarming, DetectLanguage(comment)));
     }
 
     private static HashSet<string> Words(string? text)

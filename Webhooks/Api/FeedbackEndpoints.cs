@@ -25,7 +25,10 @@ public sealed record FeedbackResponse(
     DateTimeOffset DateSubmitted,
     bool Processed,
     string Channel,
-    bool HasVoice);
+    bool HasVoice,
+    string? Sentiment = null,
+    IReadOnlyList<string>? Topics = null,
+    string? CommentLanguage = null);
 
 /// <summary>One page of feedback, newest first; pass <c>next_cursor</c> back as <c>cursor</c> for the next.</summary>
 public sealed record FeedbackPage(IReadOnlyList<FeedbackResponse> Items, string? NextCursor);
@@ -176,7 +179,10 @@ public static class FeedbackEndpoints
         feedback.DateSubmitted,
         feedback.Processed,
         feedback.Channel,
-        feedback.VoiceRecordingId is not null || feedback.VoiceRecording is not null);
+        feedback.VoiceRecordingId is not null || feedback.VoiceRecording is not null,
+        feedback.Sentiment,
+        feedback.Topics is { Count: > 0 } topics ? topics : null,
+        feedback.CommentLanguage);
 
     private static byte[]? DecodeBase64(string value)
     {

@@ -28,6 +28,18 @@ public sealed class AnalyzerTests
         Assert.Equal(topics, string.Join(",", analysis.Topics));
         Assert.Equal(alarming, analysis.Alarming);
     }
+
+    [Theory]
+    [InlineData("The nurses were very kind, thank you", "en")]
+    [InlineData("Attente trop longue, le personnel était impoli", "fr")]
+    [InlineData("Mon père est décédé faute de soins", "fr")]
+    [InlineData("Mbolo, okiri", "ewo")]
+    [InlineData("bwam", "dua")]
+    [InlineData("ok", null)]
+    [InlineData("😊😊", null)]
+    [InlineData("", null)]
+    public void The_comments_language_is_read_from_its_words_or_left_unknown(string comment, string? expected) =>
+        Assert.Equal(expected, LexiconFeedbackAnalyzer.DetectLanguage(comment));
 }
 
 /// <summary>The analysis job on real rows, alerting by the SMTP server.</summary>
@@ -81,6 +93,21 @@ public sealed class AnalysisJobTests(AlertingFactory factory) : IntegrationTest<
         await RunJobAsync();
         Assert.Equal(2, Factory.Smtp.Messages.Count); // the rating of 2, now settled, alerts too
         _ = good + waiting;
+    }
+
+    [Fact]
+    public async Task Staff_see_sentiment_topics_and_the_language_a_comment_is_really_in()
+    {
+        // Chose English on the menu, wrote in French.
+        var id = await AddAsync(2, "Attente trop longue et le personnel était impoli", AppFactory.Start);
+        await RunJobAsync();
+
+        var item = JsonDocument.Parse(await Client.GetStringAsync($"/api/v1/feedback/{id}")).RootElement;
+        Assert.Equal("english", item.GetProperty("language").GetString());
+        Assert.Equal("fr", item.GetProperty("comment_language").GetString());
+        Assert.Equal("negative", item.GetProperty("sentiment").GetString());
+        Assert.Equal(["waiting_time", "staff_attitude"], item.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        Assert.True(item.GetProperty("processed").GetBoolean());
     }
 
     [Fact]
