@@ -10,6 +10,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Scheduling;
+using TwilioFeedback.Webhooks.Api;
 using TwilioFeedback.Webhooks.Channels;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Scheduling.Analysis;
@@ -145,7 +146,7 @@ public static class ServiceRegistration
         });
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddSeedExamples());
         services.AddHealthChecks()
             .AddDbContextCheck<FeedbackDbContext>("postgres", tags: ["ready"])
             .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);

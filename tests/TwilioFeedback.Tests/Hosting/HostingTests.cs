@@ -24,6 +24,30 @@ public sealed class HealthTests(AppFactory factory) : IntegrationTest<AppFactory
         Assert.Contains("/api/v1/feedback", document);
         Assert.Contains("/twilio/sms", document);
     }
+
+    [Fact]
+    public async Task The_OpenAPI_document_shows_examples_in_the_seeds_shapes()
+    {
+        var schemas = System.Text.Json.JsonDocument.Parse(await Client.GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("components").GetProperty("schemas");
+        var feedback = schemas.GetProperty("FeedbackRequest").GetProperty("examples")[0];
+        Assert.Equal(("PAT123", "french", 5), (feedback.GetProperty("patient_id").GetString(), feedback.GetProperty("language").GetString(), feedback.GetProperty("rating").GetInt32()));
+        Assert.Equal("+237677123456", schemas.GetProperty("ReminderRequest").GetProperty("examples")[0].GetProperty("phone_number").GetString());
+    }
+
+    public static TheoryData<string> ExampleTypes => [.. TwilioFeedback.Webhooks.Api.ApiExamples.All.Keys.Select(t => t.Name)];
+
+    [Theory]
+    [MemberData(nameof(ExampleTypes))]
+    public void Each_example_reads_as_its_type_with_no_unknown_field(string typeName)
+    {
+        var (type, example) = TwilioFeedback.Webhooks.Api.ApiExamples.All.Single(e => e.Key.Name == typeName);
+        var options = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+            UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        };
+        Assert.NotNull(System.Text.Json.JsonSerializer.Deserialize(example, type, options));
+    }
 }
 
 /// <summary>Start-up refuses a configuration it cannot run with, naming the setting.</summary>
