@@ -21,6 +21,9 @@ public sealed class Patient
 
     public DateTimeOffset? OptedOutAt { get; set; }
 
+    /// <summary>How the patient prefers to be reached, in order (sms, whatsapp, voice, email): reminders' default.</summary>
+    public List<string> Channels { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

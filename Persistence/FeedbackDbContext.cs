@@ -42,6 +42,7 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             patient.HasIndex(p => p.PhoneHash).IsUnique();
             patient.Property(p => p.Email).HasConversion(encrypted);
             patient.Property(p => p.PreferredLanguage).HasMaxLength(8);
+            patient.Property(p => p.Channels).HasDefaultValueSql("'{}'");
         });
 
         modelBuilder.Entity<Feedback>(feedback =>

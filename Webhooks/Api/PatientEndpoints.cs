@@ -11,9 +11,12 @@ using TwilioFeedback.Webhooks.Hosting;
 namespace TwilioFeedback.Webhooks.Api;
 
 /// <summary>A patient as staff see it: contact details masked.</summary>
-public sealed record PatientResponse(string PatientId, string? PreferredLanguage, bool OptedOut, DateTimeOffset? OptedOutAt, string? Phone, string? Email, int FeedbackCount, DateTimeOffset CreatedAt);
+public sealed record PatientResponse(
+    string PatientId, string? PreferredLanguage, bool OptedOut, DateTimeOffset? OptedOutAt, string? Phone, string? Email, int FeedbackCount,
+    DateTimeOffset CreatedAt, IReadOnlyList<string>? Channels = null);
 
-public sealed record PatientUpdate(string? PreferredLanguage, bool? OptedOut, string? PhoneNumber);
+/// <summary>What staff may change; a field left out stays as it is.</summary>
+public sealed record PatientUpdate(string? PreferredLanguage, bool? OptedOut, string? PhoneNumber, string? Email = null, IReadOnlyList<string>? Channels = null);
 
 public sealed record AuditResponse(DateTimeOffset At, string Actor, string Action, string Target);
 
@@ -77,6 +80,24 @@ public static class PatientEndpoints
             }
             (patient.Phone, patient.PhoneHash) = (phone, hash);
         }
+        if (update.Email is not null)
+        {
+            var email = update.Email.Trim();
+            if (email.Length > 0 && !System.Net.Mail.MailAddress.TryCreate(email, out _))
+            {
+                errors["email"] = ["email is not a valid address (empty removes it)."];
+            }
+            patient.Email = email.Length == 0 ? null : email;
+        }
+        if (update.Channels is not null)
+        {
+            var channels = update.Channels.Select(c => c.Trim().ToLowerInvariant()).Distinct().ToList();
+            if (channels.Any(c => !ReminderEndpoints.KnownChannels.Contains(c)))
+            {
+                errors["channels"] = ["channels may list sms, whatsapp, voice and email, in order of preference."];
+            }
+            patient.Channels = channels;
+        }
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -124,7 +145,7 @@ public static class PatientEndpoints
     private static async Task<PatientResponse> ToResponseAsync(FeedbackDbContext db, Patient p, CancellationToken cancellationToken) => new(
         p.ExternalId, Languages.FromCode(p.PreferredLanguage)?.SeedName(), p.OptedOutAt is not null, p.OptedOutAt,
         p.Phone is null ? null : Mask.Phone(p.Phone), p.Email is null ? null : MaskEmail(p.Email),
-        await db.Feedbacks.CountAsync(f => f.PatientId == p.Id, cancellationToken), p.CreatedAt);
+        await db.Feedbacks.CountAsync(f => f.PatientId == p.Id, cancellationToken), p.CreatedAt, p.Channels.Count > 0 ? p.Channels : null);
 
     private static string MaskEmail(string email) => email.IndexOf('@') is var at and > 1 ? email[0] + new string('•', at - 1) + email[at..] : "•••";
 

@@ -39,7 +39,7 @@ public static class ReminderEndpoints
     public const int MaxMessageLength = 1600;
     public const int MaxOccurrences = 100;
     private static readonly TimeSpan PastGrace = TimeSpan.FromMinutes(5);
-    private static readonly string[] KnownChannels = ["sms", "whatsapp", "voice", "email"];
+    public static readonly IReadOnlyList<string> KnownChannels = ["sms", "whatsapp", "voice", "email"];
 
     public static IEndpointRouteBuilder MapReminderApi(this IEndpointRouteBuilder api)
     {
@@ -91,6 +91,13 @@ public static class ReminderEndpoints
         }
 
         var patient = await patients.FindOrCreateByExternalIdAsync(patientId!, phone, language, cancellationToken);
+        if (request.Channels is null && patient.Channels.Count > 0)
+        {
+            // No channels asked for: the patient's own preference, where this reminder has the address for it.
+            var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email;
+            var preferred = patient.Channels.Where(c => c == "email" ? email is not null : phone is not null).ToList();
+            channels = preferred.Count > 0 ? preferred : channels;
+        }
         var series = occurrences.Select(time => new Reminder
         {
             Patient = patient,

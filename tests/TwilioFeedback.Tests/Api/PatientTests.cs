@@ -53,6 +53,29 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
     }
 
     [Fact]
+    public async Task Staff_set_a_patients_email_and_channels_and_reminders_follow_them()
+    {
+        await SeedAsync();
+        var response = await Client.PutAsync("/api/v1/patients/PAT500", new StringContent("""{"email":"awa.ngo@example.cm","channels":["whatsapp","sms"]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var patient = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("a••••••@example.cm", patient.GetProperty("email").GetString());
+        Assert.Equal(["whatsapp", "sms"], patient.GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
+
+        // A reminder that names no channels goes the patient's preferred way.
+        var reminder = await Client.PostAsync("/api/v1/reminders", new StringContent(
+            $$"""{"patient_id":"PAT500","message":"Rendez-vous demain","language":"fr","scheduled_time":"2026-12-01T09:00:00+01:00","phone_number":"{{Phone}}"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, reminder.StatusCode);
+        Assert.Equal(["whatsapp", "sms"], JsonDocument.Parse(await reminder.Content.ReadAsStringAsync()).RootElement.GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
+
+        var bad = await Client.PutAsync("/api/v1/patients/PAT500", new StringContent("""{"email":"not mail","channels":["pigeon"]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("email", out _) && errors.TryGetProperty("channels", out _));
+        Assert.Equal(["whatsapp", "sms"], JsonDocument.Parse(await Client.GetStringAsync("/api/v1/patients/PAT500")).RootElement.GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
+    }
+
+    [Fact]
     public async Task Erasure_removes_personal_data_and_recordings_and_keeps_anonymous_ratings()
     {
         await SeedAsync();
