@@ -76,7 +76,7 @@ public sealed partial class OutageExceptionHandler(IProblemDetailsService proble
         }
         if (path.StartsWithSegments("/ussd"))
         {
-            await TypedResults.Text("END " + EnglishText + "\n" + FrenchText, "text/plain", Encoding.UTF8).ExecuteAsync(httpContext);
+            await TypedResults.Text("END " + EnglishText + "\n" + FrenchText, "text/plain", Encoding.UTF8, StatusCodes.Status200OK).ExecuteAsync(httpContext);
             return true;
         }
         // Status callbacks and the API: a retryable answer, not a bug report.
