@@ -26,6 +26,7 @@ builder.Configuration.AddJsonFile(
     Environment.GetEnvironmentVariable("TEXT_OVERRIDES_FILE") ?? "texts.overrides.json", optional: true, reloadOnChange: true);
 ((IConfigurationBuilder)builder.Configuration).Add(new EnvironmentAliasesSource());
 builder.Services.AddTwilioFeedback();
+builder.Services.AddFaultTolerance();
 builder.Services.AddStaffAuth();
 builder.Services.AddBandwidth();
 

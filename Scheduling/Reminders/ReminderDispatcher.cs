@@ -36,7 +36,7 @@ public sealed partial class ReminderDispatcher(
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var leaseUntil = now + options.Value.Lease;
+        var leaseUntil = Microseconds(now + options.Value.Lease);
         var claimed = await db.Database.SqlQuery<long>(
             $"""
             UPDATE reminders SET status = {ReminderStatus.Sending}, lease_until = {leaseUntil}, attempts = attempts + 1, updated_at = {now}
@@ -51,14 +51,24 @@ public sealed partial class ReminderDispatcher(
             """).ToListAsync(cancellationToken);
         foreach (var id in claimed)
         {
-            await SendAsync(id, now, cancellationToken);
+            await SendAsync(id, now, leaseUntil, cancellationToken);
             db.ChangeTracker.Clear();
         }
         return claimed.Count;
     }
 
-    private async Task SendAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task SendAsync(long id, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
+        // A slow provider can make a batch outlast its lease: renew it just before sending, and only if no
+        // other dispatcher took the row over meanwhile (its claim wrote a later lease_until).
+        var renewed = await db.Reminders
+            .Where(r => r.Id == id && r.Status == ReminderStatus.Sending && r.LeaseUntil == leaseUntil)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, Microseconds(clock.GetUtcNow() + options.Value.Lease)), cancellationToken);
+        if (renewed == 0)
+        {
+            LogTakenOver(logger, id);
+            return;
+        }
         var reminder = await db.Reminders.Include(r => r.Patient).SingleAsync(r => r.Id == id, cancellationToken);
         reminder.LeaseUntil = null;
         reminder.UpdatedAt = now;
@@ -161,6 +171,9 @@ public sealed partial class ReminderDispatcher(
     private static void Attempt(Reminder reminder, string channel, string outcome, string? providerId, string? error, DateTimeOffset now) =>
         reminder.DeliveryAttempts.Add(new DeliveryAttempt { Channel = channel, Outcome = outcome, ProviderId = providerId, Error = Clip(error), AttemptedAt = now });
 
+    /// <summary>PostgreSQL keeps microseconds: a lease written and compared must be one it can hold exactly.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
     private static string? Clip(string? text) => text is { Length: > 500 } ? text[..500] : text;
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Reminder {ReminderId} sent by {Channel} ({ProviderId})")]
@@ -174,6 +187,9 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Reminder {ReminderId} not sent (attempt {Attempt}); again at {At}")]
     private static partial void LogRetry(ILogger logger, long reminderId, int attempt, DateTimeOffset at);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Reminder {ReminderId} not sent by this dispatcher: its lease ran out and another took it over")]
+    private static partial void LogTakenOver(ILogger logger, long reminderId);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Reminder {ReminderId} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, long reminderId, string error);

@@ -11,8 +11,8 @@ namespace TwilioFeedback.Webhooks.Channels;
 /// </summary>
 public sealed partial class ConversationRunner(
     IConversationStore store,
-    PatientDirectory patients,
-    ConversationEffects effects,
+    PatientCache patients,
+    PendingEffects effects,
     SurveyDefinition survey,
     TimeProvider clock,
     IOptions<ConversationOptions> options,

@@ -87,8 +87,11 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
         }
         if (patient is null)
         {
-            patient = new Patient { ExternalId = externalId, PreferredLanguage = language.Code(), CreatedAt = now, UpdatedAt = now };
-            db.Patients.Add(patient);
+            // Two first requests for one new patient at once: the second insert does nothing, both read the same row.
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO patients (external_id, preferred_language, created_at, updated_at) VALUES ({externalId}, {language.Code()}, {now}, {now}) ON CONFLICT (external_id) DO NOTHING",
+                cancellationToken);
+            patient = await db.Patients.FirstAsync(p => p.ExternalId == externalId, cancellationToken);
         }
         if (hash is not null && patient.PhoneHash is null && !await db.Patients.AnyAsync(p => p.PhoneHash == hash, cancellationToken))
         {

@@ -16,6 +16,10 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             // The form reader's limits (value length, count) are the only InvalidDataException we expect.
             InvalidDataException when exception.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
                 => (StatusCodes.Status413PayloadTooLarge, "A form value is larger than this endpoint accepts."),
+            // A body that cannot be read as what it claims: a NUL in a form value, a multipart body without
+            // its boundary, a Content-Encoding: gzip body that is not gzip.
+            InvalidDataException => (StatusCodes.Status400BadRequest, "The request body could not be read."),
+            IOException when exception.Source == "Microsoft.AspNetCore.WebUtilities" => (StatusCodes.Status400BadRequest, "The request body could not be read."),
             _ => (0, ""),
         };
         if (status == 0)

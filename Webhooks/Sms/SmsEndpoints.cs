@@ -31,11 +31,12 @@ public static class SmsEndpoints
         var form = await request.ReadFormAsync(cancellationToken);
         var from = form["From"].ToString();
         var messageSid = form["MessageSid"].ToString() is { Length: > 0 } sid ? sid : form["SmsSid"].ToString();
-        if (from.Length is 0 or > PatientDirectory.MaxAddressLength + 9 || messageSid.Length is 0 or > 64)
+        var channel = from.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? Channel.WhatsApp : Channel.Sms;
+        var address = channel == Channel.WhatsApp ? from[WhatsAppPrefix.Length..] : from;
+        if (address.Length is 0 or > PatientDirectory.MaxAddressLength || messageSid.Length is 0 or > 64)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "From and MessageSid are required (From up to 32 characters, MessageSid up to 64).");
         }
-        var channel = from.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? Channel.WhatsApp : Channel.Sms;
         // A WhatsApp voice note (or an MMS audio clip) is a spoken comment.
         InboundAudio? audio = null;
         if (form["MediaContentType0"].ToString() is { } mediaType && mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase)
@@ -45,7 +46,7 @@ public static class SmsEndpoints
         }
         var inbound = new Inbound(
             channel,
-            channel == Channel.WhatsApp ? from[WhatsAppPrefix.Length..] : from,
+            address,
             StripPrefix(form["To"].ToString()),
             form["Body"].ToString(),
             messageSid,

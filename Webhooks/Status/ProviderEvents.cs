@@ -15,5 +15,6 @@ public sealed class ProviderEvents(FeedbackDbContext db, TimeProvider clock)
             """,
             cancellationToken);
 
-    private static string Clip(string value, int length) => value.Length > length ? value[..length] : value;
+    // Whole characters only (a cut emoji cannot be encoded) and no control characters (PostgreSQL refuses NUL).
+    private static string Clip(string value, int length) => TwilioFeedback.Resources.SafeText.Clean(value, length);
 }

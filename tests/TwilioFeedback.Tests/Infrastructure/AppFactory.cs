@@ -49,7 +49,19 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public LogCapture Logs { get; } = new();
 
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = DatabaseName }.ConnectionString;
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = DatabaseName }.ConnectionString;
+
+    /// <summary>The PostgreSQL server this class's database lives on: the run's shared one unless a fault test brings its own.</summary>
+    protected virtual string AdminConnectionString => TestServices.Postgres;
+
+    /// <summary>The Redis this class uses: the run's shared one unless a fault test brings its own.</summary>
+    protected virtual string RedisConfiguration => TestServices.Redis;
+
+    /// <summary>Starts what the server needs before it starts itself (a fault test's own PostgreSQL or Redis).</summary>
+    protected virtual Task StartServicesAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="StartServicesAsync"/> started, once the database is dropped.</summary>
+    protected virtual Task StopServicesAsync() => Task.CompletedTask;
 
     /// <summary>Settings a test class can add or override.</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
@@ -63,7 +75,7 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             {
                 ["ConnectionStrings:Postgres"] = ConnectionString,
                 ["Database:ApplyMigrations"] = "true",
-                ["Redis:Configuration"] = TestServices.Redis,
+                ["Redis:Configuration"] = RedisConfiguration,
                 ["Redis:KeyPrefix"] = KeyPrefix,
                 ["Twilio:AuthToken"] = AuthToken,
                 ["Webhooks:PublicBaseUrl"] = PublicBaseUrl,
@@ -84,7 +96,8 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await using (var admin = new NpgsqlConnection(TestServices.Postgres))
+        await StartServicesAsync();
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
         {
             await admin.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", admin);
@@ -132,10 +145,13 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await DisposeAsync();
         NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(TestServices.Postgres);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+        await StopServicesAsync();
     }
 }
 

@@ -1,0 +1,157 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Conversations.Storage;
+using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Webhooks.Hosting;
+
+namespace TwilioFeedback.Webhooks.Channels;
+
+/// <summary>How effects held while PostgreSQL was down are written back.</summary>
+public sealed class PendingEffectsOptions
+{
+    public const string Section = "PendingEffects";
+
+    /// <summary>How often the drainer looks for held effects.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "PendingEffects:DrainEvery must be from 0.1 second to 10 minutes.")]
+    public TimeSpan DrainEvery { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a patient's record is remembered in Redis, to carry on a conversation while PostgreSQL is down.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "PendingEffects:PatientCacheTimeToLive must be from 1 minute to 30 days.")]
+    public TimeSpan PatientCacheTimeToLive { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>One message's effects, held in Redis until PostgreSQL takes them.</summary>
+public sealed record HeldEffects(long PatientId, Channel Channel, string ProviderMessageId, DateTimeOffset ReceivedAt, IReadOnlyList<HeldEffect> Effects);
+
+/// <summary>An <see cref="Effect"/> as JSON (the engine's records stay free of serialization concerns).</summary>
+public sealed record HeldEffect(
+    string Type, string? ConversationId = null, int? Rating = null, Language? Language = null, string? Text = null, bool? Append = null,
+    bool? Confirmed = null, string? AudioId = null, string? AudioUrl = null, string? AudioContentType = null)
+{
+    public static HeldEffect From(Effect effect) => effect switch
+    {
+        SetLanguage e => new(nameof(SetLanguage), Language: e.Language),
+        OptOut => new(nameof(OptOut)),
+        OptIn => new(nameof(OptIn)),
+        SaveRating e => new(nameof(SaveRating), e.ConversationId, e.Rating, e.Language),
+        SaveComment e => new(nameof(SaveComment), e.ConversationId, Text: e.Text, Append: e.Append),
+        AnswerReminder e => new(nameof(AnswerReminder), Confirmed: e.Confirmed),
+        SaveVoiceComment e => new(nameof(SaveVoiceComment), e.ConversationId, AudioId: e.Audio.ProviderId, AudioUrl: e.Audio.Url, AudioContentType: e.Audio.ContentType),
+        _ => throw new InvalidOperationException($"Effect {effect.GetType().Name} cannot be held."),
+    };
+
+    public Effect ToEffect() => Type switch
+    {
+        nameof(SetLanguage) => new SetLanguage(Language!.Value),
+        nameof(OptOut) => new OptOut(),
+        nameof(OptIn) => new OptIn(),
+        nameof(SaveRating) => new SaveRating(ConversationId!, Rating!.Value, Language!.Value),
+        nameof(SaveComment) => new SaveComment(ConversationId!, Text!, Append ?? false),
+        nameof(AnswerReminder) => new AnswerReminder(Confirmed ?? false),
+        nameof(SaveVoiceComment) => new SaveVoiceComment(ConversationId!, new InboundAudio(AudioId!, AudioUrl!, AudioContentType!)),
+        _ => throw new InvalidOperationException($"Unknown held effect {Type}."),
+    };
+}
+
+/// <summary>
+/// Applies a message's effects, or — while PostgreSQL is unreachable — holds them in Redis, keyed by
+/// the provider's message id (MessageSid, CallSid:step, session:step), to be written in order by
+/// <see cref="PendingEffectsDrainer"/> when it is back. Holding the same id twice keeps the first; the
+/// effects themselves are idempotent, so a drain interrupted half-way and run again writes nothing twice.
+/// While anything is held, newer effects queue behind it, so a comment never arrives before its rating.
+/// </summary>
+public sealed partial class PendingEffects(
+    ConversationEffects effects,
+    IConnectionMultiplexer redis,
+    IOptions<RedisOptions> redisOptions,
+    TimeProvider clock,
+    ILogger<PendingEffects> logger)
+{
+    // Only the first hold of an id counts: a retried message must not queue its effects twice.
+    private const string HoldScript =
+        "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1]) return 1 end return 0";
+
+    public static RedisKey ItemsKey(string prefix) => $"{prefix}pending:items";
+
+    public static RedisKey OrderKey(string prefix) => $"{prefix}pending:order";
+
+    private static RedisKey SequenceKey(string prefix) => $"{prefix}pending:sequence";
+
+    public async Task ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.Count == 0)
+        {
+            return;
+        }
+        var prefix = redisOptions.Value.KeyPrefix;
+        if (await redis.GetDatabase().SortedSetLengthAsync(OrderKey(prefix)) == 0)
+        {
+            try
+            {
+                await effects.ApplyAsync(patient, inbound, outcome, cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (Outage.IsDatabase(exception))
+            {
+                LogHeld(logger, inbound.ProviderMessageId, exception.GetType().Name);
+            }
+        }
+        await HoldAsync(prefix, new HeldEffects(patient.Id, inbound.Channel, inbound.ProviderMessageId, clock.GetUtcNow(), [.. outcome.Select(HeldEffect.From)]));
+    }
+
+    private async Task HoldAsync(string prefix, HeldEffects held)
+    {
+        var json = JsonSerializer.Serialize(held, PendingJson.Default.HeldEffects);
+        // Ordered by a counter: the order in which they were held is the order they are written.
+        await redis.GetDatabase().ScriptEvaluateAsync(HoldScript, [ItemsKey(prefix), OrderKey(prefix), SequenceKey(prefix)], [held.ProviderMessageId, json]);
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "PostgreSQL unreachable: effects of message {MessageId} held in Redis ({Error})")]
+    private static partial void LogHeld(ILogger logger, string messageId, string error);
+}
+
+/// <summary>
+/// The patient behind a phone number, remembered in Redis (keyed by the phone's keyed hash, never the
+/// number) each time PostgreSQL gives it, so that a conversation goes on while PostgreSQL is down.
+/// A patient never seen before cannot be created then: the outage handler answers them politely.
+/// </summary>
+public sealed class PatientCache(
+    PatientDirectory directory,
+    PhoneHasher hasher,
+    IConnectionMultiplexer redis,
+    IOptions<RedisOptions> redisOptions,
+    IOptions<PendingEffectsOptions> options)
+{
+    public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, CancellationToken cancellationToken)
+    {
+        RedisKey key = $"{redisOptions.Value.KeyPrefix}patient:{Convert.ToHexStringLower(hasher.Hash(PatientDirectory.Normalize(address)))}";
+        PatientRecord patient;
+        try
+        {
+            patient = await directory.FindOrCreateByPhoneAsync(address, cancellationToken);
+        }
+        catch (Exception exception) when (Outage.IsDatabase(exception))
+        {
+            var cached = await redis.GetDatabase().StringGetAsync(key);
+            if (cached.IsNullOrEmpty)
+            {
+                throw;
+            }
+            return JsonSerializer.Deserialize((byte[])cached!, PendingJson.Default.PatientRecord)!;
+        }
+        // Not awaited: the hot path does not wait on a copy it needs only in an outage.
+        _ = redis.GetDatabase().StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(patient, PendingJson.Default.PatientRecord),
+            options.Value.PatientCacheTimeToLive, flags: CommandFlags.FireAndForget);
+        return patient;
+    }
+}
+
+[JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HeldEffects))]
+[JsonSerializable(typeof(PatientRecord))]
+internal sealed partial class PendingJson : JsonSerializerContext;

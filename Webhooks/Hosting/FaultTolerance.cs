@@ -1,0 +1,18 @@
+using TwilioFeedback.Webhooks.Channels;
+
+namespace TwilioFeedback.Webhooks.Hosting;
+
+/// <summary>What keeps the server polite and lossless while PostgreSQL or Redis is down (README: "When things fail").</summary>
+public static class FaultTolerance
+{
+    public static IServiceCollection AddFaultTolerance(this IServiceCollection services)
+    {
+        services.AddOptions<PendingEffectsOptions>().BindConfiguration(PendingEffectsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<PendingEffects>();
+        services.AddScoped<PatientCache>();
+        services.AddSingleton<PendingEffectsDrainer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PendingEffectsDrainer>());
+        services.AddExceptionHandler<OutageExceptionHandler>();
+        return services;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
+using StackExchange.Redis;
+using TwilioFeedback.Webhooks.Twilio;
+
+namespace TwilioFeedback.Webhooks.Hosting;
+
+/// <summary>Tells an outage of PostgreSQL or Redis (worth retrying later) from a bug.</summary>
+public static class Outage
+{
+    /// <summary>PostgreSQL cannot be reached (refused, reset, timed out, shutting down), wherever in the chain the cause sits.</summary>
+    public static bool IsDatabase(Exception exception) => Causes(exception).Any(e => e switch
+    {
+        PostgresException postgres => postgres.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "08006" or "08001" or "08003" or "08004",
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+        _ => false,
+    });
+
+    /// <summary>Redis cannot be reached or does not answer in time.</summary>
+    public static bool IsRedis(Exception exception) =>
+        Causes(exception).Any(e => e is RedisConnectionException or RedisTimeoutException);
+
+    public static bool IsAny(Exception exception) => IsDatabase(exception) || IsRedis(exception);
+
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Causes))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// While PostgreSQL or Redis is unreachable: a patient gets a polite "try again in a few minutes" in
+/// their channel's own format (TwiML, USSD screen) with 200, so Twilio shows no error; everything
+/// else gets 503 ProblemDetails with <c>Retry-After</c>. Never a 500 for an outage.
+/// </summary>
+public sealed partial class OutageExceptionHandler(IProblemDetailsService problems, ILogger<OutageExceptionHandler> logger) : IExceptionHandler
+{
+    /// <summary>Seconds a client is asked to wait before trying again.</summary>
+    public const int RetryAfterSeconds = 30;
+
+    // English and French both: the patient's language is in the store that may be down. Short enough for a USSD screen.
+    public const string EnglishText = "Sorry, we cannot take your answer now. Please try again in a few minutes.";
+    public const string FrenchText = "Désolé, nous ne pouvons pas la prendre maintenant. Réessayez dans quelques minutes.";
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!Outage.IsAny(exception) || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+        var store = Outage.IsDatabase(exception) ? "PostgreSQL" : "Redis";
+        var path = httpContext.Request.Path;
+        LogOutage(logger, path, store, exception.GetType().Name);
+        var response = httpContext.Response;
+        if (path.StartsWithSegments("/twilio/sms"))
+        {
+            await new TwiMLResult(new MessagingResponse().Message(EnglishText + "\n" + FrenchText)).ExecuteAsync(httpContext);
+            return true;
+        }
+        if (path.StartsWithSegments("/twilio/voice") && !path.StartsWithSegments("/twilio/voice/recording"))
+        {
+            await new TwiMLResult(new VoiceResponse().Say(EnglishText, "en-US").Say(FrenchText, "fr-FR").Hangup()).ExecuteAsync(httpContext);
+            return true;
+        }
+        if (path.StartsWithSegments("/ussd"))
+        {
+            await TypedResults.Text("END " + EnglishText + "\n" + FrenchText, "text/plain", Encoding.UTF8, StatusCodes.Status200OK).ExecuteAsync(httpContext);
+            return true;
+        }
+        // Status callbacks and the API: a retryable answer, not a bug report.
+        response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "The service is briefly unavailable; try again later." },
+        });
+    }
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "{Path} answered politely: {Store} is unreachable ({Error})")]
+    private static partial void LogOutage(ILogger logger, PathString path, string store, string error);
+}

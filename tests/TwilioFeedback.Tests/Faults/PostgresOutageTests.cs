@@ -1,0 +1,138 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using StackExchange.Redis;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Hosting;
+
+namespace TwilioFeedback.Tests.Faults;
+
+/// <summary>The server on a PostgreSQL of its own, which the tests stop and start again.</summary>
+public sealed class PrivatePostgresFactory : AppFactory
+{
+    public PrivatePostgres Postgres { get; } = new();
+
+    protected override string AdminConnectionString => Postgres.AdminConnectionString;
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Ussd:SharedSecret"] = FaultSteps.UssdSecret,
+        ["PendingEffects:DrainEvery"] = "00:00:00.200",
+        ["Reminders:DispatchOnSchedule"] = "false",
+    };
+
+    protected override Task StartServicesAsync() => Postgres.InitAsync();
+
+    /// <summary>Connections a previous test's outage broke are dropped, so the reset starts on good ones.</summary>
+    public override Task ResetAsync()
+    {
+        using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            NpgsqlConnection.ClearPool(connection);
+        }
+        return base.ResetAsync();
+    }
+
+    protected override async Task StopServicesAsync() => await Postgres.DisposeAsync();
+
+    /// <summary>How many messages' effects wait in Redis for PostgreSQL.</summary>
+    public Task<long> HeldAsync() => Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().SortedSetLengthAsync(PendingEffects.OrderKey(KeyPrefix));
+}
+
+/// <summary>PostgreSQL down for a while: patients are answered, their feedback held and written once when it returns.</summary>
+public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : IntegrationTest<PrivatePostgresFactory>(factory)
+{
+    private const string Patient = "+237690000301";
+
+    private string Text(string key) => Factory.Services.GetRequiredService<PatientTexts>().Get(key, Language.English);
+
+    /// <summary>Rows, or null while PostgreSQL (or a connection the outage broke) does not answer.</summary>
+    private async Task<List<Feedback>?> FeedbacksAsync()
+    {
+        try
+        {
+            await using var db = Factory.Db();
+            return await db.Feedbacks.AsNoTracking().ToListAsync();
+        }
+        catch (Exception exception) when (Outage.IsDatabase(exception))
+        {
+            return null;
+        }
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Feedback_given_while_PostgreSQL_is_down_is_held_and_written_once_when_it_returns()
+    {
+        var client = Factory.BoundedClient(AppFactory.Token("admin"));
+        await client.SmsAsync(Patient, "hello");
+        await client.SmsAsync(Patient, "1");
+        Factory.Clock.Advance(TimeSpan.FromMinutes(3));
+        var givenAt = Factory.Clock.GetUtcNow();
+
+        await Factory.Postgres.StopAsync();
+        var ratingSid = TwilioRequests.NewMessageSid();
+        try
+        {
+            Assert.Equal(Text(MessageKeys.AskComment), await client.SmsAsync(Patient, "4", ratingSid));
+            Assert.Equal(Text(MessageKeys.AskComment), await client.SmsAsync(Patient, "4", ratingSid)); // Twilio's retry
+            Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(Text(MessageKeys.Thanks), await client.SmsAsync(Patient, "Long wait at the pharmacy"));
+            Assert.Equal(2, await Factory.HeldAsync());
+
+            // A number never seen cannot be created now: a polite answer, nothing held.
+            Assert.Equal(FaultSteps.OutageSms, await client.SmsAsync("+237690000399", "hello"));
+            Assert.StartsWith("END " + OutageExceptionHandler.EnglishText, await client.UssdAsync("+237690000398", "session-pg-down", ""));
+            Assert.Equal(2, await Factory.HeldAsync());
+        }
+        finally
+        {
+            await Factory.Postgres.StartAsync();
+        }
+
+        var rows = await Eventually.ReturnsAsync(FeedbacksAsync, r => r is [{ Content: not null }], TimeSpan.FromSeconds(30));
+        var feedback = Assert.Single(rows!);
+        Assert.Equal((4, "Long wait at the pharmacy", "en", "sms"), (feedback.Rating, feedback.Content, feedback.Language, feedback.Channel));
+        Assert.Equal(givenAt, feedback.DateSubmitted); // when it was given, not when it was written
+        Assert.Equal(0, await Eventually.ReturnsAsync(Factory.HeldAsync, n => n == 0));
+
+        // Twilio retrying the rating once more changes nothing.
+        Assert.Equal(Text(MessageKeys.AskComment), await client.SmsAsync(Patient, "4", ratingSid));
+        Assert.Single((await FeedbacksAsync())!);
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task While_PostgreSQL_is_down_the_API_answers_503_and_readiness_is_unhealthy()
+    {
+        var client = Factory.BoundedClient(AppFactory.Token("admin"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/feedback")).StatusCode);
+
+        await Factory.Postgres.StopAsync();
+        try
+        {
+            var list = await client.GetAsync("/api/v1/feedback");
+            var create = await client.PostAsync("/api/v1/feedback", new StringContent("""{"patient_id":"PAT1","language":"en","rating":5}""", System.Text.Encoding.UTF8, "application/json"));
+            var ready = await client.GetAsync("/health/ready");
+
+            foreach (var response in new[] { list, create })
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.Equal(TimeSpan.FromSeconds(OutageExceptionHandler.RetryAfterSeconds), response.Headers.RetryAfter?.Delta);
+            }
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        }
+        finally
+        {
+            await Factory.Postgres.StartAsync();
+        }
+        var back = await Eventually.ReturnsAsync(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, back);
+        Assert.Equal(HttpStatusCode.OK, (await Eventually.ReturnsAsync(() => client.GetAsync("/api/v1/feedback"), r => r.StatusCode == HttpStatusCode.OK)).StatusCode);
+    }
+}
