@@ -49,17 +49,18 @@ public sealed partial class ReminderDispatcher(
                 FOR UPDATE SKIP LOCKED)
             RETURNING id AS "Value"
             """).ToListAsync(cancellationToken);
+        // The whole batch in one query; each reminder is still saved as soon as it is sent.
+        var reminders = await db.Reminders.Include(r => r.Patient).Where(r => claimed.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         foreach (var id in claimed)
         {
-            await SendAsync(id, now, cancellationToken);
-            db.ChangeTracker.Clear();
+            await SendAsync(reminders[id], now, cancellationToken);
         }
+        db.ChangeTracker.Clear();
         return claimed.Count;
     }
 
-    private async Task SendAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task SendAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var reminder = await db.Reminders.Include(r => r.Patient).SingleAsync(r => r.Id == id, cancellationToken);
         reminder.LeaseUntil = null;
         reminder.UpdatedAt = now;
         if (reminder.Patient.OptedOutAt is not null)
