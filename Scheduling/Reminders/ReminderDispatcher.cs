@@ -1,5 +1,6 @@
 using Coravel.Invocable;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
@@ -23,9 +24,22 @@ public sealed partial class ReminderDispatcher(
     TimeProvider clock,
     IOptions<TwilioOptions> twilio,
     IOptions<ReminderOptions> options,
+    IServiceScopeFactory scopes,
     ILogger<ReminderDispatcher> logger) : IInvocable
 {
     public async Task Invoke()
+    {
+        // Sends wait on the provider, so several claimers run at once, each with its own DbContext;
+        // SKIP LOCKED keeps their batches apart exactly as it does across server instances.
+        var others = Enumerable.Range(1, options.Value.Parallelism - 1).Select(async _ =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().DrainAsync();
+        });
+        await Task.WhenAll([DrainAsync(), .. others]);
+    }
+
+    private async Task DrainAsync()
     {
         while (await DispatchBatchAsync(CancellationToken.None) == options.Value.BatchSize)
         {
