@@ -1,6 +1,6 @@
 // A fake Twilio REST API for the reminder benchmark: POST …/Messages.json answers 201 with a new SID and
 // counts each Body (the benchmark's reminders say "Bench reminder {id}"), so duplicates show.
-// GET /stats reports {requests, distinct, duplicates, first, last}.
+// GET /stats reports {requests, distinct, duplicates, first, last}; POST /reset starts the count again.
 using System.Collections.Concurrent;
 using System.Globalization;
 
@@ -25,6 +25,13 @@ app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", async (HttpRequest r
 app.MapGet("/stats", () => new Stats(
     Interlocked.Read(ref requests), bodies.Count, bodies.Count(b => b.Value > 1),
     first == 0 ? null : new DateTime(first, DateTimeKind.Utc), last == 0 ? null : new DateTime(last, DateTimeKind.Utc)));
+app.MapPost("/reset", () =>
+{
+    bodies.Clear();
+    Interlocked.Exchange(ref requests, 0);
+    Interlocked.Exchange(ref first, 0);
+    Interlocked.Exchange(ref last, 0);
+});
 app.MapGet("/health/live", () => "Healthy");
 app.Run();
 
