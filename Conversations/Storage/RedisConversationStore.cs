@@ -121,9 +121,13 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
         return new Held(Db, key, token);
     }
 
+    // Deletes the lock only if it is still ours, in one round trip: LockReleaseAsync is a WATCH/MULTI
+    // transaction whose condition holds the connection's writer while it waits, stalling every other request.
+    private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
     private sealed class Held(IDatabase db, RedisKey key, string token) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync() => await db.LockReleaseAsync(key, token);
+        public async ValueTask DisposeAsync() => await db.ScriptEvaluateAsync(ReleaseScript, [key], [token]);
     }
 }
 

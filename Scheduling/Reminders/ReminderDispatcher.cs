@@ -1,5 +1,6 @@
 using Coravel.Invocable;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
@@ -23,9 +24,22 @@ public sealed partial class ReminderDispatcher(
     TimeProvider clock,
     IOptions<TwilioOptions> twilio,
     IOptions<ReminderOptions> options,
+    IServiceScopeFactory scopes,
     ILogger<ReminderDispatcher> logger) : IInvocable
 {
     public async Task Invoke()
+    {
+        // Sends wait on the provider, so several claimers run at once, each with its own DbContext;
+        // SKIP LOCKED keeps their batches apart exactly as it does across server instances.
+        var others = Enumerable.Range(1, options.Value.Parallelism - 1).Select(async _ =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().DrainAsync();
+        });
+        await Task.WhenAll([DrainAsync(), .. others]);
+    }
+
+    private async Task DrainAsync()
     {
         while (await DispatchBatchAsync(CancellationToken.None) == options.Value.BatchSize)
         {
@@ -49,27 +63,28 @@ public sealed partial class ReminderDispatcher(
                 FOR UPDATE SKIP LOCKED)
             RETURNING id AS "Value"
             """).ToListAsync(cancellationToken);
+        // The whole batch in one query; each reminder is still saved as soon as it is sent.
+        var reminders = await db.Reminders.Include(r => r.Patient).Where(r => claimed.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         foreach (var id in claimed)
         {
-            await SendAsync(id, now, leaseUntil, cancellationToken);
-            db.ChangeTracker.Clear();
+            await SendAsync(reminders[id], now, leaseUntil, cancellationToken);
         }
+        db.ChangeTracker.Clear();
         return claimed.Count;
     }
 
-    private async Task SendAsync(long id, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    private async Task SendAsync(Reminder reminder, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         // A slow provider can make a batch outlast its lease: renew it just before sending, and only if no
         // other dispatcher took the row over meanwhile (its claim wrote a later lease_until).
         var renewed = await db.Reminders
-            .Where(r => r.Id == id && r.Status == ReminderStatus.Sending && r.LeaseUntil == leaseUntil)
+            .Where(r => r.Id == reminder.Id && r.Status == ReminderStatus.Sending && r.LeaseUntil == leaseUntil)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, Microseconds(clock.GetUtcNow() + options.Value.Lease)), cancellationToken);
         if (renewed == 0)
         {
-            LogTakenOver(logger, id);
+            LogTakenOver(logger, reminder.Id);
             return;
         }
-        var reminder = await db.Reminders.Include(r => r.Patient).SingleAsync(r => r.Id == id, cancellationToken);
         reminder.LeaseUntil = null;
         reminder.UpdatedAt = now;
         if (reminder.Patient.OptedOutAt is not null)

@@ -16,6 +16,10 @@ public sealed class ReminderOptions
     [Range(1, 1000, ErrorMessage = "Reminders:BatchSize must be from 1 to 1000.")]
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>Batches sent at once by one server (each claimer has its own database connection).</summary>
+    [Range(1, 32, ErrorMessage = "Reminders:Parallelism must be from 1 to 32.")]
+    public int Parallelism { get; set; } = 4;
+
     /// <summary>How long a claim lasts: a dispatcher that dies releases its rows after this.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00", ErrorMessage = "Reminders:Lease must be from 10 seconds to 1 hour.")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);

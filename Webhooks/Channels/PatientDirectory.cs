@@ -102,18 +102,20 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
 
     private async Task<PatientRecord?> FindAsync(byte[] hash, CancellationToken cancellationToken)
     {
-        var since = clock.GetUtcNow() - ConfirmationWindow;
-        var row = await db.Patients.AsNoTracking()
-            .Where(p => p.PhoneHash == hash)
-            .Select(p => new
-            {
-                p.Id, p.ExternalId, p.PreferredLanguage, p.OptedOutAt,
-                Awaiting = db.Reminders.Any(r => r.PatientId == p.Id && r.Confirm && r.RespondedAt == null && r.SentAt > since
-                    && (r.Status == ReminderStatus.Sent || r.Status == ReminderStatus.Delivered)),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
+        var row = await FindByHash(db, hash, clock.GetUtcNow() - ConfirmationWindow, cancellationToken);
         return row is null ? null : new PatientRecord(row.Id, row.ExternalId, Languages.FromCode(row.PreferredLanguage), row.OptedOutAt is not null, row.Awaiting);
     }
+
+    private sealed record PatientRow(long Id, string ExternalId, string? PreferredLanguage, DateTimeOffset? OptedOutAt, bool Awaiting);
+
+    // Compiled once: on every inbound message, not re-translated (expression tree visited and hashed) per request.
+    private static readonly Func<FeedbackDbContext, byte[], DateTimeOffset, CancellationToken, Task<PatientRow?>> FindByHash =
+        EF.CompileAsyncQuery((FeedbackDbContext db, byte[] hash, DateTimeOffset since, CancellationToken cancellationToken) => db.Patients.AsNoTracking()
+            .Where(p => p.PhoneHash == hash)
+            .Select(p => new PatientRow(p.Id, p.ExternalId, p.PreferredLanguage, p.OptedOutAt,
+                db.Reminders.Any(r => r.PatientId == p.Id && r.Confirm && r.RespondedAt == null && r.SentAt > since
+                    && (r.Status == ReminderStatus.Sent || r.Status == ReminderStatus.Delivered))))
+            .FirstOrDefault());
 
     /// <summary>An id for a patient who wrote in before the hospital registered one: TF + 8 characters.</summary>
     public static string NewExternalId() =>

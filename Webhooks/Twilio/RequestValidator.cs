@@ -21,8 +21,10 @@ public sealed partial class RequestValidator(string authToken)
             return false;
         }
         var parameterList = parameters as IReadOnlyCollection<KeyValuePair<string, StringValues>> ?? [.. parameters];
-        return Matches(GetSignature(WithPort(url), parameterList), expectedSignature)
-            || Matches(GetSignature(WithoutPort(url), parameterList), expectedSignature);
+        // The URL as received first (what Twilio signs when the console URL has no port): one HMAC, usually.
+        var otherForm = WithoutPort(url) is var withoutPort && withoutPort == url ? WithPort(url) : withoutPort;
+        return Matches(GetSignature(url, parameterList), expectedSignature)
+            || Matches(GetSignature(otherForm, parameterList), expectedSignature);
     }
 
     /// <summary>A JSON body: the URL carries <c>bodySHA256</c>, which must match the body.</summary>

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Npgsql;
+
+namespace TwilioFeedback.Bench;
+
+/// <summary>
+/// Due reminders inserted in one statement, sent by the server's own dispatcher to the fake Twilio;
+/// timed until none is left to send, then counted at both ends for duplicates.
+/// </summary>
+public static class ReminderPhase
+{
+    public sealed record Result(
+        string Kind, int Count, double InsertSeconds, double DrainSeconds, double SendSeconds, double RemindersPerSecond,
+        long ProviderRequests, long ProviderDistinct, long ProviderDuplicates, long DbSent, long DbNotSent, long DbDuplicateAttempts,
+        long DbDistinctProviderIds, Usage Usage);
+
+    private sealed record FakeStats(long Requests, int Distinct, int Duplicates, DateTime? First, DateTime? Last);
+
+    public static async Task<int> RunAsync(Options options)
+    {
+        var count = options.Int("count", 100_000);
+        // Names this run's reminders, so that a second run on the same database counts only its own.
+        var tag = options.Get("tag", Guid.NewGuid().ToString("N")[..8]);
+        var mine = $"message LIKE 'Bench reminder {tag}-%'";
+        var timeout = TimeSpan.FromSeconds(options.Double("timeout", 600));
+        var stats = new ProcessStats(options.Int("pid", 0));
+        using var fake = new HttpClient { BaseAddress = new Uri(options.Get("fake-twilio")) };
+        await using var db = NpgsqlDataSource.Create(options.Get("db"));
+
+        (await fake.PostAsync("/reset", null)).EnsureSuccessStatusCode();
+        var clock = Stopwatch.StartNew();
+        // 1,000 patients share the reminders; all due a minute ago, SMS only, outside any quiet hours (set by bench/run).
+        await using (var patients = db.CreateCommand(
+            "INSERT INTO patients (external_id, created_at, updated_at) SELECT 'BENCH' || g, now(), now() FROM generate_series(1, 1000) g ON CONFLICT DO NOTHING"))
+        {
+            await patients.ExecuteNonQueryAsync();
+        }
+        await using (var insert = db.CreateCommand(
+            """
+            INSERT INTO reminders (patient_id, message, language, scheduled_time, phone_number, channels, status, urgent, kind, confirm, attempts, created_at, updated_at)
+            SELECT (SELECT min(id) FROM patients WHERE external_id LIKE 'BENCH%') + g % 1000, 'Bench reminder ' || $2 || '-' || g, 'en', now() - interval '1 minute',
+                   '+23769' || lpad(g::text, 7, '0'), ARRAY['sms'], 'scheduled', false, 'reminder', false, 0, now(), now()
+            FROM generate_series(1, $1) g
+            """))
+        {
+            insert.Parameters.AddWithValue(count);
+            insert.Parameters.AddWithValue(tag);
+            await insert.ExecuteNonQueryAsync();
+        }
+        var inserted = clock.Elapsed;
+        var window = stats.Start();
+
+        long left;
+        do
+        {
+            await Task.Delay(100);
+            window.Sample();
+            left = await ScalarAsync(db, "SELECT count(*) FROM reminders WHERE status IN ('scheduled', 'sending') AND " + mine);
+        }
+        while (left > 0 && clock.Elapsed - inserted < timeout);
+        var drained = clock.Elapsed - inserted;
+        var usage = window.Stop();
+
+        var provider = await fake.GetFromJsonAsync<FakeStats>("/stats", System.Text.Json.JsonSerializerOptions.Web) ?? throw new InvalidOperationException("The fake Twilio gave no stats.");
+        var sendSeconds = provider is { First: { } first, Last: { } last } ? (last - first).TotalSeconds : 0;
+        var result = new Result(
+            "reminders", count, Math.Round(inserted.TotalSeconds, 2), Math.Round(drained.TotalSeconds, 2), Math.Round(sendSeconds, 2),
+            Math.Round(sendSeconds > 0 ? provider.Requests / sendSeconds : 0, 1),
+            provider.Requests, provider.Distinct, provider.Duplicates,
+            await ScalarAsync(db, "SELECT count(*) FROM reminders WHERE status = 'sent' AND " + mine),
+            left,
+            await ScalarAsync(db, "SELECT count(*) FROM (SELECT reminder_id FROM delivery_attempts JOIN reminders r ON r.id = reminder_id WHERE r." + mine + " GROUP BY reminder_id HAVING count(*) > 1) d"),
+            await ScalarAsync(db, "SELECT count(DISTINCT provider_id) FROM reminders WHERE " + mine),
+            usage);
+        Results.Append(options.Get("out"), result);
+        return 0;
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var command = db.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
