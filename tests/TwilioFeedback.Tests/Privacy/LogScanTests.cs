@@ -157,7 +157,7 @@ public sealed class LogScanTests(FullRunFactory factory) : IntegrationTest<FullR
         Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("/api/v1/patients/PAT314")).StatusCode);
 
         var logs = string.Join('\n', Factory.Logs.Lines);
-        Assert.True(Factory.Logs.Lines.Count > 50, "the run wrote its usual log lines");
+        Assert.Contains(Factory.Logs.Lines, l => l.Contains("ConversationRunner")); // the run wrote its usual log lines
         Assert.Contains("+2376", logs); // numbers appear masked
         var numbers = new[] { SmsPatient, WhatsAppPatient, Caller, UssdPatient, ReminderPatient, NewNumber };
         string[] secrets =
