@@ -9,6 +9,7 @@ using TwilioFeedback.Webhooks.Api;
 using TwilioFeedback.Webhooks.Auth;
 using TwilioFeedback.Webhooks.Configuration;
 using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Observability;
 using TwilioFeedback.Webhooks.Sms;
 using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
@@ -27,9 +28,11 @@ builder.Configuration.AddJsonFile(
 builder.Services.AddTwilioFeedback();
 builder.Services.AddStaffAuth();
 builder.Services.AddBandwidth();
+builder.AddObservability();
 
 var app = builder.Build();
 
+app.UseObservability();
 app.UseResponseCompression();
 app.UseRequestDecompression();
 app.UseExceptionHandler();

@@ -1,5 +1,6 @@
 using Coravel.Invocable;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
@@ -12,7 +13,8 @@ namespace TwilioFeedback.Scheduling.Reminders;
 /// <summary>
 /// Sends due reminders. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> and a lease, so any number
 /// of dispatchers (threads or server instances) share the work and none sends a reminder twice; a
-/// claim left by a dead instance is taken over once its lease has passed.
+/// claim left by a dead instance is taken over once its lease has passed. An instance that is stopping
+/// finishes the reminder it is sending and hands the rest of its batch back at once.
 /// </summary>
 public sealed partial class ReminderDispatcher(
     FeedbackDbContext db,
@@ -23,11 +25,14 @@ public sealed partial class ReminderDispatcher(
     TimeProvider clock,
     IOptions<TwilioOptions> twilio,
     IOptions<ReminderOptions> options,
+    IHostApplicationLifetime lifetime,
+    SchedulingMetrics metrics,
     ILogger<ReminderDispatcher> logger) : IInvocable
 {
     public async Task Invoke()
     {
-        while (await DispatchBatchAsync(CancellationToken.None) == options.Value.BatchSize)
+        while (!lifetime.ApplicationStopping.IsCancellationRequested
+            && await DispatchBatchAsync(CancellationToken.None) == options.Value.BatchSize)
         {
         }
     }
@@ -35,6 +40,10 @@ public sealed partial class ReminderDispatcher(
     /// <summary>Claims and sends one batch; returns how many rows it claimed.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return 0;
+        }
         var now = clock.GetUtcNow();
         var leaseUntil = now + options.Value.Lease;
         var claimed = await db.Database.SqlQuery<long>(
@@ -49,12 +58,32 @@ public sealed partial class ReminderDispatcher(
                 FOR UPDATE SKIP LOCKED)
             RETURNING id AS "Value"
             """).ToListAsync(cancellationToken);
-        foreach (var id in claimed)
+        metrics.ReminderTransitions(ReminderStatus.Sending, claimed.Count);
+        for (var i = 0; i < claimed.Count; i++)
         {
-            await SendAsync(id, now, cancellationToken);
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                await ReleaseAsync(claimed.Skip(i).ToArray());
+                break;
+            }
+            // Once begun, a send is finished even while stopping: cut short, it could go out unrecorded and twice.
+            await SendAsync(claimed[i], now, cancellationToken);
             db.ChangeTracker.Clear();
         }
         return claimed.Count;
+    }
+
+    /// <summary>Gives claimed but unsent rows back (no lease, the attempt not counted), so another instance sends them now.</summary>
+    private async Task ReleaseAsync(long[] ids)
+    {
+        var now = clock.GetUtcNow();
+        var released = await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE reminders SET status = {ReminderStatus.Scheduled}, lease_until = NULL, attempts = attempts - 1, updated_at = {now}
+            WHERE id = ANY({ids}) AND status = {ReminderStatus.Sending}
+            """, CancellationToken.None);
+        metrics.ReminderTransitions(ReminderStatus.Scheduled, released);
+        LogReleased(logger, released);
     }
 
     private async Task SendAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
@@ -79,6 +108,7 @@ public sealed partial class ReminderDispatcher(
             await DeliverAsync(reminder, now, cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
+        metrics.ReminderTransitions(reminder.Status);
     }
 
     private async Task DeliverAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken)
@@ -118,6 +148,9 @@ public sealed partial class ReminderDispatcher(
                 return;
             }
             Attempt(reminder, channel, "failed", null, result.Error, now);
+            metrics.ProviderError(
+                channel != "email" ? "twilio" : string.IsNullOrWhiteSpace(emailOptions.Value.SendGridApiKey) ? "smtp" : "sendgrid",
+                result.ErrorCode == TwilioMessagingClient.Unsubscribed ? "unsubscribed" : result.Permanent ? "permanent" : "transient");
             lastError = $"{result.ErrorCode}: {result.Error}";
             if (result.ErrorCode == TwilioMessagingClient.Unsubscribed)
             {
@@ -174,6 +207,9 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "Reminder {ReminderId} not sent (attempt {Attempt}); again at {At}")]
     private static partial void LogRetry(ILogger logger, long reminderId, int attempt, DateTimeOffset at);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Stopping: {Count} claimed reminders handed back for another instance")]
+    private static partial void LogReleased(ILogger logger, int count);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Reminder {ReminderId} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, long reminderId, string error);

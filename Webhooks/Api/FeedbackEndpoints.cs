@@ -1,3 +1,4 @@
+using TwilioFeedback.Webhooks.Observability;
 using System.Buffers.Text;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,7 +55,7 @@ public static class FeedbackEndpoints
     }
 
     internal static async Task<Results<Created<FeedbackResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        FeedbackRequest request, FeedbackDbContext db, PatientDirectory patients, RecordingCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
+        FeedbackRequest request, FeedbackDbContext db, PatientDirectory patients, RecordingCipher cipher, TimeProvider clock, WebhookMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var patientId = ApiFields.PatientId(request.PatientId, errors);
@@ -110,6 +111,7 @@ public static class FeedbackEndpoints
         };
         db.Feedbacks.Add(feedback);
         await db.SaveChangesAsync(cancellationToken);
+        metrics.FeedbackStored(feedback.Channel, feedback.Language);
         return TypedResults.Created($"/api/v1/feedback/{feedback.Id}", ToResponse(feedback, patient.ExternalId));
     }
 
