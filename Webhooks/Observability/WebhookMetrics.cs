@@ -21,7 +21,7 @@ public sealed class WebhookMetrics(IMetricFactory factory)
         "tf_conversations_started_total", "Conversations opened (the first message that found none), by channel.", ["channel"]);
 
     private readonly Counter _completed = factory.CreateCounter(
-        "tf_conversations_completed_total", "Conversations that ended with a rating given, by channel.", ["channel"]);
+        "tf_conversations_completed_total", "Conversations that reached the end of the survey (the thanks), by channel.", ["channel"]);
 
     private readonly Counter _feedback = factory.CreateCounter(
         "tf_feedback_stored_total", "Feedback rows stored, by channel and language code.", ["channel", "language"]);
@@ -33,7 +33,7 @@ public sealed class WebhookMetrics(IMetricFactory factory)
     public void WebhookAnswered(string channel, int statusCode, TimeSpan elapsed) =>
         _webhookDuration.WithLabels(channel, $"{statusCode / 100}xx").Observe(elapsed.TotalSeconds);
 
-    /// <summary>Counts a conversation step: a new conversation, or one closed with its rating.</summary>
+    /// <summary>Counts a conversation step: a new conversation, or one that has reached the thanks.</summary>
     public void ConversationStep(Channel channel, ConversationState? before, Outcome outcome)
     {
         var name = ChannelLabel(channel);
@@ -41,7 +41,7 @@ public sealed class WebhookMetrics(IMetricFactory factory)
         {
             _started.WithLabels(name).Inc();
         }
-        if (outcome.Next is null && (before?.Rating is not null || outcome.Effects.OfType<SaveRating>().Any()))
+        if (outcome.Next?.QuestionId == SurveyDefinition.Done && before?.QuestionId != SurveyDefinition.Done)
         {
             _completed.WithLabels(name).Inc();
         }
