@@ -35,7 +35,7 @@ public static partial class ObservabilityExtensions
                 console.FormatterName = JsonLogFormatter.Name;
             }
         });
-        services.AddOptions<LogFormatOptions>().BindConfiguration("Logging").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LogFormatOptions>().BindConfiguration(LogFormatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return builder;
     }
 

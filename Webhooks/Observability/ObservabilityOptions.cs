@@ -31,6 +31,8 @@ public sealed class ShutdownOptions
 /// <summary>The console log format (<c>Logging:Format</c>): <c>json</c> (the container's) or <c>text</c>.</summary>
 public sealed class LogFormatOptions
 {
+    public const string Section = "Logging";
+
     [RegularExpression("(?i)^(json|text)$", ErrorMessage = "Logging:Format must be json or text.")]
     public string? Format { get; set; }
 }
