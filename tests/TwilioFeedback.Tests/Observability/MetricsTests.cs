@@ -62,6 +62,8 @@ public sealed class MetricsTests(MetricsFactory factory) : IntegrationTest<Metri
         Assert.Equal(0, Moved("tf_conversations_completed_total", ("channel", "whatsapp")));
         Assert.Equal(1, Moved("tf_feedback_stored_total", ("channel", "sms"), ("language", "en")));
         Assert.Equal("counter", after.Types["tf_feedback_stored_total"]);
+        Assert.Equal("histogram", after.Types["http_request_duration_seconds"]);
+        Assert.True(Moved("http_request_duration_seconds_count", ("code", "200"), ("method", "POST"), ("endpoint", "/twilio/sms"), ("controller", ""), ("action", "")) >= 5);
     }
 
     [Fact]
