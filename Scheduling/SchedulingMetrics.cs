@@ -1,4 +1,5 @@
 using Prometheus;
+using TwilioFeedback.Scheduling.Email;
 
 namespace TwilioFeedback.Scheduling;
 
@@ -24,4 +25,7 @@ public sealed class SchedulingMetrics(IMetricFactory factory)
     }
 
     public void ProviderError(string provider, string kind) => _providerErrors.WithLabels(provider, kind).Inc();
+
+    /// <summary>The provider label of the email sender in use: SendGrid with an API key, else SMTP.</summary>
+    public static string EmailProvider(EmailOptions options) => string.IsNullOrWhiteSpace(options.SendGridApiKey) ? "smtp" : "sendgrid";
 }

@@ -149,7 +149,7 @@ public sealed partial class ReminderDispatcher(
             }
             Attempt(reminder, channel, "failed", null, result.Error, now);
             metrics.ProviderError(
-                channel != "email" ? "twilio" : string.IsNullOrWhiteSpace(emailOptions.Value.SendGridApiKey) ? "smtp" : "sendgrid",
+                channel == "email" ? SchedulingMetrics.EmailProvider(emailOptions.Value) : "twilio",
                 result.ErrorCode == TwilioMessagingClient.Unsubscribed ? "unsubscribed" : result.Permanent ? "permanent" : "transient");
             lastError = $"{result.ErrorCode}: {result.Error}";
             if (result.ErrorCode == TwilioMessagingClient.Unsubscribed)
