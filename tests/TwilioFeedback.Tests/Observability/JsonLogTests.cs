@@ -98,3 +98,21 @@ public sealed class JsonLogTests(JsonLogFactory factory) : IntegrationTest<JsonL
         Assert.Equal("/twilio/sms", JsonLogFormatter.Redact("/twilio/sms"));
     }
 }
+
+/// <summary>A log format the server does not know stops start-up, naming the setting.</summary>
+public sealed class LogFormatValidationTests
+{
+    private sealed class WithXmlLogs : AppFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Logging:Format"] = "xml" };
+    }
+
+    [Fact]
+    public void An_unknown_log_format_stops_start_up_naming_Logging_Format()
+    {
+        using var factory = new WithXmlLogs();
+        var error = Record.Exception(() => factory.Server);
+        Assert.NotNull(error);
+        Assert.Contains("Logging:Format must be json or text", error + string.Join('\n', factory.Logs.Lines));
+    }
+}
