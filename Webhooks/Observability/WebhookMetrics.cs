@@ -10,7 +10,7 @@ namespace TwilioFeedback.Webhooks.Observability;
 /// </summary>
 public sealed class WebhookMetrics(IMetricFactory factory)
 {
-    private static readonly string[] KnownChannels = ["sms", "whatsapp", "voice", "ussd", "web", "api", "sync", "call"];
+    private static readonly string[] KnownChannels = ["sms", "whatsapp", "voice", "ussd", "web", "api", "sync"];
 
     private readonly Histogram _webhookDuration = factory.CreateHistogram(
         "tf_webhook_duration_seconds", "Time to answer a webhook, by channel (sms, whatsapp, voice, ussd, status) and status class.",
