@@ -14,21 +14,28 @@ COPY Conversations/ Conversations/
 COPY Persistence/ Persistence/
 COPY Scheduling/ Scheduling/
 COPY Webhooks/ Webhooks/
+# Without ICU at build time the satellite assemblies are silently missing: fail here instead.
 RUN dotnet publish Webhooks/TwilioFeedback.Webhooks.csproj -c Release -o /app --no-restore \
  && test -f /app/dua/TwilioFeedback.Resources.resources.dll \
  && test -f /app/bas/TwilioFeedback.Resources.resources.dll \
  && test -f /app/ewo/TwilioFeedback.Resources.resources.dll
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# curl for the HEALTHCHECK. The aspnet image carries ICU (libicu); fail the build if it ever does not.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl libicu-dev \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && ldconfig -p | grep -q libicuuc
+# Logging__Format=json: one JSON object a line, with the request id. Shutdown__TimeoutSeconds:
+# in-flight webhooks get this long after SIGTERM (keep the orchestrator's grace period above it).
 ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false \
-    ASPNETCORE_HTTP_PORTS=8080
+    ASPNETCORE_HTTP_PORTS=8080 \
+    Logging__Format=json \
+    Shutdown__TimeoutSeconds=25
 WORKDIR /app
 COPY --from=build /app .
 USER $APP_UID
 EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS http://localhost:8080/health/live || exit 1
 ENTRYPOINT ["dotnet", "TwilioFeedback.Webhooks.dll"]

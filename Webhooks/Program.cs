@@ -10,6 +10,7 @@ using TwilioFeedback.Webhooks.Api;
 using TwilioFeedback.Webhooks.Auth;
 using TwilioFeedback.Webhooks.Configuration;
 using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Observability;
 using TwilioFeedback.Webhooks.Sms;
 using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
@@ -29,9 +30,11 @@ builder.Services.AddTwilioFeedback();
 builder.Services.AddFaultTolerance();
 builder.Services.AddStaffAuth();
 builder.Services.AddBandwidth();
+builder.AddObservability();
 
 var app = builder.Build();
 
+app.UseObservability();
 app.UseResponseCompression();
 app.UseRequestDecompression();
 app.UseExceptionHandler();

@@ -31,6 +31,8 @@ public sealed partial class FeedbackAnalysisJob(
     IEmailSender email,
     TimeProvider clock,
     IOptions<AnalysisOptions> options,
+    IOptions<EmailOptions> emailOptions,
+    SchedulingMetrics metrics,
     ILogger<FeedbackAnalysisJob> logger) : IInvocable
 {
     public async Task Invoke()
@@ -75,6 +77,10 @@ public sealed partial class FeedbackAnalysisJob(
         var link = $"{options.Value.LinkBase?.TrimEnd('/')}/api/v1/feedback/{id}";
         var body = $"Feedback {id} needs attention: {why}.\nTopics: {(analysis.Topics.Count == 0 ? "none found" : string.Join(", ", analysis.Topics))}.\nRead it: {link}\n";
         var sent = await email.SendAsync(options.Value.AlertEmail, $"[TwilioFeedback] Feedback {id} needs attention", body, CancellationToken.None);
+        if (!sent.Succeeded)
+        {
+            metrics.ProviderError(SchedulingMetrics.EmailProvider(emailOptions.Value), sent.Permanent ? "permanent" : "transient");
+        }
         if (!sent.Succeeded && !sent.Permanent)
         {
             await db.Feedbacks.Where(f => f.Id == id).ExecuteUpdateAsync(s => s.SetProperty(f => f.EscalatedAt, (DateTimeOffset?)null));

@@ -38,6 +38,7 @@ public sealed partial class RecordingFetcher(
     TimeProvider clock,
     IOptions<TwilioOptions> twilio,
     IOptions<RecordingOptions> options,
+    SchedulingMetrics metrics,
     ILogger<RecordingFetcher> logger) : IInvocable
 {
     public const string HttpClientName = "twilio";
@@ -96,6 +97,7 @@ public sealed partial class RecordingFetcher(
                 .SetProperty(r => r.Status, failed ? RecordingStatus.Failed : RecordingStatus.Pending)
                 .SetProperty(r => r.NextAttemptAt, next)
                 .SetProperty(r => r.LastError, exception.Message.Length > 500 ? exception.Message[..500] : exception.Message), cancellationToken);
+            metrics.ProviderError("twilio", failed ? "permanent" : "transient");
             LogFetchFailed(logger, recording.ProviderSid ?? id.ToString(), attempts, failed, exception.Message);
         }
     }

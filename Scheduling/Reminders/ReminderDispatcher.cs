@@ -1,6 +1,7 @@
 using Coravel.Invocable;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
@@ -13,7 +14,8 @@ namespace TwilioFeedback.Scheduling.Reminders;
 /// <summary>
 /// Sends due reminders. Rows are claimed with <c>FOR UPDATE SKIP LOCKED</c> and a lease, so any number
 /// of dispatchers (threads or server instances) share the work and none sends a reminder twice; a
-/// claim left by a dead instance is taken over once its lease has passed.
+/// claim left by a dead instance is taken over once its lease has passed. An instance that is stopping
+/// finishes the reminder it is sending and hands the rest of its batch back at once.
 /// </summary>
 public sealed partial class ReminderDispatcher(
     FeedbackDbContext db,
@@ -25,6 +27,8 @@ public sealed partial class ReminderDispatcher(
     IOptions<TwilioOptions> twilio,
     IOptions<ReminderOptions> options,
     IServiceScopeFactory scopes,
+    IHostApplicationLifetime lifetime,
+    SchedulingMetrics metrics,
     ILogger<ReminderDispatcher> logger) : IInvocable
 {
     public async Task Invoke()
@@ -41,7 +45,8 @@ public sealed partial class ReminderDispatcher(
 
     private async Task DrainAsync()
     {
-        while (await DispatchBatchAsync(CancellationToken.None) == options.Value.BatchSize)
+        while (!lifetime.ApplicationStopping.IsCancellationRequested
+            && await DispatchBatchAsync(CancellationToken.None) == options.Value.BatchSize)
         {
         }
     }
@@ -49,6 +54,10 @@ public sealed partial class ReminderDispatcher(
     /// <summary>Claims and sends one batch; returns how many rows it claimed.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return 0;
+        }
         var now = clock.GetUtcNow();
         var leaseUntil = Microseconds(now + options.Value.Lease);
         var claimed = await db.Database.SqlQuery<long>(
@@ -63,14 +72,34 @@ public sealed partial class ReminderDispatcher(
                 FOR UPDATE SKIP LOCKED)
             RETURNING id AS "Value"
             """).ToListAsync(cancellationToken);
+        metrics.ReminderTransitions(ReminderStatus.Sending, claimed.Count);
         // The whole batch in one query; each reminder is still saved as soon as it is sent.
         var reminders = await db.Reminders.Include(r => r.Patient).Where(r => claimed.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
-        foreach (var id in claimed)
+        for (var i = 0; i < claimed.Count; i++)
         {
-            await SendAsync(reminders[id], now, leaseUntil, cancellationToken);
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                await ReleaseAsync(claimed.Skip(i).ToArray(), leaseUntil);
+                break;
+            }
+            // Once begun, a send is finished even while stopping: cut short, it could go out unrecorded and twice.
+            await SendAsync(reminders[claimed[i]], now, leaseUntil, cancellationToken);
         }
         db.ChangeTracker.Clear();
         return claimed.Count;
+    }
+
+    /// <summary>Gives claimed but unsent rows back (no lease, the attempt not counted), so another instance sends them now.</summary>
+    private async Task ReleaseAsync(long[] ids, DateTimeOffset leaseUntil)
+    {
+        var now = clock.GetUtcNow();
+        var released = await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE reminders SET status = {ReminderStatus.Scheduled}, lease_until = NULL, attempts = attempts - 1, updated_at = {now}
+            WHERE id = ANY({ids}) AND status = {ReminderStatus.Sending} AND lease_until = {leaseUntil}
+            """, CancellationToken.None);
+        metrics.ReminderTransitions(ReminderStatus.Scheduled, released);
+        LogReleased(logger, released);
     }
 
     private async Task SendAsync(Reminder reminder, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
@@ -104,6 +133,7 @@ public sealed partial class ReminderDispatcher(
             await DeliverAsync(reminder, now, cancellationToken);
         }
         await db.SaveChangesAsync(cancellationToken);
+        metrics.ReminderTransitions(reminder.Status);
     }
 
     private async Task DeliverAsync(Reminder reminder, DateTimeOffset now, CancellationToken cancellationToken)
@@ -143,6 +173,9 @@ public sealed partial class ReminderDispatcher(
                 return;
             }
             Attempt(reminder, channel, "failed", null, result.Error, now);
+            metrics.ProviderError(
+                channel == "email" ? SchedulingMetrics.EmailProvider(emailOptions.Value) : "twilio",
+                result.ErrorCode == TwilioMessagingClient.Unsubscribed ? "unsubscribed" : result.Permanent ? "permanent" : "transient");
             lastError = $"{result.ErrorCode}: {result.Error}";
             if (result.ErrorCode == TwilioMessagingClient.Unsubscribed)
             {
@@ -205,6 +238,9 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Reminder {ReminderId} not sent by this dispatcher: its lease ran out and another took it over")]
     private static partial void LogTakenOver(ILogger logger, long reminderId);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Stopping: {Count} claimed reminders handed back for another instance")]
+    private static partial void LogReleased(ILogger logger, int count);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Reminder {ReminderId} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, long reminderId, string error);

@@ -1,3 +1,4 @@
+using TwilioFeedback.Webhooks.Observability;
 using System.Buffers.Text;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -57,7 +58,7 @@ public static class FeedbackEndpoints
     }
 
     internal static async Task<Results<Created<FeedbackResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        FeedbackRequest request, FeedbackDbContext db, PatientDirectory patients, DataCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
+        FeedbackRequest request, FeedbackDbContext db, PatientDirectory patients, DataCipher cipher, TimeProvider clock, WebhookMetrics metrics, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var patientId = ApiFields.PatientId(request.PatientId, errors);
@@ -113,6 +114,7 @@ public static class FeedbackEndpoints
         };
         db.Feedbacks.Add(feedback);
         await db.SaveChangesAsync(cancellationToken);
+        metrics.FeedbackStored(feedback.Channel, feedback.Language);
         return TypedResults.Created($"/api/v1/feedback/{feedback.Id}", ToResponse(feedback, patient.ExternalId));
     }
 

@@ -1,3 +1,4 @@
+using TwilioFeedback.Scheduling;
 using System.Globalization;
 using System.Net.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,7 +57,7 @@ public static class ReminderEndpoints
     }
 
     internal static async Task<Results<Created<ReminderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        ReminderRequest request, FeedbackDbContext db, PatientDirectory patients, PatientTexts texts, TimeProvider clock, CancellationToken cancellationToken)
+        ReminderRequest request, FeedbackDbContext db, PatientDirectory patients, PatientTexts texts, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -124,6 +125,7 @@ public static class ReminderEndpoints
             await db.SaveChangesAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        metrics.ReminderTransitions(ReminderStatus.Scheduled, series.Count);
         var created = ToResponse(series[0], patient.ExternalId) with { Occurrences = series.Count };
         return TypedResults.Created($"/api/v1/reminders/{series[0].Id}", created);
     }
@@ -171,11 +173,12 @@ public static class ReminderEndpoints
         return TypedResults.Ok(new ReminderPage(items, rows.Count > limit ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
     }
 
-    internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> CancelAsync(long id, FeedbackDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> CancelAsync(long id, FeedbackDbContext db, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
     {
         // Conditional: a dispatcher that has claimed the row (sending) wins the race.
         var changed = await db.Reminders.Where(r => r.Id == id && r.Status == ReminderStatus.Scheduled)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Cancelled).SetProperty(r => r.UpdatedAt, clock.GetUtcNow()), cancellationToken);
+        metrics.ReminderTransitions(ReminderStatus.Cancelled, changed);
         return await AfterChangeAsync(id, changed, db, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using TwilioFeedback.Webhooks.Observability;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -34,7 +35,7 @@ public static class SyncEndpoints
     }
 
     internal static async Task<Results<Ok<SyncAnswer>, ProblemHttpResult>> SyncAsync(
-        SyncBatch batch, FeedbackDbContext db, PatientDirectory patients, DataCipher cipher, TimeProvider clock, CancellationToken cancellationToken)
+        SyncBatch batch, FeedbackDbContext db, PatientDirectory patients, DataCipher cipher, TimeProvider clock, WebhookMetrics metrics, CancellationToken cancellationToken)
     {
         var items = batch.Items ?? [];
         if (items.Count is 0 or > MaxBatch)
@@ -78,6 +79,10 @@ public static class SyncEndpoints
                 ON CONFLICT (client_id) DO NOTHING
                 RETURNING id AS "Value"
                 """).ToListAsync(cancellationToken);
+            if (inserted.Count == 1)
+            {
+                metrics.FeedbackStored("sync", language.Code());
+            }
             results.Add(inserted.Count == 1
                 ? new SyncResult(item.ClientId, "created", inserted[0])
                 : new SyncResult(item.ClientId, "duplicate", await db.Feedbacks.Where(f => f.ClientId == item.ClientId).Select(f => (long?)f.Id).FirstOrDefaultAsync(cancellationToken)));

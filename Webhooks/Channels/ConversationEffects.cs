@@ -3,7 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Persistence;
+using TwilioFeedback.Scheduling;
 using TwilioFeedback.Scheduling.Recordings;
+using TwilioFeedback.Webhooks.Observability;
 
 namespace TwilioFeedback.Webhooks.Channels;
 
@@ -11,7 +13,7 @@ namespace TwilioFeedback.Webhooks.Channels;
 /// The one place where the engine's effects reach the database. Each is idempotent: the same message
 /// applied twice changes nothing the second time (unique conversation and message ids).
 /// </summary>
-public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock, IQueue queue)
+public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock, IQueue queue, WebhookMetrics metrics, SchedulingMetrics schedulingMetrics)
 {
     /// <summary>Longest comment kept; longer ones are cut (a WhatsApp message holds 4,096 characters).</summary>
     public const int MaxCommentLength = 4000;
@@ -35,13 +37,17 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                     await patients.ExecuteUpdateAsync(s => s.SetProperty(p => p.OptedOutAt, (DateTimeOffset?)null).SetProperty(p => p.UpdatedAt, now), cancellationToken);
                     break;
                 case SaveRating rating:
-                    await db.Database.ExecuteSqlInterpolatedAsync(
+                    var stored = await db.Database.ExecuteSqlInterpolatedAsync(
                         $"""
                         INSERT INTO feedbacks (patient_id, language, rating, date_submitted, processed, channel, provider_message_id, conversation_id, last_message_id)
                         VALUES ({patient.Id}, {rating.Language.Code()}, {rating.Rating}, {now}, false, {ChannelName(inbound.Channel)}, {inbound.ProviderMessageId}, {rating.ConversationId}, {inbound.ProviderMessageId})
                         ON CONFLICT DO NOTHING
                         """,
                         cancellationToken);
+                    if (stored > 0)
+                    {
+                        metrics.FeedbackStored(ChannelName(inbound.Channel), rating.Language.Code());
+                    }
                     break;
                 case SaveComment comment:
                     await SaveCommentAsync(comment, inbound.ProviderMessageId, cancellationToken);
@@ -52,10 +58,11 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                         .Where(r => r.PatientId == patient.Id && r.Confirm && r.RespondedAt == null && r.SentAt > since
                             && (r.Status == ReminderStatus.Sent || r.Status == ReminderStatus.Delivered))
                         .OrderByDescending(r => r.SentAt).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
-                    await db.Reminders.Where(r => r.Id == latest && r.RespondedAt == null).ExecuteUpdateAsync(s => s
+                    var answered = await db.Reminders.Where(r => r.Id == latest && r.RespondedAt == null).ExecuteUpdateAsync(s => s
                         .SetProperty(r => r.Status, answer.Confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined)
                         .SetProperty(r => r.RespondedAt, now)
                         .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+                    schedulingMetrics.ReminderTransitions(answer.Confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined, answered);
                     break;
                 case SaveVoiceComment voice:
                     // A call recording is fetched when Twilio says it is ready; a WhatsApp voice note is ready now.

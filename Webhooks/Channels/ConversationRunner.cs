@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Conversations.Storage;
 using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Webhooks.Observability;
 
 namespace TwilioFeedback.Webhooks.Channels;
 
@@ -16,6 +17,7 @@ public sealed partial class ConversationRunner(
     SurveyDefinition survey,
     TimeProvider clock,
     IOptions<ConversationOptions> options,
+    WebhookMetrics metrics,
     ILogger<ConversationRunner> logger)
 {
     public async Task<Reply> HandleAsync(Inbound inbound, CancellationToken cancellationToken)
@@ -68,6 +70,7 @@ public sealed partial class ConversationRunner(
         await effects.ApplyAsync(patient, inbound, outcome.Effects, cancellationToken);
         await store.SaveAsync(inbound.Channel, subject, outcome.Next, timeToLive, cancellationToken);
         await store.RememberReplyAsync(id, outcome.Reply, options.Value.ReplayWindow, cancellationToken);
+        metrics.ConversationStep(inbound.Channel, state, outcome);
 
         LogHandled(logger, inbound.Channel, id, patient.ExternalId, Mask.Phone(inbound.From), state?.QuestionId ?? "new", outcome.Next?.QuestionId ?? "closed");
         return outcome.Reply;

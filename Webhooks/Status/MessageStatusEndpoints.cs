@@ -1,3 +1,4 @@
+using TwilioFeedback.Scheduling;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Webhooks.Twilio;
@@ -16,7 +17,7 @@ public static class MessageStatusEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, FeedbackDbContext db, ProviderEvents events, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, FeedbackDbContext db, ProviderEvents events, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -40,7 +41,7 @@ public static class MessageStatusEndpoints
         };
         if (next is not null)
         {
-            await ReminderProgress.AdvanceAsync(db, sid, next, errorCode, clock.GetUtcNow(), cancellationToken);
+            metrics.ReminderTransitions(next, await ReminderProgress.AdvanceAsync(db, sid, next, errorCode, clock.GetUtcNow(), cancellationToken));
         }
         return new TwiMLResult(new MessagingResponse());
     }

@@ -1,3 +1,4 @@
+using TwilioFeedback.Scheduling;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
@@ -25,7 +26,7 @@ public static class SendGridEventEndpoints
     }
 
     internal static async Task<Results<Ok, ProblemHttpResult>> HandleAsync(
-        string secret, SendGridEvent[] events, IOptions<EmailOptions> options, FeedbackDbContext db, ProviderEvents log, TimeProvider clock, CancellationToken cancellationToken)
+        string secret, SendGridEvent[] events, IOptions<EmailOptions> options, FeedbackDbContext db, ProviderEvents log, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
     {
         var expected = options.Value.EventWebhookSecret;
         if (string.IsNullOrEmpty(expected) || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(expected)))
@@ -53,7 +54,7 @@ public static class SendGridEventEndpoints
             };
             if (next is not null)
             {
-                await ReminderProgress.AdvanceAsync(db, messageId, next, name, clock.GetUtcNow(), cancellationToken);
+                metrics.ReminderTransitions(next, await ReminderProgress.AdvanceAsync(db, messageId, next, name, clock.GetUtcNow(), cancellationToken));
             }
         }
         return TypedResults.Ok();

@@ -1,3 +1,4 @@
+using TwilioFeedback.Scheduling;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Coravel.Queuing.Interfaces;
@@ -157,7 +158,7 @@ public static class VoiceEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> CallStatusAsync(
-        HttpRequest request, ProviderEvents events, FeedbackDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, ProviderEvents events, FeedbackDbContext db, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -180,7 +181,7 @@ public static class VoiceEndpoints
         };
         if (next is not null)
         {
-            await ReminderProgress.AdvanceAsync(db, sid, next, status, clock.GetUtcNow(), cancellationToken);
+            metrics.ReminderTransitions(next, await ReminderProgress.AdvanceAsync(db, sid, next, status, clock.GetUtcNow(), cancellationToken));
         }
         return new TwiMLResult(new VoiceResponse());
     }
