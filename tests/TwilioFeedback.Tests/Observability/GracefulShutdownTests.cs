@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TwilioFeedback.Persistence;
+using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Tests.Reminders;
 using WireMock;
@@ -45,7 +46,8 @@ public sealed class GracefulShutdownTests(StoppingFactory factory) : Integration
 
         // The host has stopped (and let go of its services): read the rows straight from the database.
         await using var db = new FeedbackDbContext(new DbContextOptionsBuilder<FeedbackDbContext>()
-            .UseNpgsql(Factory.ConnectionString).UseSnakeCaseNamingConvention().Options);
+            .UseNpgsql(Factory.ConnectionString).UseSnakeCaseNamingConvention()
+            .UseDataCipher(new DataCipher(Microsoft.Extensions.Options.Options.Create(new SecurityOptions { SecretKey = AppFactory.SecretKey }))).Options);
         var reminders = await db.Reminders.AsNoTracking().Include(r => r.DeliveryAttempts).Where(r => ids.Contains(r.Id)).ToListAsync();
         Assert.Single(Factory.TwilioApi.LogEntries); // one send began, and it was finished
         var sent = Assert.Single(reminders, r => r.Status == ReminderStatus.Sent);
