@@ -14,6 +14,7 @@ using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Ussd;
 using TwilioFeedback.Webhooks.Voice;
+using TwilioFeedback.Webhooks.Web;
 
 if (args is ["token", ..])
 {
@@ -27,6 +28,7 @@ builder.Configuration.AddJsonFile(
 builder.Services.AddTwilioFeedback();
 builder.Services.AddStaffAuth();
 builder.Services.AddBandwidth();
+builder.Services.AddWebPages();
 
 var app = builder.Build();
 
@@ -56,6 +58,7 @@ app.MapReports();
 app.MapPatients();
 app.MapReminderApi();
 app.MapPrompts();
+app.MapWebPages();
 
 var reminders = app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value;
 var analysis = app.Services.GetRequiredService<IOptions<AnalysisOptions>>().Value;
