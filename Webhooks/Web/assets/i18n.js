@@ -3,6 +3,8 @@
 window.TF_TEXTS = {
   en: {
     "lang.toggle": "Français",
+    "nav.simulator": "Simulator",
+    "nav.dashboard": "Dashboard",
     "login.title": "Sign in",
     "login.help": "Paste your staff token (scripts/token --role staff --name \"…\"). It stays in this tab only.",
     "login.token": "Token",
@@ -76,6 +78,8 @@ window.TF_TEXTS = {
   },
   fr: {
     "lang.toggle": "English",
+    "nav.simulator": "Simulateur",
+    "nav.dashboard": "Tableau de bord",
     "login.title": "Connexion",
     "login.help": "Collez votre jeton du personnel (scripts/token --role staff --name \"…\"). Il reste dans cet onglet seulement.",
     "login.token": "Jeton",
