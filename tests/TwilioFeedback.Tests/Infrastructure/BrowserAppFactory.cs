@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using TwilioFeedback.Webhooks.Voice;
 
 namespace TwilioFeedback.Tests.Infrastructure;
 
@@ -19,6 +20,13 @@ public sealed class BrowserAppFactory : TwilioApiFactory
     public BrowserAppFactory() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
 
     protected override void StartHost() => StartServer();
+
+    /// <summary>Also forgets the prompt catalogue's snapshot: recordings a test uploaded are gone with the tables.</summary>
+    public override async Task ResetAsync()
+    {
+        await base.ResetAsync();
+        Services.GetRequiredService<PromptCatalog>().Invalidate();
+    }
 
     /// <summary>http://127.0.0.1:port, where Kestrel listens.</summary>
     public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -98,11 +99,12 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
     public async Task A_server_whose_token_differs_rejects_the_simulators_requests_and_the_page_is_told_403()
     {
         // A second server signs with another token and posts to this one, which checks with its own.
+        var address = factory.Address.ToString();
         await using var wrong = factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(
             new Dictionary<string, string?>
             {
                 ["Twilio:AuthToken"] = "not-the-token-the-webhooks-check",
-                ["Simulator:BaseAddress"] = factory.Address.ToString(),
+                ["Simulator:BaseAddress"] = address,
             })));
         using var client = wrong.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.Token("staff"));
@@ -115,6 +117,42 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
         await using var db = factory.Db();
         Assert.Equal(0, await db.Feedbacks.CountAsync());
         Assert.Equal(0, await db.Patients.CountAsync());
+    }
+
+    private WebApplicationFactory<Program> With(params (string Key, string Value)[] settings) =>
+        factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, configuration) =>
+            configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))));
+
+    [Fact]
+    public async Task Without_a_twilio_auth_token_the_simulator_says_why_instead_of_signing_with_a_made_up_key()
+    {
+        await using var dryRun = With(("Twilio:AccountSid", ""), ("Twilio:AuthToken", ""));
+        using var client = dryRun.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.Token("staff"));
+        var response = await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "sms", from = Patient, text = "hello" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("TWILIO_AUTH_TOKEN", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.False((await client.GetFromJsonAsync<JsonElement>("/api/v1/simulator")).GetProperty("signs_requests").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_local_run_may_open_the_simulator_without_a_token_but_not_the_rest_of_the_api()
+    {
+        await using var local = With(("Simulator:AllowAnonymous", "true"));
+        using var client = local.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/simulator")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/dashboard")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_recorded_prompt_is_played_from_this_servers_own_address()
+    {
+        using var admin = factory.SocketClient(AppFactory.Token("admin"));
+        var upload = await admin.PutAsync("/api/v1/prompts/en/Voice_LanguageOption", new ByteArrayContent(Voice.Tones.Wav(440, 0.2)));
+        Assert.True(upload.IsSuccessStatusCode, upload.StatusCode.ToString());
+        var menu = await SendAsync(admin, new { channel = "voice", from = Patient });
+        var first = menu.GetProperty("steps")[0];
+        Assert.Equal(("play", "/prompts/en/Voice_LanguageOption"), (first.GetProperty("kind").GetString(), first.GetProperty("url").GetString()));
     }
 
     [Fact]

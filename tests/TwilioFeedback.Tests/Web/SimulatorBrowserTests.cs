@@ -136,12 +136,30 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task A_recorded_prompt_plays_in_an_audio_player_on_the_simulated_call()
+    {
+        using var admin = factory.SocketClient(AppFactory.Token("admin"));
+        Assert.True((await admin.PutAsync("/api/v1/prompts/en/Voice_LanguageOption", new ByteArrayContent(Voice.Tones.Wav(440, 0.2)))).IsSuccessStatusCode);
+        var page = await OpenAsync("/simulator", 390, 844);
+        await SignInAsync(page);
+        await page.GetByLabel("Voice call").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#screen audio")).ToHaveAttributeAsync("src", "/prompts/en/Voice_LanguageOption");
+        await Expect(page.Locator("#screen")).ToContainTextAsync("Plays a recording");
+        await Expect(page.Locator("#screen")).ToContainTextAsync("Pour le français, appuyez sur 2.");
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflow, "the simulator scrolls sideways on a phone");
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("simulator-voice-prompt-phone"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_voice_comment_on_the_dashboard_plays_with_the_staff_token()
     {
         await using (var db = factory.Db())
         {
             var cipher = factory.Services.GetRequiredService<TwilioFeedback.Persistence.Privacy.RecordingCipher>();
-            byte[] wav = [.. "RIFF"u8, 36, 0, 0, 0, .. "WAVEfmt "u8, 16, 0, 0, 0, 1, 0, 1, 0, 0x40, 0x1F, 0, 0, 0x80, 0x3E, 0, 0, 2, 0, 16, 0, .. "data"u8, 0, 0, 0, 0];
+            var wav = Voice.Tones.Wav(300, 0.3);
             var now = AppFactory.Start;
             db.Feedbacks.Add(new TwilioFeedback.Persistence.Feedback
             {
