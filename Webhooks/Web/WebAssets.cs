@@ -47,8 +47,6 @@ public sealed partial class WebAssets
         });
     }
 
-    public IEnumerable<string> Names => _assets.Keys;
-
     /// <summary>Writes the named file, or 404; honours If-None-Match and Accept-Encoding.</summary>
     public IResult Serve(HttpContext context, string name)
     {

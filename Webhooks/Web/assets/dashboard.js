@@ -34,7 +34,8 @@
   // Bars for volume, a line for the average rating (right axis 1–5).
   function timeChart(groups) {
     const series = days(groups, data.days);
-    const w = 640, h = 220, left = 30, right = 30, top = 10, bottom = 24;
+    // Drawn at the box's own width, so that labels keep their size on a phone.
+    const w = Math.max(280, Math.min(1000, $("chart-days").clientWidth || 640)), h = 220, left = 30, right = 30, top = 10, bottom = 24;
     const max = Math.max(1, ...series.map(s => s.count));
     const step = (w - left - right) / series.length;
     const chart = svg("svg", { viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": t("dash.over_time") });
@@ -53,7 +54,8 @@
         chart.append(bar);
         points.push(`${x + step / 2},${yr(s.average_rating)}`);
       }
-      if (i === 0 || i === series.length - 1 || (series.length > 10 && i % Math.ceil(series.length / 6) === 0)) {
+      const every = Math.ceil(series.length / Math.max(2, Math.floor(w / 90)));
+      if (i === 0 || i === series.length - 1 || (i % every === 0 && series.length - 1 - i >= every / 2)) {
         chart.append(svg("text", { x: x + step / 2, y: h - 8, "text-anchor": "middle", "font-size": 10, fill: "#5b6475" }, s.key.slice(5)));
       }
     });
@@ -151,6 +153,8 @@
   labelDays();
   $("days").addEventListener("change", () => { etag = null; load(); });
   $("refresh").addEventListener("click", load);
+  let resizing = null;
+  window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(() => { if (data) timeChart(data.by_day); }, 150); });
   load();
   setInterval(() => { if (!document.hidden && sessionStorage.getItem("tf_token")) load(); }, 60000);
 })();

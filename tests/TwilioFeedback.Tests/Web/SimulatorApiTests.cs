@@ -71,6 +71,23 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task A_whatsapp_message_shows_its_segments_but_no_sms_price()
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        var answer = await SendAsync(client, new { channel = "whatsapp", from = Patient, text = "hello" });
+        var message = answer.GetProperty("messages")[0];
+        Assert.Equal(1, message.GetProperty("segments").GetInt32());
+        Assert.False(message.TryGetProperty("cost", out _));
+        Assert.False(answer.TryGetProperty("total_cost", out _));
+        await SendAsync(client, new { channel = "whatsapp", from = Patient, text = "2" });
+        await SendAsync(client, new { channel = "whatsapp", from = Patient, text = "5" });
+
+        await using var db = factory.Db();
+        var feedback = await db.Feedbacks.SingleAsync();
+        Assert.Equal((5, "whatsapp", "fr"), (feedback.Rating, feedback.Channel, feedback.Language));
+    }
+
+    [Fact]
     public async Task A_call_answers_with_what_is_said_and_the_next_step_to_send_keys_to()
     {
         using var client = factory.SocketClient(AppFactory.Token("staff"));
