@@ -23,6 +23,7 @@ public sealed record DashboardReminders(int Due, int Sent, int Failed, int Waiti
 /// <summary>The whole dashboard in one small answer.</summary>
 public sealed record DashboardSummary(
     DateTimeOffset GeneratedAt,
+    string Today,
     int Days,
     int Count,
     double AverageRating,
@@ -97,14 +98,14 @@ public static class DashboardEndpoints
             .Select(f => new DashboardEscalation(f.Id, f.EscalatedAt!.Value, f.Rating, f.Channel, f.Topics))
             .ToListAsync(cancellationToken);
 
-        var today = db.Reminders.AsNoTracking();
-        var due = await today.CountAsync(r => r.ScheduledTime >= todayStart && r.ScheduledTime < tomorrowStart && r.Status != ReminderStatus.Cancelled, cancellationToken);
-        var waiting = await today.CountAsync(r => r.ScheduledTime < tomorrowStart && (r.Status == ReminderStatus.Scheduled || r.Status == ReminderStatus.Sending), cancellationToken);
-        var sent = await today.CountAsync(r => r.SentAt >= todayStart && r.SentAt < tomorrowStart, cancellationToken);
-        var failed = await today.CountAsync(r => r.Status == ReminderStatus.Failed && r.UpdatedAt >= todayStart && r.UpdatedAt < tomorrowStart, cancellationToken);
+        var rows = db.Reminders.AsNoTracking();
+        var due = await rows.CountAsync(r => r.ScheduledTime >= todayStart && r.ScheduledTime < tomorrowStart && r.Status != ReminderStatus.Cancelled, cancellationToken);
+        var waiting = await rows.CountAsync(r => r.ScheduledTime < tomorrowStart && (r.Status == ReminderStatus.Scheduled || r.Status == ReminderStatus.Sending), cancellationToken);
+        var sent = await rows.CountAsync(r => r.SentAt >= todayStart && r.SentAt < tomorrowStart, cancellationToken);
+        var failed = await rows.CountAsync(r => r.Status == ReminderStatus.Failed && r.UpdatedAt >= todayStart && r.UpdatedAt < tomorrowStart, cancellationToken);
 
         return TypedResults.Ok(new DashboardSummary(
-            now, days, count, average, byDay, byLanguage, byChannel, byTopic,
+            now, localToday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), days, count, average, byDay, byLanguage, byChannel, byTopic,
             [.. latest.Select(f => new DashboardComment(f.Id, f.DateSubmitted, f.Rating, f.Language, f.Channel, f.Sentiment,
                 f.Content is { Length: > MaxCommentLength } text ? text[..(MaxCommentLength - 1)] + "…" : f.Content, f.Voice, f.EscalatedAt is not null))],
             escalationCount, escalations, new DashboardReminders(due, sent, failed, waiting)));

@@ -18,10 +18,10 @@
   const when = iso => new Date(iso).toLocaleString(TF.lang() === "fr" ? "fr-FR" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
   const number = (value, digits = 0) => Number(value).toLocaleString(TF.lang() === "fr" ? "fr-FR" : "en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-  // Every day of the period, empty days included, in the hospital's days as the server counted them.
+  // Every day of the period up to the hospital's today, empty days included.
   function days(groups, count) {
     const byKey = new Map(groups.map(g => [g.key, g]));
-    const last = groups.length ? new Date(Math.max(new Date(data.generated_at), new Date(groups[groups.length - 1].key))) : new Date(data.generated_at);
+    const last = new Date(data.today + "T00:00:00Z");
     const out = [];
     for (let i = count - 1; i >= 0; i--) {
       const d = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth(), last.getUTCDate() - i));

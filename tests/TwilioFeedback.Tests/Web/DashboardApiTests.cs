@@ -60,6 +60,7 @@ public sealed class DashboardApiTests(AppFactory factory) : IntegrationTest<AppF
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var summary = await response.Content.ReadFromJsonAsync<JsonElement>();
 
+        Assert.Equal("2026-11-24", summary.GetProperty("today").GetString());
         Assert.Equal(4, summary.GetProperty("count").GetInt32());
         Assert.Equal(3.25, summary.GetProperty("average_rating").GetDouble());
         Assert.Equal(["2026-11-21:1", "2026-11-23:1", "2026-11-24:2"], Keys(summary, "by_day"));
