@@ -108,6 +108,6 @@ public sealed partial class WebAssets
         return output.ToArray();
     }
 
-    [GeneratedRegex("/web/([a-z0-9.-]+\\.(?:js|css))\"")]
+    [GeneratedRegex("/web/([a-z0-9.-]+\\.(?:js|css|svg))\"")]
     private static partial Regex AssetReference();
 }

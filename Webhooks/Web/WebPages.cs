@@ -46,6 +46,6 @@ public static partial class WebPages
         }
     }
 
-    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Simulator:AllowAnonymous is set: anyone reaching this server can use /simulator. Only for local runs")]
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Simulator:AllowAnonymous is set: anyone who reaches this server can use /simulator without a token (meant for scripts/run, which listens on localhost only)")]
     private static partial void LogOpen(ILogger logger);
 }

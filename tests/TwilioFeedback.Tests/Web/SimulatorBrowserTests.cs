@@ -18,7 +18,11 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
 
     public Task InitializeAsync() => factory.ResetAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        Assert.True(_errors.IsEmpty, string.Join("\n", _errors));
+        return Task.CompletedTask;
+    }
 
     private async Task<IPage> OpenAsync(string path, int width = 1100, int height = 900)
     {
@@ -31,9 +35,20 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
+        // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in is expected.
+        page.PageError += (_, error) => _errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal))
+            {
+                _errors.Add($"{message.Text} ({message.Location})");
+            }
+        };
         await page.GotoAsync(path);
         return page;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors = [];
 
     private static async Task SignInAsync(IPage page)
     {
