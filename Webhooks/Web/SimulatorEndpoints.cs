@@ -176,8 +176,19 @@ public static partial class SimulatorEndpoints
             }
         }
 
-        using var response = await client.SendAsync(message, cancellationToken);
-        var content = await response.Content.ReadAsStringAsync(cancellationToken);
+        HttpResponseMessage response;
+        string content;
+        try
+        {
+            response = await client.SendAsync(message, cancellationToken);
+            content = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway,
+                title: $"The simulator could not reach the server at {baseAddress} (Simulator:BaseAddress).", detail: e.Message);
+        }
+        using var _ = response;
         if (response.StatusCode != HttpStatusCode.OK)
         {
             return TypedResults.Ok(new SimulatorAnswer((int)response.StatusCode, ProblemTitle(content) ?? response.ReasonPhrase, channel!, sessionId, [], [], null, true, null, settings.Currency));

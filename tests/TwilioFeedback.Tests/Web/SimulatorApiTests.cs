@@ -162,6 +162,30 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task An_unreachable_base_address_is_a_bad_gateway_that_names_the_setting()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there any more
+        await using var lost = With(("Simulator:BaseAddress", $"http://127.0.0.1:{port}"));
+        using var client = lost.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.Token("staff"));
+        var response = await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "sms", from = Patient, text = "hello" });
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("Simulator:BaseAddress", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task In_development_the_simulator_needs_no_token()
+    {
+        await using var development = factory.WithWebHostBuilder(b => b.UseEnvironment("Development"));
+        using var client = development.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/simulator")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/feedback")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_recorded_prompt_is_played_from_this_servers_own_address()
     {
         using var admin = factory.SocketClient(AppFactory.Token("admin"));
