@@ -108,6 +108,10 @@
         $("send").textContent = t(c === "ussd" ? "sim.reply" : "sim.send");
         $("peer").textContent = config ? (c === "ussd" ? config.ussd_service_code : config.hospital_number) : "";
         if (config) $("ussd-dial").textContent = t("sim.dial", config.ussd_service_code);
+        // Say up front what this server cannot do, rather than after the first 403 or 503.
+        const off = !config ? "" : c === "ussd" ? (config.ussd_enabled ? "" : t("sim.ussd_off")) : (config.signs_requests ? "" : t("sim.unsigned"));
+        $("availability").textContent = off;
+        $("availability").hidden = !off;
         showTotal();
     }
 

@@ -85,6 +85,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         await TypeAsync(page, "The nurses were kind");
         await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.Thanks, Language.English));
         await Expect(page.Locator("#total")).ToContainTextAsync("Estimated cost so far: 0.200 USD");
+        await Expect(page.Locator("#availability")).ToBeHiddenAsync(); // this server signs and has USSD
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("simulator-sms"), FullPage = true });
 
         // Voice: call, choose French by keypad, rate 2, skip the spoken comment.
