@@ -16,6 +16,7 @@ using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Ussd;
 using TwilioFeedback.Webhooks.Voice;
+using TwilioFeedback.Webhooks.Web;
 
 if (args is ["token", ..])
 {
@@ -31,6 +32,7 @@ builder.Services.AddFaultTolerance();
 builder.Services.AddStaffAuth();
 builder.Services.AddBandwidth();
 builder.AddObservability();
+builder.Services.AddWebPages();
 
 var app = builder.Build();
 
@@ -61,6 +63,7 @@ app.MapReports();
 app.MapPatients();
 app.MapReminderApi();
 app.MapPrompts();
+app.MapWebPages();
 
 var reminders = app.Services.GetRequiredService<IOptions<ReminderOptions>>().Value;
 var analysis = app.Services.GetRequiredService<IOptions<AnalysisOptions>>().Value;

@@ -13,12 +13,14 @@ tf_apt_install() {
   tf_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-# The .NET SDK, PostgreSQL and Redis server binaries.
+# The .NET SDK, PostgreSQL and Redis server binaries; with "browser", Debian's Chromium for the
+# Playwright tests (never a browser downloaded by Playwright).
 tf_install_prerequisites() {
   command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (https://dot.net)." >&2; return 1; }
   local missing=()
   command -v redis-server >/dev/null || missing+=(redis-server)
   ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
+  if [ "${1:-}" = browser ] && [ -z "${TF_CHROMIUM:-}" ] && ! [ -x /usr/bin/chromium ]; then missing+=(chromium); fi
   if [ ${#missing[@]} -gt 0 ]; then tf_apt_install "${missing[@]}"; fi
   TF_PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   export TF_PG_BIN

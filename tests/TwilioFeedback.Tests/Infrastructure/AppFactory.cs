@@ -103,7 +103,7 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName}\"", admin);
             await create.ExecuteNonQueryAsync();
         }
-        _ = Server; // starts the host: migrations are applied at start-up
+        StartHost(); // migrations are applied at start-up
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
@@ -113,6 +113,9 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             TablesToIgnore = ["__EFMigrationsHistory"],
         });
     }
+
+    /// <summary>Starts the in-memory test server; a factory on a real socket starts Kestrel instead.</summary>
+    protected virtual void StartHost() => _ = Server;
 
     /// <summary>Empties the tables and this class's Redis keys and puts the clock back: each test starts clean.</summary>
     public virtual async Task ResetAsync()

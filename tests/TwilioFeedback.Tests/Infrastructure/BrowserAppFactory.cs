@@ -1,0 +1,93 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using TwilioFeedback.Webhooks.Voice;
+
+namespace TwilioFeedback.Tests.Infrastructure;
+
+/// <summary>
+/// The server on a real loopback socket (Kestrel, a free port), so that a browser and the simulator's
+/// own HTTP requests reach it; and Debian's Chromium driven by Playwright, started on first use.
+/// </summary>
+public sealed class BrowserAppFactory : TwilioApiFactory
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private readonly SemaphoreSlim _browserLock = new(1, 1);
+
+    public BrowserAppFactory() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+
+    protected override void StartHost() => StartServer();
+
+    /// <summary>Also forgets the prompt catalogue's snapshot: recordings a test uploaded are gone with the tables.</summary>
+    public override async Task ResetAsync()
+    {
+        await base.ResetAsync();
+        Services.GetRequiredService<PromptCatalog>().Invalidate();
+    }
+
+    /// <summary>http://127.0.0.1:port, where Kestrel listens.</summary>
+    public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    /// <summary>A client on the real socket, carrying <paramref name="token"/> when given.</summary>
+    public HttpClient SocketClient(string? token = null)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = Address };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+        return client;
+    }
+
+    /// <summary>Headless Chromium from Debian (<c>TF_CHROMIUM</c> or /usr/bin/chromium): never a downloaded browser.</summary>
+    public async Task<IBrowser> BrowserAsync()
+    {
+        await _browserLock.WaitAsync();
+        try
+        {
+            _playwright ??= await Playwright.CreateAsync();
+            return _browser ??= await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Environment.GetEnvironmentVariable("TF_CHROMIUM") ?? "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync"],
+            });
+        }
+        finally
+        {
+            _browserLock.Release();
+        }
+    }
+
+    /// <summary>Where screenshots go: <c>.local/test-results/screenshots/</c> (scripts/test sets <c>TF_SCREENSHOTS</c>).</summary>
+    public static string ScreenshotPath(string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("TF_SCREENSHOTS");
+        if (string.IsNullOrEmpty(folder))
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "TwilioFeedback.sln")))
+            {
+                root = root.Parent;
+            }
+            folder = Path.Combine(root?.FullName ?? AppContext.BaseDirectory, ".local", "test-results", "screenshots");
+        }
+        Directory.CreateDirectory(folder);
+        return Path.Combine(folder, name + ".png");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+        _playwright?.Dispose();
+        _browserLock.Dispose();
+        await base.DisposeAsync();
+    }
+}

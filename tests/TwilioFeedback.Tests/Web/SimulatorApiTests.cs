@@ -1,0 +1,234 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Tests.Infrastructure;
+
+namespace TwilioFeedback.Tests.Web;
+
+/// <summary>The simulator endpoint: staff only, and every step signed and checked by the real webhooks.</summary>
+public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture<BrowserAppFactory>, IAsyncLifetime
+{
+    private const string Patient = "+237670000042";
+
+    private PatientTexts Texts => factory.Services.GetRequiredService<PatientTexts>();
+
+    public Task InitializeAsync() => factory.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<JsonElement> SendAsync(HttpClient client, object body)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/simulator/send", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("guest", HttpStatusCode.Forbidden)]
+    [InlineData("staff", HttpStatusCode.OK)]
+    [InlineData("admin", HttpStatusCode.OK)]
+    public async Task The_simulator_is_for_staff_outside_development(string? role, HttpStatusCode expected)
+    {
+        using var client = factory.SocketClient(role is null ? null : AppFactory.Token(role));
+        Assert.Equal(expected, (await client.GetAsync("/api/v1/simulator")).StatusCode);
+        var send = await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "sms", from = Patient, text = "hello" });
+        Assert.Equal(expected, send.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_sms_conversation_answers_each_message_with_its_segments_and_cost_and_stores_the_feedback()
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        var config = await client.GetFromJsonAsync<JsonElement>("/api/v1/simulator");
+        Assert.Equal("USD", config.GetProperty("currency").GetString());
+        Assert.True(config.GetProperty("signs_requests").GetBoolean());
+
+        var menu = await SendAsync(client, new { channel = "sms", from = Patient, text = "hello" });
+        Assert.Equal(200, menu.GetProperty("status").GetInt32());
+        var message = menu.GetProperty("messages")[0];
+        var expected = Texts.Get(MessageKeys.LanguageMenu, Language.English);
+        Assert.Equal(expected, message.GetProperty("text").GetString());
+        var cost = SmsSegments.Count(expected);
+        Assert.Equal((cost.Segments, "UCS-2"), (message.GetProperty("segments").GetInt32(), message.GetProperty("encoding").GetString()));
+        Assert.Equal(cost.Segments * 0.05m, message.GetProperty("cost").GetDecimal());
+
+        Assert.Equal(Texts.Get(MessageKeys.AskRating, Language.English), (await SendAsync(client, new { channel = "sms", from = Patient, text = "1" })).GetProperty("messages")[0].GetProperty("text").GetString());
+        var ask = await SendAsync(client, new { channel = "sms", from = Patient, text = "4" });
+        Assert.Equal("GSM-7", ask.GetProperty("messages")[0].GetProperty("encoding").GetString());
+        await SendAsync(client, new { channel = "sms", from = Patient, text = "Kind nurses" });
+
+        await using var db = factory.Db();
+        var feedback = await db.Feedbacks.SingleAsync();
+        Assert.Equal((4, "sms", "Kind nurses"), (feedback.Rating, feedback.Channel, feedback.Content));
+    }
+
+    [Fact]
+    public async Task A_whatsapp_message_shows_its_segments_but_no_sms_price()
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        var answer = await SendAsync(client, new { channel = "whatsapp", from = Patient, text = "hello" });
+        var message = answer.GetProperty("messages")[0];
+        Assert.Equal(1, message.GetProperty("segments").GetInt32());
+        Assert.False(message.TryGetProperty("cost", out _));
+        Assert.False(answer.TryGetProperty("total_cost", out _));
+        await SendAsync(client, new { channel = "whatsapp", from = Patient, text = "2" });
+        await SendAsync(client, new { channel = "whatsapp", from = Patient, text = "5" });
+
+        await using var db = factory.Db();
+        var feedback = await db.Feedbacks.SingleAsync();
+        Assert.Equal((5, "whatsapp", "fr"), (feedback.Rating, feedback.Channel, feedback.Language));
+    }
+
+    [Fact]
+    public async Task A_call_answers_with_what_is_said_and_the_next_step_to_send_keys_to()
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        var menu = await SendAsync(client, new { channel = "voice", from = Patient });
+        var callSid = menu.GetProperty("session_id").GetString();
+        Assert.StartsWith("CA", callSid);
+        var steps = menu.GetProperty("steps").EnumerateArray().ToList();
+        Assert.Equal(("say", "For English, press 1.", "en-US"), (steps[0].GetProperty("kind").GetString(), steps[0].GetProperty("text").GetString(), steps[0].GetProperty("language").GetString()));
+        Assert.Equal("gather", steps[^1].GetProperty("kind").GetString());
+        Assert.False(menu.GetProperty("ended").GetBoolean());
+
+        var rating = await SendAsync(client, new { channel = "voice", from = Patient, session_id = callSid, step = menu.GetProperty("next_step").GetInt32(), digits = "1" });
+        Assert.Equal(Texts.Get("Voice_AskRating", Language.English), rating.GetProperty("steps")[0].GetProperty("text").GetString());
+        var comment = await SendAsync(client, new { channel = "voice", from = Patient, session_id = callSid, step = rating.GetProperty("next_step").GetInt32(), digits = "2" });
+        Assert.Contains(comment.GetProperty("steps").EnumerateArray(), s => s.GetProperty("kind").GetString() == "record");
+        var thanks = await SendAsync(client, new { channel = "voice", from = Patient, session_id = callSid, step = comment.GetProperty("next_step").GetInt32(), digits = "*" });
+        Assert.True(thanks.GetProperty("ended").GetBoolean());
+        Assert.Equal("hangup", thanks.GetProperty("steps").EnumerateArray().Last().GetProperty("kind").GetString());
+
+        await using var db = factory.Db();
+        var feedback = await db.Feedbacks.SingleAsync();
+        Assert.Equal((2, "voice"), (feedback.Rating, feedback.Channel));
+    }
+
+    [Fact]
+    public async Task A_server_whose_token_differs_rejects_the_simulators_requests_and_the_page_is_told_403()
+    {
+        // A second server signs with another token and posts to this one, which checks with its own.
+        var address = factory.Address.ToString();
+        await using var wrong = factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(
+            new Dictionary<string, string?>
+            {
+                ["Twilio:AuthToken"] = "not-the-token-the-webhooks-check",
+                ["Simulator:BaseAddress"] = address,
+            })));
+        using var client = wrong.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.Token("staff"));
+
+        var answer = await SendAsync(client, new { channel = "sms", from = Patient, text = "5" });
+        Assert.Equal(403, answer.GetProperty("status").GetInt32());
+        Assert.Equal("Invalid Twilio signature.", answer.GetProperty("error").GetString());
+        Assert.Empty(answer.GetProperty("messages").EnumerateArray());
+
+        await using var db = factory.Db();
+        Assert.Equal(0, await db.Feedbacks.CountAsync());
+        Assert.Equal(0, await db.Patients.CountAsync());
+    }
+
+    private WebApplicationFactory<Program> With(params (string Key, string Value)[] settings) =>
+        factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, configuration) =>
+            configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))));
+
+    [Fact]
+    public async Task Without_a_twilio_auth_token_the_simulator_says_why_instead_of_signing_with_a_made_up_key()
+    {
+        await using var dryRun = With(("Twilio:AccountSid", ""), ("Twilio:AuthToken", ""));
+        using var client = dryRun.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.Token("staff"));
+        var response = await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "sms", from = Patient, text = "hello" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("TWILIO_AUTH_TOKEN", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.False((await client.GetFromJsonAsync<JsonElement>("/api/v1/simulator")).GetProperty("signs_requests").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_local_run_may_open_the_simulator_without_a_token_but_not_the_rest_of_the_api()
+    {
+        await using var local = With(("Simulator:AllowAnonymous", "true"));
+        using var client = local.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/simulator")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/dashboard")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_unreachable_base_address_is_a_bad_gateway_that_names_the_setting()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there any more
+        await using var lost = With(("Simulator:BaseAddress", $"http://127.0.0.1:{port}"));
+        using var client = lost.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.Token("staff"));
+        var response = await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "sms", from = Patient, text = "hello" });
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("Simulator:BaseAddress", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task In_development_the_simulator_needs_no_token()
+    {
+        await using var development = factory.WithWebHostBuilder(b => b.UseEnvironment("Development"));
+        using var client = development.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/simulator")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/feedback")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_recorded_prompt_is_played_from_this_servers_own_address()
+    {
+        using var admin = factory.SocketClient(AppFactory.Token("admin"));
+        var upload = await admin.PutAsync("/api/v1/prompts/en/Voice_LanguageOption", new ByteArrayContent(Voice.Tones.Wav(440, 0.2)));
+        Assert.True(upload.IsSuccessStatusCode, upload.StatusCode.ToString());
+        var menu = await SendAsync(admin, new { channel = "voice", from = Patient });
+        var first = menu.GetProperty("steps")[0];
+        Assert.Equal(("play", "/prompts/en/Voice_LanguageOption"), (first.GetProperty("kind").GetString(), first.GetProperty("url").GetString()));
+    }
+
+    [Fact]
+    public async Task A_ussd_session_answers_screens_until_end()
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        var menu = await SendAsync(client, new { channel = "ussd", from = Patient, text = "" });
+        var session = menu.GetProperty("session_id").GetString();
+        Assert.Equal(Texts.Get(MessageKeys.LanguageMenu, Language.English), menu.GetProperty("messages")[0].GetProperty("text").GetString());
+        Assert.False(menu.GetProperty("ended").GetBoolean());
+        await SendAsync(client, new { channel = "ussd", from = Patient, session_id = session, text = "2" });
+        await SendAsync(client, new { channel = "ussd", from = Patient, session_id = session, text = "2*5" });
+        var end = await SendAsync(client, new { channel = "ussd", from = Patient, session_id = session, text = "2*5*0" });
+        Assert.True(end.GetProperty("ended").GetBoolean());
+        Assert.Equal(Texts.Get(MessageKeys.Thanks, Language.French), end.GetProperty("messages")[0].GetProperty("text").GetString());
+    }
+
+    [Theory]
+    [InlineData("fax", "+237670000042", "channel")]
+    [InlineData("sms", "not a number", "from")]
+    public async Task Bad_steps_get_a_validation_problem(string channel, string from, string field)
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        var response = await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel, from, text = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Patient_numbers_and_texts_sent_through_the_simulator_stay_out_of_the_logs()
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        await SendAsync(client, new { channel = "sms", from = "+237670009876", text = "secret words here" });
+        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains("670009876", StringComparison.Ordinal) || l.Contains("secret words here", StringComparison.Ordinal));
+        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains(AppFactory.AuthToken, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,200 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace TwilioFeedback.Tests.Web;
+
+/// <summary>
+/// A member of staff in Chromium: signs in, talks to the server through the simulator by SMS, by a
+/// call on the keypad and by USSD, then finds the three feedbacks on the dashboard.
+/// </summary>
+public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFixture<BrowserAppFactory>, IAsyncLifetime
+{
+    private PatientTexts Texts => factory.Services.GetRequiredService<PatientTexts>();
+
+    public Task InitializeAsync() => factory.ResetAsync();
+
+    public Task DisposeAsync()
+    {
+        Assert.True(_errors.IsEmpty, string.Join("\n", _errors));
+        return Task.CompletedTask;
+    }
+
+    private async Task<IPage> OpenAsync(string path, int width = 1100, int height = 900)
+    {
+        var browser = await factory.BrowserAsync();
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = factory.Address.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in is expected.
+        page.PageError += (_, error) => _errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal))
+            {
+                _errors.Add($"{message.Text} ({message.Location})");
+            }
+        };
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors = [];
+
+    private static async Task SignInAsync(IPage page)
+    {
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GetByLabel("Token").FillAsync(AppFactory.Token("staff", "Nurse Ekwalla"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.Locator("#login")).ToBeHiddenAsync();
+    }
+
+    private static ILocator LastReceived(IPage page) => page.Locator("#screen .bubble.out").Last;
+
+    private static async Task TypeAsync(IPage page, string text)
+    {
+        await page.Locator("#text").FillAsync(text);
+        await page.Locator("#text").PressAsync("Enter");
+    }
+
+    [Fact]
+    public async Task Staff_drive_an_sms_conversation_a_keypad_call_and_a_ussd_session_and_see_the_feedback_on_the_dashboard()
+    {
+        var page = await OpenAsync("/simulator");
+        await SignInAsync(page);
+
+        // SMS: each answer shows its segments, encoding and estimated cost.
+        await page.GetByLabel("Patient's number").FillAsync("+237670000101");
+        await TypeAsync(page, "hello");
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.LanguageMenu, Language.English).Split('\n')[0]);
+        await Expect(LastReceived(page).Locator(".meta")).ToContainTextAsync("1 segment(s) · UCS-2");
+        await Expect(LastReceived(page).Locator(".meta")).ToContainTextAsync("USD");
+        await TypeAsync(page, "1");
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.AskRating, Language.English));
+        await TypeAsync(page, "4");
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.AskComment, Language.English));
+        await TypeAsync(page, "The nurses were kind");
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.Thanks, Language.English));
+        await Expect(page.Locator("#total")).ToContainTextAsync("Estimated cost so far: 0.200 USD");
+        await Expect(page.Locator("#availability")).ToBeHiddenAsync(); // this server signs and has USSD
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("simulator-sms"), FullPage = true });
+
+        // Voice: call, choose French by keypad, rate 2, skip the spoken comment.
+        await page.GetByLabel("Voice call").CheckAsync();
+        await page.GetByLabel("Patient's number").FillAsync("+237670000102");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#screen")).ToContainTextAsync("For English, press 1.");
+        await Expect(page.Locator("#screen")).ToContainTextAsync("Pour le français, appuyez sur 2.");
+        await Expect(page.Locator("#screen .bubble.note").Last).ToContainTextAsync("Waiting for 1 key(s)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "2", Exact = true }).ClickAsync();
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get("Voice_AskRating", Language.French));
+        await page.GetByRole(AriaRole.Button, new() { Name = "2", Exact = true }).ClickAsync();
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get("Voice_AskComment", Language.French));
+        await Expect(page.Locator("#screen .bubble.note").Last).ToContainTextAsync("press # to finish, * to skip");
+        await page.GetByRole(AriaRole.Button, new() { Name = "*", Exact = true }).ClickAsync();
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get("Voice_Thanks", Language.French));
+        await Expect(page.Locator("#screen .bubble.note").Last).ToHaveTextAsync("Call ended");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("simulator-voice"), FullPage = true });
+
+        // USSD: dial, choose English, rate 5, leave a comment.
+        await page.GetByLabel("USSD").CheckAsync();
+        await page.GetByLabel("Patient's number").FillAsync("+237670000103");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Dial *384#" }).ClickAsync();
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.LanguageMenu, Language.English).Split('\n')[0]);
+        await TypeAsync(page, "1");
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get("Ussd_AskRating", Language.English).Split('\n')[0]);
+        await TypeAsync(page, "5");
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get("Ussd_AskComment", Language.English).Split('\n')[0]);
+        await TypeAsync(page, "Clean rooms");
+        await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.Thanks, Language.English));
+        await Expect(page.Locator("#screen .bubble.note").Last).ToHaveTextAsync("Session ended");
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("simulator-ussd"), FullPage = true });
+
+        await using (var db = factory.Db())
+        {
+            var stored = await db.Feedbacks.OrderBy(f => f.Id).Select(f => new { f.Channel, f.Rating, f.Language }).ToListAsync();
+            Assert.Equal([("sms", 4, "en"), ("voice", 2, "fr"), ("ussd", 5, "en")], stored.Select(f => (f.Channel, f.Rating, f.Language)));
+        }
+
+        // The dashboard, in the same tab: the token is still in sessionStorage.
+        await page.GotoAsync("/dashboard");
+        await Expect(page.Locator("#kpi-count")).ToHaveTextAsync("3");
+        await Expect(page.Locator("#kpi-average")).ToContainTextAsync("3.67");
+        await Expect(page.Locator("#chart-channel")).ToContainTextAsync("SMS");
+        await Expect(page.Locator("#chart-channel")).ToContainTextAsync("Voice");
+        await Expect(page.Locator("#chart-channel")).ToContainTextAsync("USSD");
+        await Expect(page.Locator("#chart-language")).ToContainTextAsync("French");
+        await Expect(page.Locator("#latest")).ToContainTextAsync("The nurses were kind");
+        await Expect(page.Locator("#latest")).ToContainTextAsync("Clean rooms");
+        await Expect(page.Locator("#chart-days svg rect")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("dashboard-en"), FullPage = true });
+
+        // French, on a phone's screen.
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tableau de bord des avis" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#chart-language")).ToContainTextAsync("Français");
+        await Expect(page.Locator("#chart-channel")).ToContainTextAsync("Voix");
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflow, "the dashboard scrolls sideways on a phone");
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("dashboard-fr-phone"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_recorded_prompt_plays_in_an_audio_player_on_the_simulated_call()
+    {
+        using var admin = factory.SocketClient(AppFactory.Token("admin"));
+        Assert.True((await admin.PutAsync("/api/v1/prompts/en/Voice_LanguageOption", new ByteArrayContent(Voice.Tones.Wav(440, 0.2)))).IsSuccessStatusCode);
+        var page = await OpenAsync("/simulator", 390, 844);
+        await SignInAsync(page);
+        await page.GetByLabel("Voice call").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#screen audio")).ToHaveAttributeAsync("src", "/prompts/en/Voice_LanguageOption");
+        await Expect(page.Locator("#screen")).ToContainTextAsync("Plays a recording");
+        await Expect(page.Locator("#screen")).ToContainTextAsync("Pour le français, appuyez sur 2.");
+        var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflow, "the simulator scrolls sideways on a phone");
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("simulator-voice-prompt-phone"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_voice_comment_on_the_dashboard_plays_with_the_staff_token()
+    {
+        await using (var db = factory.Db())
+        {
+            var cipher = factory.Services.GetRequiredService<TwilioFeedback.Persistence.Privacy.RecordingCipher>();
+            var wav = Voice.Tones.Wav(300, 0.3);
+            var now = AppFactory.Start;
+            db.Feedbacks.Add(new TwilioFeedback.Persistence.Feedback
+            {
+                Patient = new TwilioFeedback.Persistence.Patient { ExternalId = "P-voice", CreatedAt = now, UpdatedAt = now },
+                Rating = 2, Language = "fr", Channel = "voice", DateSubmitted = now,
+                VoiceRecording = new TwilioFeedback.Persistence.VoiceRecording
+                {
+                    Status = TwilioFeedback.Persistence.RecordingStatus.Stored, ContentType = "audio/wav", Data = cipher.Encrypt(wav), KeyId = cipher.KeyId,
+                    SizeBytes = wav.Length, Source = "call", CreatedAt = now, StoredAt = now,
+                },
+            });
+            await db.SaveChangesAsync();
+        }
+        var page = await OpenAsync("/dashboard", 390, 844);
+        await SignInAsync(page);
+        var play = page.GetByRole(AriaRole.Button, new() { Name = "▶ Play" });
+        await play.ClickAsync();
+        await Expect(page.Locator("#latest audio")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#latest audio")).ToHaveAttributeAsync("src", new System.Text.RegularExpressions.Regex("^blob:"));
+        await page.Context.CloseAsync();
+    }
+}
