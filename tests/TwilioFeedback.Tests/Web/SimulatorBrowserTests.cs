@@ -174,7 +174,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
     {
         await using (var db = factory.Db())
         {
-            var cipher = factory.Services.GetRequiredService<TwilioFeedback.Persistence.Privacy.RecordingCipher>();
+            var cipher = factory.Services.GetRequiredService<TwilioFeedback.Persistence.Privacy.DataCipher>();
             var wav = Voice.Tones.Wav(300, 0.3);
             var now = AppFactory.Start;
             db.Feedbacks.Add(new TwilioFeedback.Persistence.Feedback
@@ -183,7 +183,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
                 Rating = 2, Language = "fr", Channel = "voice", DateSubmitted = now,
                 VoiceRecording = new TwilioFeedback.Persistence.VoiceRecording
                 {
-                    Status = TwilioFeedback.Persistence.RecordingStatus.Stored, ContentType = "audio/wav", Data = cipher.Encrypt(wav), KeyId = cipher.KeyId,
+                    Status = TwilioFeedback.Persistence.RecordingStatus.Stored, ContentType = "audio/wav", Data = cipher.Encrypt(wav), KeyId = cipher.ActiveKeyId,
                     SizeBytes = wav.Length, Source = "call", CreatedAt = now, StoredAt = now,
                 },
             });
