@@ -173,7 +173,7 @@ public sealed class AbuseFuzzTests(FuzzFactory factory, ITestOutputHelper output
         {
             < 22 => Twilio(h, index, "/twilio/sms", SmsFields(h)),
             < 34 => Twilio(h, index, $"/twilio/voice{h.StepQuery()}", VoiceFields(h)),
-            < 38 => Twilio(h, index, "/twilio/voice/recording", [new("RecordingSid", h.Sid("RE")), new("RecordingStatus", h.Pick("completed", "failed", "absent", h.Text())), new("RecordingUrl", h.Pick("https://api.twilio.com/rec", h.Text()))]),
+            < 38 => Twilio(h, index, "/twilio/voice/recording", [new("RecordingSid", h.Pick(h.Sid("RE"), h.Sid("RE"), h.Text())), new("RecordingStatus", h.Pick("completed", "failed", "absent", h.Text())), new("RecordingUrl", h.Pick("https://api.twilio.com/rec", h.Text()))]),
             < 42 => Twilio(h, index, h.Pick("/twilio/status/message", "/twilio/status/call"), [new("MessageSid", h.Sid("SM")), new("CallSid", h.Sid("CA")), new("MessageStatus", h.Pick("sent", "delivered", "failed", h.Text())), new("CallStatus", h.Pick("completed", "busy", h.Text())), new("ErrorCode", h.Pick("30003", h.Text()))]),
             < 45 => Twilio(h, index, $"/twilio/voice/reminder?id={h.Pick("1", "-1", "99999999999999999999", h.Word())}&step={h.Pick("0", "1", "2", "-5", h.Word())}", [new("Digits", h.Pick("1", "2", h.Text()))]),
             < 58 => Ussd(h, index),
@@ -217,7 +217,7 @@ public sealed class AbuseFuzzTests(FuzzFactory factory, ITestOutputHelper output
         };
         if (h.Chance(30))
         {
-            fields.Add(new("RecordingSid", h.Sid("RE")));
+            fields.Add(new("RecordingSid", h.Pick(h.Sid("RE"), h.Text())));
             fields.Add(new("RecordingUrl", h.Pick("https://api.twilio.com/rec", h.Text())));
             fields.Add(new("RecordingDuration", h.Pick("5", "0", "-1", "99999999999", h.Word())));
         }
