@@ -12,7 +12,8 @@ public static class ReminderProgress
     public static Task<int> AdvanceAsync(FeedbackDbContext db, string providerId, string next, string? errorCode, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var lower = Statuses.Where(s => Reminder.Rank(s) < Reminder.Rank(next)).ToList();
-        var error = next == ReminderStatus.Failed && !string.IsNullOrEmpty(errorCode) ? "Twilio error " + errorCode : null;
+        // An error code is a few digits; whatever else a callback carries is cut to fit last_error.
+        var error = next == ReminderStatus.Failed && !string.IsNullOrEmpty(errorCode) ? "Twilio error " + TwilioFeedback.Resources.SafeText.Clean(errorCode, 32) : null;
         return db.Reminders.Where(r => r.ProviderId == providerId && lower.Contains(r.Status))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, next)
