@@ -50,6 +50,15 @@ public sealed class AbuseFuzzTests(FuzzFactory factory, ITestOutputHelper output
         }
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData("/api/v1/reminders", """{"patient_id":"P1","message":"x","language":"en","scheduled_time":"2026-12-01T09:00:00+01:00","phone_number":"+237677000001","channels":[null]}""")]
+    [InlineData("/api/v1/reminders", """{"patient_id":"P1","language":"en","scheduled_time":"2026-12-01T09:00:00+01:00","phone_number":"+237677000001","template":"medication","parameters":{"medicine":"Coartem","extra":null}}""")]
+    public async Task Nulls_where_strings_are_expected_are_a_validation_problem_or_ignored_not_a_500(string path, string json)
+    {
+        var response = await Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Thousands_of_hostile_requests_get_no_500_no_hang_well_formed_TwiML_and_store_no_garbage()
     {
