@@ -75,7 +75,7 @@ public static class ReminderEndpoints
         {
             errors["email"] = ["email is not a valid address."];
         }
-        var channels = request.Channels?.Select(c => c.Trim().ToLowerInvariant()).Distinct().ToList()
+        var channels = request.Channels?.Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToList()
             ?? (phone is not null ? ["sms"] : !string.IsNullOrWhiteSpace(request.Email) ? ["email"] : []);
         if (channels.Count == 0 || channels.Any(c => !KnownChannels.Contains(c)))
         {
@@ -249,7 +249,7 @@ public static class ReminderEndpoints
                 errors["parameters"] = [$"template {templateName} needs: {string.Join(", ", missing)}."];
                 return null;
             }
-            message = Placeholders.Fill(texts.Get(template.Key, language), parameters.ToDictionary(p => p.Key, p => SafeText.Clean(p.Value, 100)));
+            message = Placeholders.Fill(texts.Get(template.Key, language), parameters.ToDictionary(p => p.Key, p => SafeText.Clean(p.Value ?? "", 100)));
         }
         else if (string.IsNullOrWhiteSpace(request.Message))
         {

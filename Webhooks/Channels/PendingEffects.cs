@@ -67,6 +67,7 @@ public sealed record HeldEffect(
 /// </summary>
 public sealed partial class PendingEffects(
     ConversationEffects effects,
+    PatientCache patients,
     IConnectionMultiplexer redis,
     IOptions<RedisOptions> redisOptions,
     TimeProvider clock,
@@ -88,6 +89,11 @@ public sealed partial class PendingEffects(
         {
             return;
         }
+        // The copy used during an outage follows what the patient just changed (language, opt-out).
+        if (outcome.Aggregate(patient, Changed) is var changed && changed != patient)
+        {
+            patients.Remember(inbound.From, changed);
+        }
         var prefix = redisOptions.Value.KeyPrefix;
         if (await redis.GetDatabase().SortedSetLengthAsync(OrderKey(prefix)) == 0)
         {
@@ -103,6 +109,14 @@ public sealed partial class PendingEffects(
         }
         await HoldAsync(prefix, new HeldEffects(patient.Id, inbound.Channel, inbound.ProviderMessageId, clock.GetUtcNow(), [.. outcome.Select(HeldEffect.From)]));
     }
+
+    private static PatientRecord Changed(PatientRecord patient, Effect effect) => effect switch
+    {
+        SetLanguage set => patient with { PreferredLanguage = set.Language },
+        OptOut => patient with { OptedOut = true },
+        OptIn => patient with { OptedOut = false },
+        _ => patient,
+    };
 
     private async Task HoldAsync(string prefix, HeldEffects held)
     {
@@ -127,9 +141,11 @@ public sealed class PatientCache(
     IOptions<RedisOptions> redisOptions,
     IOptions<PendingEffectsOptions> options)
 {
+    private RedisKey Key(string address) => $"{redisOptions.Value.KeyPrefix}patient:{Convert.ToHexStringLower(hasher.Hash(PatientDirectory.Normalize(address)))}";
+
     public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, CancellationToken cancellationToken)
     {
-        RedisKey key = $"{redisOptions.Value.KeyPrefix}patient:{Convert.ToHexStringLower(hasher.Hash(PatientDirectory.Normalize(address)))}";
+        var key = Key(address);
         PatientRecord patient;
         try
         {
@@ -144,11 +160,17 @@ public sealed class PatientCache(
             }
             return JsonSerializer.Deserialize((byte[])cached!, PendingJson.Default.PatientRecord)!;
         }
-        // Not awaited: the hot path does not wait on a copy it needs only in an outage.
-        _ = redis.GetDatabase().StringSetAsync(key, JsonSerializer.SerializeToUtf8Bytes(patient, PendingJson.Default.PatientRecord),
-            options.Value.PatientCacheTimeToLive, flags: CommandFlags.FireAndForget);
+        Remember(key, patient);
         return patient;
     }
+
+    /// <summary>Keeps <paramref name="patient"/> as the copy for <paramref name="address"/>.</summary>
+    public void Remember(string address, PatientRecord patient) => Remember(Key(address), patient);
+
+    // Not awaited: the hot path does not wait on a copy it needs only in an outage.
+    private void Remember(RedisKey key, PatientRecord patient) =>
+        redis.GetDatabase().StringSet(key, JsonSerializer.SerializeToUtf8Bytes(patient, PendingJson.Default.PatientRecord),
+            options.Value.PatientCacheTimeToLive, flags: CommandFlags.FireAndForget);
 }
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

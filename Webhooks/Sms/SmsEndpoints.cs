@@ -40,7 +40,7 @@ public static class SmsEndpoints
         // A WhatsApp voice note (or an MMS audio clip) is a spoken comment.
         InboundAudio? audio = null;
         if (form["MediaContentType0"].ToString() is { } mediaType && mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase)
-            && form["MediaUrl0"].ToString() is { Length: > 0 } mediaUrl)
+            && form["MediaUrl0"].ToString() is { Length: > 0 } mediaUrl && RecordingRows.IsAudioUrl(mediaUrl))
         {
             audio = new InboundAudio(messageSid, mediaUrl, mediaType);
         }

@@ -37,8 +37,17 @@ public sealed class PromptCatalog(IServiceScopeFactory scopes, TimeProvider cloc
         }
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
-        var rows = await db.PromptRecordings.AsNoTracking().Select(p => new { p.Language, p.Key }).ToListAsync(cancellationToken);
-        var snapshot = new Snapshot([.. rows.Select(r => (r.Language, r.Key))], now);
+        Snapshot snapshot;
+        try
+        {
+            var rows = await db.PromptRecordings.AsNoTracking().Select(p => new { p.Language, p.Key }).ToListAsync(cancellationToken);
+            snapshot = new Snapshot([.. rows.Select(r => (r.Language, r.Key))], now);
+        }
+        catch (Exception exception) when (Hosting.Outage.IsDatabase(exception))
+        {
+            // A call goes on while PostgreSQL is down: with the recordings last known, else spoken text.
+            snapshot = (_snapshot ?? new Snapshot([], now)) with { Taken = now };
+        }
         _snapshot = snapshot;
         return snapshot;
     }

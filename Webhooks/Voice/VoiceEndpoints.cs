@@ -74,10 +74,11 @@ public static class VoiceEndpoints
         }
         var digits = form["Digits"].ToString();
         InboundAudio? audio = null;
-        if (form["RecordingSid"].ToString() is { Length: > 0 } recordingSid && digits != "*"
-            && int.TryParse(form["RecordingDuration"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        if (form["RecordingSid"].ToString() is { Length: > 0 and <= 64 } recordingSid && digits != "*"
+            && int.TryParse(form["RecordingDuration"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            && form["RecordingUrl"].ToString() is var recordingUrl && RecordingRows.IsAudioUrl(recordingUrl))
         {
-            audio = new InboundAudio(recordingSid, form["RecordingUrl"].ToString(), "audio/wav");
+            audio = new InboundAudio(recordingSid, recordingUrl, "audio/wav");
         }
         var inbound = new Inbound(Channel.Voice, from, form["To"].ToString(), Text: null, $"{callSid}:{step}",
             Digits: digits is "hangup" ? null : digits, Audio: audio, SessionId: callSid);
@@ -139,9 +140,13 @@ public static class VoiceEndpoints
         var form = await request.ReadFormAsync(cancellationToken);
         var sid = form["RecordingSid"].ToString();
         var status = form["RecordingStatus"].ToString();
-        if (sid.Length == 0 || status.Length == 0)
+        if (sid.Length is 0 or > 64 || status.Length == 0)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "RecordingSid and RecordingStatus are required.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "RecordingSid (up to 64 characters) and RecordingStatus are required.");
+        }
+        if (status == "completed" && !RecordingRows.IsAudioUrl(form["RecordingUrl"].ToString()))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"RecordingUrl must be an http(s) URL of at most {RecordingRows.MaxUrlLength} characters.");
         }
         await events.RecordAsync("recording", sid, status, form["ErrorCode"].ToString(), cancellationToken);
         var now = clock.GetUtcNow();

@@ -35,6 +35,15 @@ public static class FaultSteps
         return XDocument.Parse(await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>A later step of a call (a key pressed); returns the TwiML document.</summary>
+    public static async Task<XDocument> CallStepAsync(this HttpClient client, string from, string callSid, int step, string digits)
+    {
+        var response = await client.PostTwilioAsync($"/twilio/voice?step={step}",
+            [new("CallSid", callSid), new("From", from), new("To", TwilioRequests.HospitalNumber), new("AccountSid", TwilioRequests.AccountSid), new("Digits", digits)]);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return XDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>A USSD gateway post; returns the screen (checked to be 200).</summary>
     public static async Task<string> UssdAsync(this HttpClient client, string phone, string sessionId, string text)
     {

@@ -84,25 +84,34 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
             Assert.Equal(Text(MessageKeys.Thanks), await client.SmsAsync(Patient, "Long wait at the pharmacy"));
             Assert.Equal(2, await Factory.HeldAsync());
 
+            // The same patient calls: the survey by keypad goes on too, in the language chosen before.
+            var callSid = "CA" + Guid.NewGuid().ToString("N");
+            Assert.Equal("Gather", (await client.CallAsync(Patient, callSid)).Root!.Elements().First().Name.LocalName);
+            Assert.Contains((await client.CallStepAsync(Patient, callSid, 1, "5")).Root!.Elements(), e => e.Name.LocalName == "Record");
+            Assert.Equal(3, await Factory.HeldAsync());
+
             // A number never seen cannot be created now: a polite answer, nothing held.
             Assert.Equal(FaultSteps.OutageSms, await client.SmsAsync("+237690000399", "hello"));
             Assert.StartsWith("END " + OutageExceptionHandler.EnglishText, await client.UssdAsync("+237690000398", "session-pg-down", ""));
-            Assert.Equal(2, await Factory.HeldAsync());
+            Assert.Equal(3, await Factory.HeldAsync());
         }
         finally
         {
             await Factory.Postgres.StartAsync();
         }
 
-        var rows = await Eventually.ReturnsAsync(FeedbacksAsync, r => r is [{ Content: not null }], TimeSpan.FromSeconds(30));
-        var feedback = Assert.Single(rows!);
-        Assert.Equal((4, "Long wait at the pharmacy", "en", "sms"), (feedback.Rating, feedback.Content, feedback.Language, feedback.Channel));
+        var rows = await Eventually.ReturnsAsync(FeedbacksAsync, r => r is { Count: 2 } && r.Any(f => f.Content is not null), TimeSpan.FromSeconds(30));
+        Assert.Equal(2, rows?.Count);
+        var feedback = rows!.Single(f => f.Channel == "sms");
+        Assert.Equal((4, "Long wait at the pharmacy", "en"), (feedback.Rating, feedback.Content, feedback.Language));
         Assert.Equal(givenAt, feedback.DateSubmitted); // when it was given, not when it was written
+        var call = rows!.Single(f => f.Channel == "voice");
+        Assert.Equal((5, "en"), (call.Rating, call.Language));
         Assert.Equal(0, await Eventually.ReturnsAsync(Factory.HeldAsync, n => n == 0));
 
         // Twilio retrying the rating once more changes nothing.
         Assert.Equal(Text(MessageKeys.AskComment), await client.SmsAsync(Patient, "4", ratingSid));
-        Assert.Single((await FeedbacksAsync())!);
+        Assert.Equal(2, (await FeedbacksAsync())!.Count);
     }
 
     [Fact(Timeout = 90_000)]
