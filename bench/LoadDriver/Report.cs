@@ -40,20 +40,20 @@ public static class Report
         md.AppendLine(f, $"| git commit | `{options.Get("commit", "unknown")}` |");
         md.AppendLine(f, $"| mode | {options.Get("mode", "full")} |");
         md.AppendLine(f, $"| machine | {Environment.ProcessorCount} cores (nproc), {CpuModel()}, {MemoryGiB():0.0} GiB memory |");
-        md.AppendLine(f, $"| runtime | .NET {Environment.Version}, server in Release, server GC defaults of ASP.NET Core |");
+        md.AppendLine(f, $"| runtime | .NET {Environment.Version}, server in Release with workstation GC (its csproj), baseline with ASP.NET Core defaults (server GC) |");
         md.AppendLine(f, $"| load | {options.Get("machine-note", "machine not checked for other load")} |");
         md.AppendLine();
 
         md.AppendLine("## Patients over signed webhooks").AppendLine();
         md.AppendLine("Closed loop: each of *c* simulated patients does whole conversations (a new number each, 4 turns each: language, rating, comment, thanks; voice skips the comment with `*`), each turn answered before the next. A turn is one signed webhook request. CPU is in % of one core (200 % = both cores); \"machine\" is all processes (driver, PostgreSQL, Redis, anyone else).").AppendLine();
-        md.AppendLine("| target | scenario | c | turns/s | vs bare | p50 ms | p95 ms | p99 ms | max ms | errors | conversations | server CPU | server peak MiB | driver CPU | machine CPU |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| target | scenario | c | turns/s | vs bare | p50 ms | p95 ms | p99 ms | max ms | errors | conversations | server CPU | server CPU ms/turn | server peak MiB | driver CPU | machine CPU |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in loads.OrderBy(r => r.Scenario).ThenBy(r => r.Concurrency).ThenByDescending(r => r.Target))
         {
             var bare = Baseline(loads, r);
             var ratio = r.Target == "server" && bare is { TurnsPerSecond: > 0 } ? $"{100 * r.TurnsPerSecond / bare.TurnsPerSecond:0} %" : "";
             var errors = r.Errors == 0 ? "0" : $"{r.Errors} ({string.Join(", ", r.ErrorKinds.Select(e => $"{e.Key}: {e.Value}"))})";
-            md.AppendLine(f, $"| {r.Target} | {r.Scenario} | {r.Concurrency} | {r.TurnsPerSecond:0} | {ratio} | {r.P50Ms:0.0} | {r.P95Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {errors} | {r.Conversations} | {r.Usage.ServerCpuPercent:0} % | {(r.Target == "server" ? r.Usage.ServerPeakMegabytes.ToString("0", f) : $"({r.Usage.ServerPeakMegabytes:0})")} | {r.Usage.DriverCpuPercent:0} % | {r.Usage.MachineCpuPercent:0} % |");
+            md.AppendLine(f, $"| {r.Target} | {r.Scenario} | {r.Concurrency} | {r.TurnsPerSecond:0} | {ratio} | {r.P50Ms:0.0} | {r.P95Ms:0.0} | {r.P99Ms:0.0} | {r.MaxMs:0.0} | {errors} | {r.Conversations} | {r.Usage.ServerCpuPercent:0} % | {(r.TurnsPerSecond > 0 ? 10 * r.Usage.ServerCpuPercent / r.TurnsPerSecond : 0):0.000} | {(r.Target == "server" ? r.Usage.ServerPeakMegabytes.ToString("0", f) : $"({r.Usage.ServerPeakMegabytes:0})")} | {r.Usage.DriverCpuPercent:0} % | {r.Usage.MachineCpuPercent:0} % |");
         }
         md.AppendLine();
 
@@ -61,9 +61,9 @@ public static class Report
         {
             md.AppendLine("## Reminder dispatch").AppendLine();
             md.AppendLine(f, $"{m.Count:N0} due SMS reminders inserted in one statement, sent by the server's own dispatcher (Coravel schedule, `FOR UPDATE SKIP LOCKED` claims) to a fake Twilio API on loopback that answers each `Messages.json` POST with a SID and counts each body. \"rate\" is sends from the fake's first to its last request; \"drain\" runs from the insert's commit until no reminder is left scheduled or sending (it includes the wait for the next dispatch tick).").AppendLine();
-            md.AppendLine("| reminders | insert s | drain s | send s | reminders/s | at provider | distinct at provider | duplicates at provider | sent in DB | left unsent | reminders with >1 attempt | distinct SIDs in DB | server CPU | server peak MiB |");
-            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            md.AppendLine(f, $"| {m.Count} | {m.InsertSeconds:0.00} | {m.DrainSeconds:0.0} | {m.SendSeconds:0.0} | {m.RemindersPerSecond:0} | {m.ProviderRequests} | {m.ProviderDistinct} | {m.ProviderDuplicates} | {m.DbSent} | {m.DbNotSent} | {m.DbDuplicateAttempts} | {m.DbDistinctProviderIds} | {m.Usage.ServerCpuPercent:0} % | {m.Usage.ServerPeakMegabytes:0} |");
+            md.AppendLine("| reminders | insert s | drain s | send s | reminders/s | at provider | distinct at provider | duplicates at provider | sent in DB | left unsent | reminders with >1 attempt | distinct SIDs in DB | server CPU | server CPU ms/reminder | server peak MiB |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine(f, $"| {m.Count} | {m.InsertSeconds:0.00} | {m.DrainSeconds:0.0} | {m.SendSeconds:0.0} | {m.RemindersPerSecond:0} | {m.ProviderRequests} | {m.ProviderDistinct} | {m.ProviderDuplicates} | {m.DbSent} | {m.DbNotSent} | {m.DbDuplicateAttempts} | {m.DbDistinctProviderIds} | {m.Usage.ServerCpuPercent:0} % | {10 * m.Usage.ServerCpuPercent * m.DrainSeconds / Math.Max(1, m.Count):0.000} | {m.Usage.ServerPeakMegabytes:0} |");
             md.AppendLine();
         }
 
