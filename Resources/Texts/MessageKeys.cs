@@ -15,6 +15,9 @@ public static class MessageKeys
     public const string OptedOut = nameof(OptedOut);
     public const string OptedIn = nameof(OptedIn);
     public const string Help = nameof(Help);
+
+    /// <summary>While a database is down: sent in English and French (the patient's language is in the store that is down).</summary>
+    public const string TryLater = nameof(TryLater);
     public const string ReminderConfirmed = "Reminder_Confirmed";
     public const string ReminderDeclined = "Reminder_Declined";
     public const string ReminderConfirmPrompt = "Reminder_ConfirmPrompt";
@@ -32,7 +35,7 @@ public static class MessageKeys
     public static IReadOnlyList<string> Sms { get; } =
     [
         LanguageMenu, LanguageMenuAgain, AskRating, AskRatingAgain, AskComment, AskCommentAgain,
-        Thanks, CommentAdded, TooManyMisses, OptedOut, OptedIn, Help, ReminderConfirmed, ReminderDeclined,
+        Thanks, CommentAdded, TooManyMisses, OptedOut, OptedIn, Help, ReminderConfirmed, ReminderDeclined, TryLater,
     ];
 
     /// <summary>The spoken forms.</summary>

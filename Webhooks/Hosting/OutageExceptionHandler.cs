@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using StackExchange.Redis;
@@ -50,9 +52,6 @@ public sealed partial class OutageExceptionHandler(IProblemDetailsService proble
     /// <summary>Seconds a client is asked to wait before trying again.</summary>
     public const int RetryAfterSeconds = 30;
 
-    // English and French both: the patient's language is in the store that may be down. Short enough for a USSD screen.
-    public const string EnglishText = "Sorry, we cannot take your answer now. Please try again in a few minutes.";
-    public const string FrenchText = "Désolé, nous ne pouvons pas la prendre maintenant. Réessayez dans quelques minutes.";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -64,19 +63,22 @@ public sealed partial class OutageExceptionHandler(IProblemDetailsService proble
         var path = httpContext.Request.Path;
         LogOutage(logger, path, store, exception.GetType().Name);
         var response = httpContext.Response;
+        // English and French both: the patient's language is in the store that may be down. One SMS segment, one USSD screen.
+        var texts = httpContext.RequestServices.GetRequiredService<PatientTexts>();
+        var (englishText, frenchText) = (texts.Get(MessageKeys.TryLater, Language.English), texts.Get(MessageKeys.TryLater, Language.French));
         if (path.StartsWithSegments("/twilio/sms"))
         {
-            await new TwiMLResult(new MessagingResponse().Message(EnglishText + "\n" + FrenchText)).ExecuteAsync(httpContext);
+            await new TwiMLResult(new MessagingResponse().Message(englishText + "\n" + frenchText)).ExecuteAsync(httpContext);
             return true;
         }
         if (path.StartsWithSegments("/twilio/voice") && !path.StartsWithSegments("/twilio/voice/recording"))
         {
-            await new TwiMLResult(new VoiceResponse().Say(EnglishText, "en-US").Say(FrenchText, "fr-FR").Hangup()).ExecuteAsync(httpContext);
+            await new TwiMLResult(new VoiceResponse().Say(englishText, "en-US").Say(frenchText, "fr-FR").Hangup()).ExecuteAsync(httpContext);
             return true;
         }
         if (path.StartsWithSegments("/ussd"))
         {
-            await TypedResults.Text("END " + EnglishText + "\n" + FrenchText, "text/plain", Encoding.UTF8, StatusCodes.Status200OK).ExecuteAsync(httpContext);
+            await TypedResults.Text("END " + englishText + "\n" + frenchText, "text/plain", Encoding.UTF8, StatusCodes.Status200OK).ExecuteAsync(httpContext);
             return true;
         }
         // Status callbacks and the API: a retryable answer, not a bug report.

@@ -11,7 +11,10 @@ public static class FaultSteps
     public const string UssdSecret = "ussd-fault-secret";
 
     /// <summary>The answer a patient gets while a store is down, as SMS text.</summary>
-    public const string OutageSms = OutageExceptionHandler.EnglishText + "\n" + OutageExceptionHandler.FrenchText;
+    /// <summary>What a patient reads while a database is down (Resources' TryLater in English, then French).</summary>
+    public const string OutageEnglish = "Sorry, please try again in a few minutes.";
+
+    public const string OutageSms = OutageEnglish + "\nDésolé, réessayez dans quelques minutes.";
 
     /// <summary>A client whose every request gives up after 20 seconds: no fault test hangs.</summary>
     public static HttpClient BoundedClient(this AppFactory factory, string? token = null)

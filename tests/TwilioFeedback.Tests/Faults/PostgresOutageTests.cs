@@ -92,7 +92,7 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
 
             // A number never seen cannot be created now: a polite answer, nothing held.
             Assert.Equal(FaultSteps.OutageSms, await client.SmsAsync("+237690000399", "hello"));
-            Assert.StartsWith("END " + OutageExceptionHandler.EnglishText, await client.UssdAsync("+237690000398", "session-pg-down", ""));
+            Assert.StartsWith("END " + FaultSteps.OutageEnglish, await client.UssdAsync("+237690000398", "session-pg-down", ""));
             Assert.Equal(3, await Factory.HeldAsync());
         }
         finally

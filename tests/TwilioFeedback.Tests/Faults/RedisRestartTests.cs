@@ -47,7 +47,7 @@ public sealed class RedisRestartTests(PrivateRedisFactory factory) : Integration
         Assert.Equal(FaultSteps.OutageSms, await sms);
         var say = (await call).Root!.Elements().Select(e => e.Name.LocalName).ToList();
         Assert.Equal(["Say", "Say", "Hangup"], say);
-        Assert.StartsWith("END " + OutageExceptionHandler.EnglishText, await ussd);
+        Assert.StartsWith("END " + FaultSteps.OutageEnglish, await ussd);
         Assert.True((await ussd).Length <= Webhooks.Ussd.UssdEndpoints.MaxScreenLength);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await ready).StatusCode);
 
