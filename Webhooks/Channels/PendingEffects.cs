@@ -70,6 +70,7 @@ public sealed partial class PendingEffects(
     PatientCache patients,
     IConnectionMultiplexer redis,
     IOptions<RedisOptions> redisOptions,
+    DataCipher cipher,
     TimeProvider clock,
     ILogger<PendingEffects> logger)
 {
@@ -120,7 +121,8 @@ public sealed partial class PendingEffects(
 
     private async Task HoldAsync(string prefix, HeldEffects held)
     {
-        var json = JsonSerializer.Serialize(held, PendingJson.Default.HeldEffects);
+        // Held effects carry comments: encrypted like the database columns they are bound for.
+        var json = cipher.Protect(JsonSerializer.Serialize(held, PendingJson.Default.HeldEffects));
         // Ordered by a counter: the order in which they were held is the order they are written.
         await redis.GetDatabase().ScriptEvaluateAsync(HoldScript, [ItemsKey(prefix), OrderKey(prefix), SequenceKey(prefix)], [held.ProviderMessageId, json]);
     }

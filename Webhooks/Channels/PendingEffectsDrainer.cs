@@ -5,6 +5,8 @@ using TwilioFeedback.Conversations;
 using TwilioFeedback.Conversations.Storage;
 using TwilioFeedback.Webhooks.Hosting;
 
+using TwilioFeedback.Persistence.Privacy;
+
 namespace TwilioFeedback.Webhooks.Channels;
 
 /// <summary>
@@ -18,6 +20,7 @@ public sealed partial class PendingEffectsDrainer(
     IConnectionMultiplexer redis,
     IOptions<RedisOptions> redisOptions,
     IOptions<PendingEffectsOptions> options,
+    DataCipher cipher,
     ILogger<PendingEffectsDrainer> logger) : BackgroundService
 {
     private const int Batch = 100;
@@ -106,7 +109,7 @@ public sealed partial class PendingEffectsDrainer(
     {
         try
         {
-            var held = JsonSerializer.Deserialize(json, PendingJson.Default.HeldEffects)
+            var held = JsonSerializer.Deserialize(cipher.Unprotect(json), PendingJson.Default.HeldEffects)
                 ?? throw new JsonException("Empty held effects.");
             await using var scope = scopes.CreateAsyncScope();
             // The effects as they would have been applied when the message came: same time, same ids.

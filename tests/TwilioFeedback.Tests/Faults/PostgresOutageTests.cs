@@ -83,6 +83,11 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
             Factory.Clock.Advance(TimeSpan.FromMinutes(1));
             Assert.Equal(Text(MessageKeys.Thanks), await client.SmsAsync(Patient, "Long wait at the pharmacy"));
             Assert.Equal(2, await Factory.HeldAsync());
+            // What waits in Redis is encrypted like the columns it is bound for.
+            var held = await Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync(PendingEffects.ItemsKey(Factory.KeyPrefix));
+            Assert.Equal(2, held.Length);
+            Assert.All(held, entry => Assert.StartsWith("enc1:", entry.Value.ToString()));
+            Assert.DoesNotContain(held, entry => entry.Value.ToString().Contains("pharmacy", StringComparison.Ordinal));
 
             // The same patient calls: the survey by keypad goes on too, in the language chosen before.
             var callSid = "CA" + Guid.NewGuid().ToString("N");
