@@ -18,7 +18,8 @@ public sealed class RateLimitOptions
 
     public int ApiPermitsPerMinute { get; set; } = 600;
 
-    public int WebhookPermitsPerMinute { get; set; } = 1200;
+    /// <summary>Per caller address: all of Twilio's webhooks come from a few addresses, so this is a flood guard, not a per-person budget.</summary>
+    public int WebhookPermitsPerMinute { get; set; } = 30000;
 
     /// <summary>Conversation webhooks (SMS, WhatsApp, calls, USSD) per patient number; a person needs a handful.</summary>
     public int PatientPermitsPerMinute { get; set; } = 30;

@@ -10,6 +10,10 @@ public sealed class PromptCatalog(IServiceScopeFactory scopes, TimeProvider cloc
 {
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
     private volatile Snapshot? _snapshot;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(Language, string), bool> _missingReported = new();
+
+    /// <summary>True the first time a missing recording is met by this server: worth one warning, not one per call.</summary>
+    public bool FirstTimeMissing(Language language, string key) => _missingReported.TryAdd((language, key), true);
 
     private sealed record Snapshot(HashSet<(string Language, string Key)> Recorded, DateTimeOffset Taken);
 

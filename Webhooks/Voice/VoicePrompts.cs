@@ -18,7 +18,7 @@ public sealed partial class VoicePrompts(PatientTexts texts, PromptCatalog catal
         {
             return new Speech($"{baseUrl}/prompts/{language.Code()}/{key}", null, "", null);
         }
-        if (language is not (Language.English or Language.French))
+        if (language is not (Language.English or Language.French) && catalog.FirstTimeMissing(language, key))
         {
             LogFallback(logger, key, language.Code());
         }

@@ -113,6 +113,17 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
     }
 
     [Fact]
+    public async Task A_missing_Duala_recording_is_logged_once_not_on_every_call()
+    {
+        foreach (var callSid in new[] { _callSid, "CA" + Guid.NewGuid().ToString("N") })
+        {
+            var menu = await PostAsync("/twilio/voice", ("CallSid", callSid));
+            await PostAsync(ActionOf(menu), ("CallSid", callSid), ("Digits", "3"));
+        }
+        Assert.Single(Factory.Logs.Lines, l => l.Contains("No dua recording for voice prompt Voice_AskRating", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task No_keypress_asks_again_then_says_goodbye()
     {
         var menu = await PostAsync("/twilio/voice");
