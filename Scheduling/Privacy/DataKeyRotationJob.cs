@@ -8,15 +8,27 @@ namespace TwilioFeedback.Scheduling.Privacy;
 
 /// <summary>
 /// Re-encrypts patient data that is not under the active key (after a key rotation, or clear text
-/// written before encryption existed), a batch at a time, until none is left.
+/// written before encryption existed), a batch at a time, until none is left. Each value is written
+/// back only if it is still the one that was read: a comment appended, a number changed or a patient
+/// erased meanwhile is never overwritten with the old value.
 /// </summary>
 public sealed partial class DataKeyRotationJob(FeedbackDbContext db, DataCipher cipher, ILogger<DataKeyRotationJob> logger) : IInvocable
 {
     private const int BatchSize = 200;
 
+    /// <summary>Every encrypted text column (constants: never user input).</summary>
+    private static readonly (string Table, string Column)[] TextColumns =
+    [
+        ("patients", "phone"), ("patients", "email"), ("feedbacks", "content"),
+        ("reminders", "message"), ("reminders", "phone_number"), ("reminders", "email"),
+    ];
+
+    /// <summary>A stored value as PostgreSQL holds it (encrypted, or clear from before encryption).</summary>
+    private sealed record StoredValue(long Id, string Value);
+
     public async Task Invoke() => await RunAsync(CancellationToken.None);
 
-    /// <summary>Re-encrypts everything left; returns how many rows changed.</summary>
+    /// <summary>Re-encrypts everything left; returns how many values changed.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var total = 0;
@@ -36,64 +48,34 @@ public sealed partial class DataKeyRotationJob(FeedbackDbContext db, DataCipher 
 
     private async Task<int> RotateBatchAsync(CancellationToken cancellationToken)
     {
-        var prefix = cipher.ActiveTextPrefix;
         var changed = 0;
-
-        var patientIds = await IdsAsync(db.Database.SqlQuery<long>(
-            $"SELECT id AS \"Value\" FROM patients WHERE (phone IS NOT NULL AND NOT starts_with(phone, {prefix})) OR (email IS NOT NULL AND NOT starts_with(email, {prefix})) LIMIT {BatchSize}"), cancellationToken);
-        foreach (var patient in await db.Patients.Where(p => patientIds.Contains(p.Id)).ToListAsync(cancellationToken))
+#pragma warning disable EF1002 // table and column names come from TextColumns (constants); values are parameters
+        foreach (var (table, column) in TextColumns)
         {
-            Touch(patient, nameof(Patient.Phone), nameof(Patient.Email));
+            var stale = await db.Database.SqlQueryRaw<StoredValue>(
+                $"SELECT id AS \"Id\", {column} AS \"Value\" FROM {table} WHERE {column} IS NOT NULL AND NOT starts_with({column}, {{0}}) LIMIT {BatchSize}",
+                cipher.ActiveTextPrefix).ToListAsync(cancellationToken);
+            foreach (var (id, stored) in stale)
+            {
+                changed += await db.Database.ExecuteSqlRawAsync(
+                    $"UPDATE {table} SET {column} = {{0}} WHERE id = {{1}} AND {column} = {{2}}",
+                    [cipher.Protect(cipher.Unprotect(stored)), id, stored], cancellationToken);
+            }
         }
-
-        var feedbackIds = await IdsAsync(db.Database.SqlQuery<long>(
-            $"SELECT id AS \"Value\" FROM feedbacks WHERE content IS NOT NULL AND NOT starts_with(content, {prefix}) LIMIT {BatchSize}"), cancellationToken);
-        foreach (var feedback in await db.Feedbacks.Where(f => feedbackIds.Contains(f.Id)).ToListAsync(cancellationToken))
-        {
-            Touch(feedback, nameof(Feedback.Content));
-        }
-
-        var reminderIds = await IdsAsync(db.Database.SqlQuery<long>(
-            $"""
-            SELECT id AS "Value" FROM reminders
-            WHERE NOT starts_with(message, {prefix}) OR (phone_number IS NOT NULL AND NOT starts_with(phone_number, {prefix}))
-               OR (email IS NOT NULL AND NOT starts_with(email, {prefix}))
-            LIMIT {BatchSize}
-            """), cancellationToken);
-        foreach (var reminder in await db.Reminders.Where(r => reminderIds.Contains(r.Id)).ToListAsync(cancellationToken))
-        {
-            Touch(reminder, nameof(Reminder.Message), nameof(Reminder.PhoneNumber), nameof(Reminder.Email));
-        }
-        changed += await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+#pragma warning restore EF1002
 
         var active = cipher.ActiveKeyId;
-        var recordings = await db.VoiceRecordings.Where(r => r.Data != null && r.KeyId != active).Take(10).ToListAsync(cancellationToken);
+        var recordings = await db.VoiceRecordings.AsNoTracking().Where(r => r.Data != null && r.KeyId != active)
+            .Select(r => new { r.Id, r.KeyId, r.Data }).Take(10).ToListAsync(cancellationToken);
         foreach (var recording in recordings)
         {
-            recording.Data = cipher.Encrypt(cipher.Decrypt(recording.KeyId, recording.Data));
-            recording.KeyId = active;
+            var data = cipher.Encrypt(cipher.Decrypt(recording.KeyId, recording.Data!));
+            changed += await db.VoiceRecordings.Where(r => r.Id == recording.Id && r.KeyId == recording.KeyId)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Data, data).SetProperty(r => r.KeyId, active), cancellationToken);
         }
-        changed += await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
         return changed;
     }
 
-    private static Task<List<long>> IdsAsync(IQueryable<long> query, CancellationToken cancellationToken) => query.ToListAsync(cancellationToken);
-
-    /// <summary>The values are unchanged, so EF would write nothing: mark them, and the converter encrypts them anew.</summary>
-    private void Touch(object entity, params string[] properties)
-    {
-        var entry = db.Entry(entity);
-        foreach (var property in properties)
-        {
-            if (entry.Property(property).CurrentValue is not null)
-            {
-                entry.Property(property).IsModified = true;
-            }
-        }
-    }
-
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Re-encrypted {Rows} rows of patient data under key {KeyId}")]
-    private static partial void LogRotated(ILogger logger, int rows, string keyId);
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Re-encrypted {Values} values of patient data under key {KeyId}")]
+    private static partial void LogRotated(ILogger logger, int values, string keyId);
 }

@@ -88,24 +88,28 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
     }
 
     /// <summary>
-    /// Sets or extends the comment. It is encrypted, so it is read, joined and written back; the
-    /// conversation's lock keeps this to one message at a time, and the last message id guard makes a
-    /// retried message change nothing.
+    /// Sets or extends the comment. It is encrypted, so it is read, joined and written back under a row
+    /// lock: two overlapping messages of one conversation (a lock that timed out, a drain) are joined
+    /// one after the other, none lost; the last message id makes a retried message change nothing.
     /// </summary>
     private async Task SaveCommentAsync(SaveComment comment, string? messageId, CancellationToken cancellationToken)
     {
-        var row = await db.Feedbacks.AsNoTracking().Where(f => f.ConversationId == comment.ConversationId)
-            .Select(f => new { f.Id, f.Content, f.LastMessageId }).FirstOrDefaultAsync(cancellationToken);
-        if (row is null || (messageId is not null && row.LastMessageId == messageId))
-        {
-            return;
-        }
         var text = SafeText.Clean(comment.Text, MaxCommentLength);
-        var content = comment.Append && row.Content is not null ? SafeText.Clean(row.Content + "\n" + text, MaxCommentLength) : text;
-        await db.Feedbacks.Where(f => f.Id == row.Id && f.LastMessageId == row.LastMessageId).ExecuteUpdateAsync(s => s
-            .SetProperty(f => f.Content, content)
-            .SetProperty(f => f.LastMessageId, messageId)
-            .SetProperty(f => f.Processed, false), cancellationToken);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var row = await db.Feedbacks.FromSql($"SELECT * FROM feedbacks WHERE conversation_id = {comment.ConversationId} FOR UPDATE").AsNoTracking()
+            .Select(f => new { f.Id, f.Content, f.LastMessageId }).FirstOrDefaultAsync(cancellationToken);
+        if (row is not null && (messageId is null || row.LastMessageId != messageId))
+        {
+            var content = comment.Append && row.Content is not null ? SafeText.Clean(row.Content + "\n" + text, MaxCommentLength) : text;
+            await db.Feedbacks.Where(f => f.Id == row.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(f => f.Content, content)
+                .SetProperty(f => f.LastMessageId, messageId)
+                .SetProperty(f => f.Processed, false), cancellationToken);
+        }
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     public static string ChannelName(Channel channel) => channel.ToString().ToLowerInvariant();
