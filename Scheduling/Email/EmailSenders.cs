@@ -46,6 +46,9 @@ public sealed class EmailOptions
 /// <summary>What became of one email.</summary>
 public sealed record EmailResult(string? MessageId, bool Permanent, string? Error)
 {
+    /// <summary>The provider's words, with any email or phone number in them masked (they reach the database and the logs).</summary>
+    public string? Error { get; init; } = TwilioFeedback.Persistence.Privacy.Mask.Scrub(Error);
+
     public bool Succeeded => MessageId is not null;
 }
 

@@ -10,6 +10,9 @@ namespace TwilioFeedback.Scheduling.Reminders;
 /// <summary>What Twilio said about a message we asked it to send.</summary>
 public sealed record SendResult(string? Sid, bool Permanent, int? ErrorCode, string? Error)
 {
+    /// <summary>The provider's words, with any phone number or email in them masked (they reach the database and the logs).</summary>
+    public string? Error { get; init; } = TwilioFeedback.Persistence.Privacy.Mask.Scrub(Error);
+
     public bool Succeeded => Sid is not null;
 }
 

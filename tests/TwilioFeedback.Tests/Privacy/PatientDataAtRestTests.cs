@@ -214,3 +214,18 @@ public sealed class DataKeyValidationTests
         Assert.DoesNotContain(Convert.ToBase64String("only sixteen byt"u8), said);
     }
 }
+
+public sealed class ScrubTests
+{
+    [Theory]
+    [InlineData("The 'To' number +237677123456 is not a valid phone number.", "677123456")]
+    [InlineData("Attempt to send to unsubscribed recipient 237 677 12 34 56", "677 12 34 56")]
+    [InlineData("SMTP 550: 5.1.1 <awa.ngo@example.cm>: Recipient address rejected", "awa.ngo")]
+    public void Provider_error_text_loses_numbers_and_emails_before_it_is_stored_or_logged(string error, string secret)
+    {
+        var scrubbed = new TwilioFeedback.Scheduling.Reminders.SendResult(null, true, 21211, error).Error!;
+        Assert.DoesNotContain(secret, scrubbed);
+        Assert.Contains("•", scrubbed);
+        Assert.DoesNotContain(secret, new TwilioFeedback.Scheduling.Email.EmailResult(null, true, error).Error);
+    }
+}
