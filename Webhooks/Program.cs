@@ -86,7 +86,10 @@ app.Services.UseScheduler(scheduler =>
 app.MapOpenApi();
 app.MapScalarApiReference("/docs", options => options.WithTitle("TwilioFeedback API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+// Ready: patients can be answered — Redis is up (while PostgreSQL is down their feedback is held in it).
+// Full: PostgreSQL too, for monitoring and alerts; not a readiness probe, or an outage would empty the Service.
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapHealthChecks("/health/full", new HealthCheckOptions { Predicate = check => check.Tags.Contains("full") });
 
 app.Run();
 return 0;

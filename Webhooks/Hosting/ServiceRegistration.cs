@@ -148,8 +148,8 @@ public static class ServiceRegistration
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddOpenApi(options => options.AddSeedExamples());
         services.AddHealthChecks()
-            .AddDbContextCheck<FeedbackDbContext>("postgres", tags: ["ready"])
-            .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+            .AddDbContextCheck<FeedbackDbContext>("postgres", tags: ["full"])
+            .AddCheck<RedisHealthCheck>("redis", tags: ["ready", "full"]);
         services.AddHostedService<StartupReport>();
         return services;
     }

@@ -131,6 +131,7 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
             var list = await client.GetAsync("/api/v1/feedback");
             var create = await client.PostAsync("/api/v1/feedback", new StringContent("""{"patient_id":"PAT1","language":"en","rating":5}""", System.Text.Encoding.UTF8, "application/json"));
             var ready = await client.GetAsync("/health/ready");
+            var full = await client.GetAsync("/health/full");
 
             foreach (var response in new[] { list, create })
             {
@@ -138,14 +139,16 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
                 Assert.Equal(TimeSpan.FromSeconds(OutageExceptionHandler.RetryAfterSeconds), response.Headers.RetryAfter?.Delta);
             }
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            // Still ready: patients are answered and their feedback held; the full check tells operators.
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         }
         finally
         {
             await Factory.Postgres.StartAsync();
         }
-        var back = await Eventually.ReturnsAsync(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK);
+        var back = await Eventually.ReturnsAsync(async () => (await client.GetAsync("/health/full")).StatusCode, s => s == HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, back);
         Assert.Equal(HttpStatusCode.OK, (await Eventually.ReturnsAsync(() => client.GetAsync("/api/v1/feedback"), r => r.StatusCode == HttpStatusCode.OK)).StatusCode);
     }

@@ -10,6 +10,7 @@ public sealed class HealthTests(AppFactory factory) : IntegrationTest<AppFactory
     [Theory]
     [InlineData("/health/live")]
     [InlineData("/health/ready")]
+    [InlineData("/health/full")]
     public async Task Health_endpoints_answer_healthy_with_PostgreSQL_and_Redis_up(string path)
     {
         var response = await Client.GetAsync(path);
