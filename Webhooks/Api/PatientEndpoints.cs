@@ -91,7 +91,7 @@ public static class PatientEndpoints
         }
         if (update.Channels is not null)
         {
-            var channels = update.Channels.Select(c => c.Trim().ToLowerInvariant()).Distinct().ToList();
+            var channels = update.Channels.Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
             if (channels.Any(c => !ReminderEndpoints.KnownChannels.Contains(c)))
             {
                 errors["channels"] = ["channels may list sms, whatsapp, voice and email, in order of preference."];
@@ -115,12 +115,16 @@ public static class PatientEndpoints
 
     /// <summary>Erases personal data and recordings; anonymous ratings stay for the statistics.</summary>
     internal static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
-        string patientId, ClaimsPrincipal user, FeedbackDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+        string patientId, ClaimsPrincipal user, FeedbackDbContext db, PatientCache cache, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
         if (patient is null)
         {
             return NotFound(patientId);
+        }
+        if (patient.PhoneHash is { } phoneHash)
+        {
+            await cache.ForgetAsync(phoneHash); // the copy kept in Redis for PostgreSQL outages
         }
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

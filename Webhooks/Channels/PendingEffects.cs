@@ -143,7 +143,12 @@ public sealed class PatientCache(
     IOptions<RedisOptions> redisOptions,
     IOptions<PendingEffectsOptions> options)
 {
-    private RedisKey Key(string address) => $"{redisOptions.Value.KeyPrefix}patient:{Convert.ToHexStringLower(hasher.Hash(PatientDirectory.Normalize(address)))}";
+    private RedisKey Key(string address) => Key(hasher.Hash(PatientDirectory.Normalize(address)));
+
+    private RedisKey Key(byte[] phoneHash) => $"{redisOptions.Value.KeyPrefix}patient:{Convert.ToHexStringLower(phoneHash)}";
+
+    /// <summary>Drops the copy of an erased patient.</summary>
+    public Task ForgetAsync(byte[] phoneHash) => redis.GetDatabase().KeyDeleteAsync(Key(phoneHash));
 
     public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, CancellationToken cancellationToken)
     {

@@ -107,7 +107,7 @@ public static class DashboardEndpoints
         return TypedResults.Ok(new DashboardSummary(
             now, localToday.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), days, count, average, byDay, byLanguage, byChannel, byTopic,
             [.. latest.Select(f => new DashboardComment(f.Id, f.DateSubmitted, f.Rating, f.Language, f.Channel, f.Sentiment,
-                f.Content is { Length: > MaxCommentLength } text ? text[..(MaxCommentLength - 1)] + "…" : f.Content, f.Voice, f.EscalatedAt is not null))],
+                f.Content is { Length: > MaxCommentLength } text ? TwilioFeedback.Resources.SafeText.Clean(text, MaxCommentLength - 1) + "…" : f.Content, f.Voice, f.EscalatedAt is not null))],
             escalationCount, escalations, new DashboardReminders(due, sent, failed, waiting)));
     }
 

@@ -72,6 +72,8 @@ public static partial class SimulatorEndpoints
         IOptionsMonitor<TwilioOptions> twilio,
         IOptionsMonitor<WebhookOptions> webhooks,
         IOptionsMonitor<UssdOptions> ussd,
+        System.Security.Claims.ClaimsPrincipal user,
+        TwilioFeedback.Webhooks.Api.AuditLog audit,
         CancellationToken cancellationToken)
     {
         var channel = request.Channel?.ToLowerInvariant();
@@ -119,6 +121,8 @@ public static partial class SimulatorEndpoints
         }
 
         var from = request.From!.StartsWith('+') ? request.From : "+" + request.From;
+        // It speaks for a number as Twilio would: who did so, and for which (masked) number, is audited.
+        await audit.RecordAsync(user, "simulate", $"{channel} {TwilioFeedback.Persistence.Privacy.Mask.Phone(from)}", cancellationToken);
         var hospital = HospitalNumber(settings, twilio.CurrentValue);
         var accountSid = twilio.CurrentValue.AccountSid is { Length: > 0 } sid ? sid : "AC" + new string('0', 32);
         var client = clients.CreateClient(HttpClientName);

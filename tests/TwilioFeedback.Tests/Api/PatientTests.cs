@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Tests.Infrastructure;
 
 namespace TwilioFeedback.Tests.Api;
@@ -68,6 +69,7 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
         Assert.Equal(HttpStatusCode.Created, reminder.StatusCode);
         Assert.Equal(["whatsapp", "sms"], JsonDocument.Parse(await reminder.Content.ReadAsStringAsync()).RootElement.GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
 
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.PutAsync("/api/v1/patients/PAT500", new StringContent("""{"channels":[null]}""", Encoding.UTF8, "application/json"))).StatusCode);
         var bad = await Client.PutAsync("/api/v1/patients/PAT500", new StringContent("""{"email":"not mail","channels":["pigeon"]}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
@@ -92,6 +94,9 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
         Assert.Equal(2, await CountAsync("SELECT count(*) FROM feedbacks WHERE rating IN (3, 4)"));
         Assert.Equal(0, await CountAsync($"SELECT count(*) FROM patients WHERE phone LIKE '%{Phone[1..]}%'"));
         Assert.Contains("\"action\":\"erase\"", await Client.GetStringAsync("/api/v1/audit"));
+        // Nor does Redis keep the copy made for PostgreSQL outages.
+        var redis = Factory.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
+        Assert.Empty(redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: Factory.KeyPrefix + "patient:*"));
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/v1/patients/PAT500")).StatusCode);
     }
 }

@@ -68,6 +68,8 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
         await using var db = factory.Db();
         var feedback = await db.Feedbacks.SingleAsync();
         Assert.Equal((4, "sms", "Kind nurses"), (feedback.Rating, feedback.Channel, feedback.Content));
+        // Speaking for a number is audited: who, which channel, the number masked.
+        Assert.Equal(4, await db.AuditEntries.CountAsync(a => a.Action == "simulate" && a.Actor == "Test Nurse" && a.Target == "sms " + TwilioFeedback.Persistence.Privacy.Mask.Phone(Patient)));
     }
 
     [Fact]
