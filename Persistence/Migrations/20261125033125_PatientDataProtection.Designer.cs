@@ -13,8 +13,8 @@ using TwilioFeedback.Persistence;
 namespace TwilioFeedback.Persistence.Migrations
 {
     [DbContext(typeof(FeedbackDbContext))]
-    [Migration("20261125020148_EncryptPatientData")]
-    partial class EncryptPatientData
+    [Migration("20261125033125_PatientDataProtection")]
+    partial class PatientDataProtection
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -133,6 +133,11 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
 
+                    b.Property<string>("CommentLanguage")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("comment_language");
+
                     b.Property<string>("Content")
                         .HasColumnType("text")
                         .HasColumnName("content");
@@ -240,6 +245,13 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.PrimitiveCollection<List<string>>("Channels")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("channels")
+                        .HasDefaultValueSql("'{}'");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")

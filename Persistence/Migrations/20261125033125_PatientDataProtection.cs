@@ -1,11 +1,12 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace TwilioFeedback.Persistence.Migrations
 {
     /// <inheritdoc />
-    public partial class EncryptPatientData : Migration
+    public partial class PatientDataProtection : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -49,11 +50,33 @@ namespace TwilioFeedback.Persistence.Migrations
                 oldType: "character varying(320)",
                 oldMaxLength: 320,
                 oldNullable: true);
+
+            migrationBuilder.AddColumn<List<string>>(
+                name: "channels",
+                table: "patients",
+                type: "text[]",
+                nullable: false,
+                defaultValueSql: "'{}'");
+
+            migrationBuilder.AddColumn<string>(
+                name: "comment_language",
+                table: "feedbacks",
+                type: "character varying(8)",
+                maxLength: 8,
+                nullable: true);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "channels",
+                table: "patients");
+
+            migrationBuilder.DropColumn(
+                name: "comment_language",
+                table: "feedbacks");
+
             migrationBuilder.AlterColumn<string>(
                 name: "phone_number",
                 table: "reminders",
