@@ -28,8 +28,10 @@ RUN apt-get update \
  && ldconfig -p | grep -q libicuuc
 # Logging__Format=json: one JSON object a line, with the request id. Shutdown__TimeoutSeconds:
 # in-flight webhooks get this long after SIGTERM (keep the orchestrator's grace period above it).
+# /metrics answers only on 9090, which is not published: a plain `docker run -p 8080:8080` keeps it private.
 ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=false \
-    ASPNETCORE_HTTP_PORTS=8080 \
+    ASPNETCORE_HTTP_PORTS=8080;9090 \
+    Metrics__Port=9090 \
     Logging__Format=json \
     Shutdown__TimeoutSeconds=25
 WORKDIR /app

@@ -233,6 +233,9 @@ public sealed class Reminder
 
     public DateTimeOffset? RespondedAt { get; set; }
 
+    /// <summary>The patient's message that answered it: the same message replayed answers nothing else.</summary>
+    public string? RespondedMessageId { get; set; }
+
     /// <summary>The first reminder of a recurring series (daily or weekly medication).</summary>
     public long? SeriesId { get; set; }
 

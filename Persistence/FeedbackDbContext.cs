@@ -106,6 +106,8 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             reminder.Property(r => r.Kind).HasMaxLength(24);
             reminder.Property(r => r.Template).HasMaxLength(64);
             reminder.HasIndex(r => r.SeriesId);
+            reminder.Property(r => r.RespondedMessageId).HasMaxLength(64);
+            reminder.HasIndex(r => r.RespondedMessageId);
             reminder.HasMany(r => r.DeliveryAttempts).WithOne().HasForeignKey(a => a.ReminderId);
         });
 

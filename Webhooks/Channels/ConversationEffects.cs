@@ -53,6 +53,11 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                     await SaveCommentAsync(comment, inbound.ProviderMessageId, cancellationToken);
                     break;
                 case AnswerReminder answer:
+                    // A retried or re-drained message has answered its reminder already: it answers no other.
+                    if (await db.Reminders.AnyAsync(r => r.RespondedMessageId == inbound.ProviderMessageId, cancellationToken))
+                    {
+                        break;
+                    }
                     var since = now - PatientDirectory.ConfirmationWindow;
                     var latest = await db.Reminders
                         .Where(r => r.PatientId == patient.Id && r.Confirm && r.RespondedAt == null && r.SentAt > since
@@ -61,6 +66,7 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                     var answered = await db.Reminders.Where(r => r.Id == latest && r.RespondedAt == null).ExecuteUpdateAsync(s => s
                         .SetProperty(r => r.Status, answer.Confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined)
                         .SetProperty(r => r.RespondedAt, now)
+                        .SetProperty(r => r.RespondedMessageId, inbound.ProviderMessageId)
                         .SetProperty(r => r.UpdatedAt, now), cancellationToken);
                     schedulingMetrics.ReminderTransitions(answer.Confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined, answered);
                     break;

@@ -126,6 +126,12 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await connection.OpenAsync();
             await _respawner!.ResetAsync(connection);
         }
+        await ResetRedisAsync();
+    }
+
+    /// <summary>Forgets this class's Redis keys (conversations, remembered replies), as a Redis restart would.</summary>
+    public async Task ResetRedisAsync()
+    {
         var redis = Services.GetRequiredService<IConnectionMultiplexer>();
         foreach (var endpoint in redis.GetEndPoints())
         {

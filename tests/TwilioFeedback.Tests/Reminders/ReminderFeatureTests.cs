@@ -86,6 +86,25 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
     }
 
     [Fact]
+    public async Task A_replayed_answer_answers_one_reminder_only()
+    {
+        TwilioAccepts();
+        var older = await Client.CreateAsync($$"""{"patient_id":"PAT39","message":"Lab on Monday.","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","confirm":true}""");
+        await Factory.DispatchAsync();
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        var newer = await Client.CreateAsync($$"""{"patient_id":"PAT39","message":"Clinic on Tuesday.","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","confirm":true}""");
+        await Factory.DispatchAsync();
+        var answer = TwilioRequests.Message(Phone, "2");
+
+        await Client.PostTwilioAsync("/twilio/sms", answer);
+        await Factory.ResetRedisAsync(); // the remembered reply is gone (a Redis restart, a re-drained message)
+        await Client.PostTwilioAsync("/twilio/sms", answer);
+
+        Assert.Equal(ReminderStatus.Declined, (await Factory.ReminderAsync(newer)).Status);
+        Assert.Equal(ReminderStatus.Sent, (await Factory.ReminderAsync(older)).Status);
+    }
+
+    [Fact]
     public async Task A_late_delivery_callback_does_not_undo_a_confirmation()
     {
         TwilioAccepts();

@@ -13,7 +13,7 @@ using TwilioFeedback.Persistence;
 namespace TwilioFeedback.Persistence.Migrations
 {
     [DbContext(typeof(FeedbackDbContext))]
-    [Migration("20261125033125_PatientDataProtection")]
+    [Migration("20261125033319_PatientDataProtection")]
     partial class PatientDataProtection
     {
         /// <inheritdoc />
@@ -482,6 +482,11 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("responded_at");
 
+                    b.Property<string>("RespondedMessageId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("responded_message_id");
+
                     b.Property<DateTimeOffset>("ScheduledTime")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("scheduled_time");
@@ -518,6 +523,9 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_reminders_provider_id");
+
+                    b.HasIndex("RespondedMessageId")
+                        .HasDatabaseName("ix_reminders_responded_message_id");
 
                     b.HasIndex("SeriesId")
                         .HasDatabaseName("ix_reminders_series_id");

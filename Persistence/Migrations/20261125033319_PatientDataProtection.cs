@@ -31,6 +31,13 @@ namespace TwilioFeedback.Persistence.Migrations
                 oldMaxLength: 320,
                 oldNullable: true);
 
+            migrationBuilder.AddColumn<string>(
+                name: "responded_message_id",
+                table: "reminders",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.AlterColumn<string>(
                 name: "phone",
                 table: "patients",
@@ -64,11 +71,24 @@ namespace TwilioFeedback.Persistence.Migrations
                 type: "character varying(8)",
                 maxLength: 8,
                 nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_reminders_responded_message_id",
+                table: "reminders",
+                column: "responded_message_id");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_reminders_responded_message_id",
+                table: "reminders");
+
+            migrationBuilder.DropColumn(
+                name: "responded_message_id",
+                table: "reminders");
+
             migrationBuilder.DropColumn(
                 name: "channels",
                 table: "patients");
