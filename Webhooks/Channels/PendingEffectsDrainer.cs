@@ -82,6 +82,11 @@ public sealed partial class PendingEffectsDrainer(
                 foreach (var id in ids)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    // Renewed before each item: a slow PostgreSQL must not let a second drainer start on the same queue.
+                    if (!await db.LockExtendAsync(lockKey, token, TimeSpan.FromMinutes(1)))
+                    {
+                        return written;
+                    }
                     var json = await db.HashGetAsync(items, id);
                     if (!json.IsNullOrEmpty)
                     {
@@ -91,7 +96,6 @@ public sealed partial class PendingEffectsDrainer(
                     await db.HashDeleteAsync(items, id);
                     written++;
                 }
-                await db.LockExtendAsync(lockKey, token, TimeSpan.FromMinutes(1));
             }
             if (written > 0)
             {
