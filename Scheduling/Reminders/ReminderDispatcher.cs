@@ -37,8 +37,15 @@ public sealed partial class ReminderDispatcher(
         // SKIP LOCKED keeps their batches apart exactly as it does across server instances.
         var others = Enumerable.Range(1, options.Value.Parallelism - 1).Select(async _ =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().DrainAsync();
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().DrainAsync();
+            }
+            catch (ObjectDisposedException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                // The host went away while stopping; a claimer stops before it claims, and a claim it held runs out.
+            }
         });
         await Task.WhenAll([DrainAsync(), .. others]);
     }
