@@ -40,94 +40,172 @@ public sealed class ConversationOptions
     public TimeSpan TimeToLive(Channel channel) => channel is Channel.Voice or Channel.Ussd ? SessionTimeToLive : MessagingTimeToLive;
 }
 
-/// <summary>Where a conversation lives: one key per (channel, patient), and what was answered to each message.</summary>
+/// <summary>What <see cref="IConversationStore.ClaimAsync"/> found for a provider message id.</summary>
+/// <param name="Replayed">The reply already given, when the message was handled before.</param>
+/// <param name="Claimed">True when this request now handles the message; false when another one does (or did).</param>
+public readonly record struct MessageClaim(Reply? Replayed, bool Claimed);
+
+/// <summary>
+/// A conversation opened for one message: its state, how many effects wait in Redis for PostgreSQL,
+/// and the lock held on it. Committing saves the state, remembers the reply and lets go of the lock
+/// in one step; disposing an uncommitted one only lets go of the lock.
+/// </summary>
+public interface IOpenConversation : IAsyncDisposable
+{
+    ConversationState? State { get; }
+
+    /// <summary>Effects of earlier messages held back while PostgreSQL was down (any patient): newer ones queue behind them.</summary>
+    long HeldEffects { get; }
+
+    /// <summary>False when the lock could not be had within the wait: the message is applied anyway.</summary>
+    bool Locked { get; }
+
+    Task CommitAsync(ConversationState? next, TimeSpan timeToLive, string providerMessageId, Reply reply, TimeSpan replayWindow);
+}
+
+/// <summary>
+/// Where a conversation lives: one key per (channel, patient), and what was answered to each message.
+/// A message costs three round trips: <see cref="ClaimAsync"/>, <see cref="OpenAsync"/> and the commit.
+/// </summary>
 public interface IConversationStore
 {
-    Task<ConversationState?> GetAsync(Channel channel, string subject, CancellationToken cancellationToken);
-
-    Task SaveAsync(Channel channel, string subject, ConversationState? state, TimeSpan timeToLive, CancellationToken cancellationToken);
-
-    /// <summary>The reply already given to this provider message id, if it was handled before.</summary>
-    Task<Reply?> GetReplyAsync(string providerMessageId, CancellationToken cancellationToken);
-
-    /// <summary>Marks a message as being handled; false when another request holds it.</summary>
-    Task<bool> TryClaimAsync(string providerMessageId, CancellationToken cancellationToken);
-
-    Task RememberReplyAsync(string providerMessageId, Reply reply, TimeSpan window, CancellationToken cancellationToken);
+    /// <summary>
+    /// The reply already given to this provider message id if it was handled before; else marks it as
+    /// being handled, unless another request holds it.
+    /// </summary>
+    Task<MessageClaim> ClaimAsync(string providerMessageId, CancellationToken cancellationToken);
 
     /// <summary>Lets a retry of a message whose handling failed be handled afresh.</summary>
     Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Holds one conversation while a message is applied to it, so that two messages from one patient
-    /// arriving together are applied one after the other. Waits up to <paramref name="wait"/>; null if not had.
+    /// arriving together are applied one after the other, and reads its state. Waits up to
+    /// <paramref name="wait"/> for the lock, then goes on without it rather than drop the message.
     /// </summary>
-    Task<IAsyncDisposable?> LockAsync(Channel channel, string subject, TimeSpan wait, CancellationToken cancellationToken);
+    Task<IOpenConversation> OpenAsync(Channel channel, string subject, TimeSpan wait, CancellationToken cancellationToken);
 }
 
-/// <summary>The Redis store: JSON values (source-generated serializer) with a time to live.</summary>
+/// <summary>
+/// The Redis store: JSON values (source-generated serializer) with a time to live. Each step is one
+/// Lua script, so one round trip, and atomic: a reply is never remembered without its state.
+/// </summary>
 public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : IConversationStore
 {
     private static readonly TimeSpan ClaimTime = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LockTime = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(20);
     private readonly string _prefix = options.Value.KeyPrefix;
+
+    /// <summary>The sorted set of effects held while PostgreSQL is down (written by the webhook host's PendingEffects).</summary>
+    public static RedisKey HeldEffectsKey(string prefix) => $"{prefix}pending:order";
+
+    // The remembered reply, else a claim (SET NX with a time to live): 1 = replayed (with the reply), 0 = claimed, 2 = held by another.
+    private const string ClaimScript = """
+        local reply = redis.call('GET', KEYS[1])
+        if reply then return {1, reply} end
+        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return {0} end
+        return {2}
+        """;
+
+    // Takes the lock when ARGV[1] is a token (empty: read without it) and reads the state and the held count.
+    // {1, state, held} when had (or not wanted), {0} when another request holds it.
+    private const string OpenScript = """
+        if ARGV[1] ~= '' and not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+        return {1, redis.call('GET', KEYS[1]) or '', redis.call('ZCARD', KEYS[3])}
+        """;
+
+    // Saves (or, empty, deletes) the state, remembers the reply, and deletes the lock if it is still ours.
+    private const string CommitScript = """
+        if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+        redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+        if ARGV[5] ~= '' and redis.call('GET', KEYS[3]) == ARGV[5] then redis.call('DEL', KEYS[3]) end
+        return 1
+        """;
+
+    // Deletes the lock only if it is still ours (LockReleaseAsync is a WATCH/MULTI transaction whose
+    // condition holds the connection's writer while it waits, stalling every other request).
+    private const string UnlockScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     private IDatabase Db => redis.GetDatabase();
 
     private RedisKey StateKey(Channel channel, string subject) => $"{_prefix}conv:{channel}:{subject}";
 
+    private RedisKey LockKey(Channel channel, string subject) => $"{_prefix}lock:{channel}:{subject}";
+
     private RedisKey ReplyKey(string id) => $"{_prefix}reply:{id}";
 
     private RedisKey ClaimKey(string id) => $"{_prefix}claim:{id}";
 
-    public async Task<ConversationState?> GetAsync(Channel channel, string subject, CancellationToken cancellationToken)
+    public async Task<MessageClaim> ClaimAsync(string providerMessageId, CancellationToken cancellationToken)
     {
-        var value = await Db.StringGetAsync(StateKey(channel, subject));
-        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])value!, StoreJson.Default.ConversationState);
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript,
+            [ReplyKey(providerMessageId), ClaimKey(providerMessageId)], [(long)ClaimTime.TotalMilliseconds]))!;
+        return (int)result[0] switch
+        {
+            1 => new MessageClaim(JsonSerializer.Deserialize((byte[])result[1]!, StoreJson.Default.Reply), false),
+            0 => new MessageClaim(null, true),
+            _ => new MessageClaim(null, false),
+        };
     }
-
-    public Task SaveAsync(Channel channel, string subject, ConversationState? state, TimeSpan timeToLive, CancellationToken cancellationToken) =>
-        state is null
-            ? Db.KeyDeleteAsync(StateKey(channel, subject))
-            : Db.StringSetAsync(StateKey(channel, subject), JsonSerializer.SerializeToUtf8Bytes(state, StoreJson.Default.ConversationState), timeToLive);
-
-    public async Task<Reply?> GetReplyAsync(string providerMessageId, CancellationToken cancellationToken)
-    {
-        var value = await Db.StringGetAsync(ReplyKey(providerMessageId));
-        return value.IsNullOrEmpty ? null : JsonSerializer.Deserialize((byte[])value!, StoreJson.Default.Reply);
-    }
-
-    public Task<bool> TryClaimAsync(string providerMessageId, CancellationToken cancellationToken) =>
-        Db.StringSetAsync(ClaimKey(providerMessageId), 1, ClaimTime, When.NotExists);
-
-    public Task RememberReplyAsync(string providerMessageId, Reply reply, TimeSpan window, CancellationToken cancellationToken) =>
-        Db.StringSetAsync(ReplyKey(providerMessageId), JsonSerializer.SerializeToUtf8Bytes(reply, StoreJson.Default.Reply), window);
 
     public Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken) =>
         Db.KeyDeleteAsync(ClaimKey(providerMessageId));
 
-    public async Task<IAsyncDisposable?> LockAsync(Channel channel, string subject, TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<IOpenConversation> OpenAsync(Channel channel, string subject, TimeSpan wait, CancellationToken cancellationToken)
     {
-        RedisKey key = $"{_prefix}lock:{channel}:{subject}";
+        RedisKey[] keys = [StateKey(channel, subject), LockKey(channel, subject), HeldEffectsKey(_prefix)];
         var token = Guid.NewGuid().ToString("N");
         var deadline = DateTime.UtcNow + wait;
-        while (!await Db.LockTakeAsync(key, token, TimeSpan.FromSeconds(10)))
+        while (true)
         {
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(OpenScript, keys, [token, (long)LockTime.TotalMilliseconds]))!;
+            if ((int)result[0] == 1)
+            {
+                var value = (byte[])result[1]!;
+                var state = value.Length == 0 ? null : JsonSerializer.Deserialize(value, StoreJson.Default.ConversationState);
+                return new Open(this, keys, token.Length == 0 ? null : token, state, (long)result[2]);
+            }
             if (DateTime.UtcNow >= deadline)
             {
-                return null;
+                token = ""; // past the wait, go on without the lock rather than drop the message
+                continue;
             }
-            await Task.Delay(20, cancellationToken);
+            await Task.Delay(LockPoll, cancellationToken);
         }
-        return new Held(Db, key, token);
     }
 
-    // Deletes the lock only if it is still ours, in one round trip: LockReleaseAsync is a WATCH/MULTI
-    // transaction whose condition holds the connection's writer while it waits, stalling every other request.
-    private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-
-    private sealed class Held(IDatabase db, RedisKey key, string token) : IAsyncDisposable
+    private sealed class Open(RedisConversationStore store, RedisKey[] keys, string? token, ConversationState? state, long held) : IOpenConversation
     {
-        public async ValueTask DisposeAsync() => await db.ScriptEvaluateAsync(ReleaseScript, [key], [token]);
+        private bool _done;
+
+        public ConversationState? State => state;
+
+        public long HeldEffects => held;
+
+        public bool Locked => token is not null;
+
+        public async Task CommitAsync(ConversationState? next, TimeSpan timeToLive, string providerMessageId, Reply reply, TimeSpan replayWindow)
+        {
+            await store.Db.ScriptEvaluateAsync(CommitScript, [keys[0], store.ReplyKey(providerMessageId), keys[1]],
+            [
+                next is null ? RedisValue.EmptyString : JsonSerializer.SerializeToUtf8Bytes(next, StoreJson.Default.ConversationState),
+                (long)timeToLive.TotalMilliseconds,
+                JsonSerializer.SerializeToUtf8Bytes(reply, StoreJson.Default.Reply),
+                (long)replayWindow.TotalMilliseconds,
+                token ?? "",
+            ]);
+            _done = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_done && token is not null)
+            {
+                _done = true;
+                await store.Db.ScriptEvaluateAsync(UnlockScript, [keys[1]], [token]);
+            }
+        }
     }
 }
 

@@ -23,12 +23,13 @@ public sealed partial class ConversationRunner(
     public async Task<Reply> HandleAsync(Inbound inbound, CancellationToken cancellationToken)
     {
         var id = inbound.ProviderMessageId;
-        if (await store.GetReplyAsync(id, cancellationToken) is { } replayed)
+        var claim = await store.ClaimAsync(id, cancellationToken);
+        if (claim.Replayed is { } replayed)
         {
             LogReplayed(logger, id);
             return replayed;
         }
-        if (!await store.TryClaimAsync(id, cancellationToken))
+        if (!claim.Claimed)
         {
             // The same message is being handled right now by another request: that one answers.
             LogInFlight(logger, id);
@@ -55,8 +56,8 @@ public sealed partial class ConversationRunner(
         var timeToLive = options.Value.TimeToLive(inbound.Channel);
         var subject = inbound.SessionId ?? patient.Subject;
         // One message at a time per conversation; past the wait, go on rather than drop the message.
-        await using var held = await store.LockAsync(inbound.Channel, subject, TimeSpan.FromSeconds(3), cancellationToken);
-        var state = await store.GetAsync(inbound.Channel, subject, cancellationToken);
+        await using var conversation = await store.OpenAsync(inbound.Channel, subject, TimeSpan.FromSeconds(3), cancellationToken);
+        var state = conversation.State;
         if (state is not null && now - state.UpdatedAt > timeToLive)
         {
             state = null;
@@ -67,9 +68,8 @@ public sealed partial class ConversationRunner(
         // On a call, silence or a wrong key gets the question once more, then a goodbye: nobody waits on hold.
         var rules = inbound.Channel == Channel.Voice ? survey with { RetryLimit = 1 } : survey;
         var outcome = ConversationEngine.Handle(rules, state, snapshot, inbound, now);
-        await effects.ApplyAsync(patient, inbound, outcome.Effects, cancellationToken);
-        await store.SaveAsync(inbound.Channel, subject, outcome.Next, timeToLive, cancellationToken);
-        await store.RememberReplyAsync(id, outcome.Reply, options.Value.ReplayWindow, cancellationToken);
+        await effects.ApplyAsync(patient, inbound, outcome.Effects, conversation.HeldEffects > 0, cancellationToken);
+        await conversation.CommitAsync(outcome.Next, timeToLive, id, outcome.Reply, options.Value.ReplayWindow);
         metrics.ConversationStep(inbound.Channel, state, outcome);
 
         LogHandled(logger, inbound.Channel, id, patient.ExternalId, Mask.Phone(inbound.From), state?.QuestionId ?? "new", outcome.Next?.QuestionId ?? "closed");

@@ -80,11 +80,12 @@ public sealed partial class PendingEffects(
 
     public static RedisKey ItemsKey(string prefix) => $"{prefix}pending:items";
 
-    public static RedisKey OrderKey(string prefix) => $"{prefix}pending:order";
+    public static RedisKey OrderKey(string prefix) => RedisConversationStore.HeldEffectsKey(prefix);
 
     private static RedisKey SequenceKey(string prefix) => $"{prefix}pending:sequence";
 
-    public async Task ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> outcome, CancellationToken cancellationToken)
+    /// <param name="heldBefore">Effects of earlier messages are held (the count read with the conversation's state).</param>
+    public async Task ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> outcome, bool heldBefore, CancellationToken cancellationToken)
     {
         if (outcome.Count == 0)
         {
@@ -96,7 +97,7 @@ public sealed partial class PendingEffects(
             patients.Remember(inbound.From, changed);
         }
         var prefix = redisOptions.Value.KeyPrefix;
-        if (await redis.GetDatabase().SortedSetLengthAsync(OrderKey(prefix)) == 0)
+        if (!heldBefore)
         {
             try
             {
