@@ -101,6 +101,17 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
     private async Task SaveCommentAsync(SaveComment comment, string? messageId, CancellationToken cancellationToken)
     {
         var text = SafeText.Clean(comment.Text, MaxCommentLength);
+        if (!comment.Append)
+        {
+            // A first comment replaces whatever is there: one statement, nothing to read or join.
+            await db.Feedbacks
+                .Where(f => f.ConversationId == comment.ConversationId && (messageId == null || f.LastMessageId == null || f.LastMessageId != messageId))
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(f => f.Content, text)
+                    .SetProperty(f => f.LastMessageId, messageId)
+                    .SetProperty(f => f.Processed, false), cancellationToken);
+            return;
+        }
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var row = await db.Feedbacks.FromSql($"SELECT * FROM feedbacks WHERE conversation_id = {comment.ConversationId} FOR UPDATE").AsNoTracking()
             .Select(f => new { f.Id, f.Content, f.LastMessageId }).FirstOrDefaultAsync(cancellationToken);

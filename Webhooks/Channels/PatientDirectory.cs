@@ -60,11 +60,14 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
             return found;
         }
         var now = clock.GetUtcNow();
-        // Two first messages at once from one number: the second insert does nothing.
-        await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO patients (external_id, phone, phone_hash, created_at, updated_at) VALUES ({NewExternalId()}, {cipher.Protect(phone)}, {hash}, {now}, {now}) ON CONFLICT (phone_hash) DO NOTHING",
-            cancellationToken);
-        return await FindAsync(hash, cancellationToken) ?? throw new InvalidOperationException("The patient just stored cannot be read back.");
+        var externalId = NewExternalId();
+        // Two first messages at once from one number: the second insert does nothing and reads the first's row.
+        var created = await db.Database.SqlQuery<long>(
+            $"INSERT INTO patients (external_id, phone, phone_hash, created_at, updated_at) VALUES ({externalId}, {cipher.Protect(phone)}, {hash}, {now}, {now}) ON CONFLICT (phone_hash) DO NOTHING RETURNING id AS \"Value\"")
+            .ToListAsync(cancellationToken);
+        return created.Count == 1
+            ? new PatientRecord(created[0], externalId, null, false, false)
+            : await FindAsync(hash, cancellationToken) ?? throw new InvalidOperationException("The patient just stored cannot be read back.");
     }
 
     /// <summary>

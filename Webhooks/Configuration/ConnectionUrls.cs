@@ -39,6 +39,38 @@ public static class ConnectionUrls
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// Npgsql settings the hot path needs, unless the connection string sets them: statements run
+    /// again and again (the patient lookup, the rating insert) are prepared once per connection, so
+    /// PostgreSQL stops parsing and planning them on every message. A pooled connection is not reset
+    /// when it is handed back: the reset is several extra statements before the next command, and this
+    /// server leaves no session state behind (no SET, temporary tables, LISTEN or advisory locks).
+    /// </summary>
+    public static string WithPostgresDefaults(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+        // NpgsqlConnectionStringBuilder.ContainsKey is true for every keyword it knows: ask a plain builder what was written.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Given(params string[] names) => names.Any(given.ContainsKey);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!Given("Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+            if (!Given("Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+            {
+                builder.AutoPrepareMinUsages = 2;
+            }
+        }
+        if (!Given("No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+        return builder.ConnectionString;
+    }
+
     /// <summary><c>redis://[:password@]host:port[/db]</c> or <c>rediss://…</c> → a StackExchange.Redis configuration.</summary>
     public static string Redis(string url)
     {

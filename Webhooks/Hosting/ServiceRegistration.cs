@@ -1,3 +1,4 @@
+using TwilioFeedback.Webhooks.Configuration;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
@@ -35,7 +36,7 @@ public static class ServiceRegistration
         services.AddOptions<DatabaseOptions>()
             .Configure<IConfiguration>((o, c) =>
             {
-                o.ConnectionString = c.GetConnectionString("Postgres") ?? "";
+                o.ConnectionString = ConnectionUrls.WithPostgresDefaults(c.GetConnectionString("Postgres") ?? "");
                 o.ApplyMigrations = c.GetValue<bool>("Database:ApplyMigrations");
             })
             .ValidateDataAnnotations().ValidateOnStart();
@@ -65,6 +66,10 @@ public static class ServiceRegistration
         {
             var configuration = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
             configuration.AbortOnConnectFail = false;
+            // Completions on .NET's own thread pool: the library's dedicated pipe scheduler (10 threads)
+            // hands every reply across threads, and on 2 cores the context switches cost about half of
+            // the server's CPU under load (profiled, see bench/NOTES.md).
+            configuration.SocketManager = SocketManager.ThreadPool;
             return ConnectionMultiplexer.Connect(configuration);
         });
         services.AddSingleton<IConversationStore, RedisConversationStore>();

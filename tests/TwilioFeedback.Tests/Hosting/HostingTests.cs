@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Net;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Tests.Infrastructure;
@@ -104,6 +105,17 @@ public sealed class ConnectionUrlTests
     [Fact]
     public void A_plain_connection_string_is_kept() =>
         Assert.Equal("Host=x;Database=y", ConnectionUrls.Postgres("Host=x;Database=y"));
+
+    [Fact]
+    public void Statements_are_prepared_and_pooled_connections_not_reset_unless_the_connection_string_says_otherwise()
+    {
+        var tuned = new NpgsqlConnectionStringBuilder(ConnectionUrls.WithPostgresDefaults("Host=x;Database=y"));
+        Assert.Equal((64, 2, true), (tuned.MaxAutoPrepare, tuned.AutoPrepareMinUsages, tuned.NoResetOnClose));
+
+        var chosen = new NpgsqlConnectionStringBuilder(ConnectionUrls.WithPostgresDefaults("Host=x;Database=y;Max Auto Prepare=0;NoResetOnClose=false"));
+        Assert.Equal((0, false), (chosen.MaxAutoPrepare, chosen.NoResetOnClose));
+        Assert.Equal("", ConnectionUrls.WithPostgresDefaults(""));
+    }
 
     [Theory]
     [InlineData("redis://127.0.0.1:6380", "127.0.0.1:6380,abortConnect=false")]
