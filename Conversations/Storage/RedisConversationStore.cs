@@ -43,7 +43,8 @@ public sealed class ConversationOptions
 /// <summary>What <see cref="IConversationStore.ClaimAsync"/> found for a provider message id.</summary>
 /// <param name="Replayed">The reply already given, when the message was handled before.</param>
 /// <param name="Claimed">True when this request now handles the message; false when another one does (or did).</param>
-public readonly record struct MessageClaim(Reply? Replayed, bool Claimed);
+/// <param name="Companion">The value of the companion key read in the same round trip (a claimed message only), if any.</param>
+public readonly record struct MessageClaim(Reply? Replayed, bool Claimed, byte[]? Companion = null);
 
 /// <summary>
 /// A conversation opened for one message: its state, how many effects wait in Redis for PostgreSQL,
@@ -71,9 +72,10 @@ public interface IConversationStore
 {
     /// <summary>
     /// The reply already given to this provider message id if it was handled before; else marks it as
-    /// being handled, unless another request holds it.
+    /// being handled, unless another request holds it. A claimed message also gets the value of
+    /// <paramref name="companionKey"/> (a whole key, e.g. the patient's cached record), saving a round trip.
     /// </summary>
-    Task<MessageClaim> ClaimAsync(string providerMessageId, CancellationToken cancellationToken);
+    Task<MessageClaim> ClaimAsync(string providerMessageId, string? companionKey, CancellationToken cancellationToken);
 
     /// <summary>Lets a retry of a message whose handling failed be handled afresh.</summary>
     Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken);
@@ -100,11 +102,15 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
     /// <summary>The sorted set of effects held while PostgreSQL is down (written by the webhook host's PendingEffects).</summary>
     public static RedisKey HeldEffectsKey(string prefix) => $"{prefix}pending:order";
 
-    // The remembered reply, else a claim (SET NX with a time to live): 1 = replayed (with the reply), 0 = claimed, 2 = held by another.
+    // The remembered reply, else a claim (SET NX with a time to live) and the companion key's value:
+    // 1 = replayed (with the reply), 0 = claimed (with the companion value or ''), 2 = held by another.
     private const string ClaimScript = """
         local reply = redis.call('GET', KEYS[1])
         if reply then return {1, reply} end
-        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then return {0} end
+        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
+          if KEYS[3] then return {0, redis.call('GET', KEYS[3]) or ''} end
+          return {0, ''}
+        end
         return {2}
         """;
 
@@ -137,14 +143,16 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
 
     private RedisKey ClaimKey(string id) => $"{_prefix}claim:{id}";
 
-    public async Task<MessageClaim> ClaimAsync(string providerMessageId, CancellationToken cancellationToken)
+    public async Task<MessageClaim> ClaimAsync(string providerMessageId, string? companionKey, CancellationToken cancellationToken)
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript,
-            [ReplyKey(providerMessageId), ClaimKey(providerMessageId)], [(long)ClaimTime.TotalMilliseconds]))!;
+        RedisKey[] keys = companionKey is null
+            ? [ReplyKey(providerMessageId), ClaimKey(providerMessageId)]
+            : [ReplyKey(providerMessageId), ClaimKey(providerMessageId), companionKey];
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript, keys, [(long)ClaimTime.TotalMilliseconds]))!;
         return (int)result[0] switch
         {
             1 => new MessageClaim(JsonSerializer.Deserialize((byte[])result[1]!, StoreJson.Default.Reply), false),
-            0 => new MessageClaim(null, true),
+            0 => new MessageClaim(null, true, (byte[])result[1]! is { Length: > 0 } companion ? companion : null),
             _ => new MessageClaim(null, false),
         };
     }

@@ -58,13 +58,14 @@ public static class PatientEndpoints
     }
 
     internal static async Task<Results<Ok<PatientResponse>, ProblemHttpResult, ValidationProblem>> PutAsync(
-        string patientId, PatientUpdate update, ClaimsPrincipal user, FeedbackDbContext db, PhoneHasher hasher, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+        string patientId, PatientUpdate update, ClaimsPrincipal user, FeedbackDbContext db, PhoneHasher hasher, PatientCache cache, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
         if (patient is null)
         {
             return NotFound(patientId);
         }
+        var previousPhoneHash = patient.PhoneHash;
         var errors = new Dictionary<string, string[]>();
         if (update.PreferredLanguage is not null)
         {
@@ -109,6 +110,11 @@ public static class PatientEndpoints
         }
         patient.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+        // The copy conversations read (language, opt-out) is dropped, under the old number and the new.
+        foreach (var phoneHash in new[] { previousPhoneHash, patient.PhoneHash }.OfType<byte[]>())
+        {
+            await cache.ForgetAsync(phoneHash);
+        }
         await audit.RecordAsync(user, "change", $"patient {patientId}", cancellationToken);
         return TypedResults.Ok(await ToResponseAsync(db, patient, cancellationToken));
     }
@@ -124,7 +130,7 @@ public static class PatientEndpoints
         }
         if (patient.PhoneHash is { } phoneHash)
         {
-            await cache.ForgetAsync(phoneHash); // the copy kept in Redis for PostgreSQL outages
+            await cache.ForgetAsync(phoneHash); // the copy kept in Redis for conversations and PostgreSQL outages
         }
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

@@ -23,7 +23,7 @@ public sealed partial class ConversationRunner(
     public async Task<Reply> HandleAsync(Inbound inbound, CancellationToken cancellationToken)
     {
         var id = inbound.ProviderMessageId;
-        var claim = await store.ClaimAsync(id, cancellationToken);
+        var claim = await store.ClaimAsync(id, patients.KeyFor(inbound.From), cancellationToken);
         if (claim.Replayed is { } replayed)
         {
             LogReplayed(logger, id);
@@ -38,7 +38,7 @@ public sealed partial class ConversationRunner(
 
         try
         {
-            return await HandleClaimedAsync(inbound, cancellationToken);
+            return await HandleClaimedAsync(inbound, claim.Companion, cancellationToken);
         }
         catch
         {
@@ -48,10 +48,10 @@ public sealed partial class ConversationRunner(
         }
     }
 
-    private async Task<Reply> HandleClaimedAsync(Inbound inbound, CancellationToken cancellationToken)
+    private async Task<Reply> HandleClaimedAsync(Inbound inbound, byte[]? cachedPatient, CancellationToken cancellationToken)
     {
         var id = inbound.ProviderMessageId;
-        var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cancellationToken);
+        var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cachedPatient, cancellationToken);
         var now = clock.GetUtcNow();
         var timeToLive = options.Value.TimeToLive(inbound.Channel);
         var subject = inbound.SessionId ?? patient.Subject;

@@ -23,6 +23,14 @@ public sealed class PendingEffectsOptions
     /// <summary>How long a patient's record is remembered in Redis, to carry on a conversation while PostgreSQL is down.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "PendingEffects:PatientCacheTimeToLive must be from 1 minute to 30 days.")]
     public TimeSpan PatientCacheTimeToLive { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long that copy is trusted without asking PostgreSQL: every change this server makes to a patient
+    /// refreshes or drops it, so this only bounds the staleness a change made elsewhere (or racing a
+    /// message) can cause. Zero: PostgreSQL is asked on every message.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "PendingEffects:PatientCacheFreshFor must be from 0 to 1 hour.")]
+    public TimeSpan PatientCacheFreshFor { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>One message's effects, held in Redis until PostgreSQL takes them.</summary>
@@ -91,25 +99,31 @@ public sealed partial class PendingEffects(
         {
             return;
         }
-        // The copy used during an outage follows what the patient just changed (language, opt-out).
-        if (outcome.Aggregate(patient, Changed) is var changed && changed != patient)
-        {
-            patients.Remember(inbound.From, changed);
-        }
         var prefix = redisOptions.Value.KeyPrefix;
+        var applied = false;
         if (!heldBefore)
         {
             try
             {
                 await effects.ApplyAsync(patient, inbound, outcome, cancellationToken);
-                return;
+                applied = true;
             }
             catch (Exception exception) when (Outage.IsDatabase(exception))
             {
                 LogHeld(logger, inbound.ProviderMessageId, exception.GetType().Name);
             }
         }
-        await HoldAsync(prefix, new HeldEffects(patient.Id, inbound.Channel, inbound.ProviderMessageId, clock.GetUtcNow(), [.. outcome.Select(HeldEffect.From)]));
+        if (!applied)
+        {
+            await HoldAsync(prefix, new HeldEffects(patient.Id, inbound.Channel, inbound.ProviderMessageId, clock.GetUtcNow(), [.. outcome.Select(HeldEffect.From)]));
+        }
+        // The cached copy follows what the patient just changed (language, opt-out). After an answered
+        // reminder, whether another one waits only PostgreSQL knows: the copy stays for outages but is
+        // no longer trusted.
+        if (outcome.Aggregate(patient, Changed) is var changed && changed != patient)
+        {
+            patients.Remember(inbound.From, changed, trusted: !outcome.Any(e => e is AnswerReminder));
+        }
     }
 
     private static PatientRecord Changed(PatientRecord patient, Effect effect) => effect switch
@@ -117,6 +131,7 @@ public sealed partial class PendingEffects(
         SetLanguage set => patient with { PreferredLanguage = set.Language },
         OptOut => patient with { OptedOut = true },
         OptIn => patient with { OptedOut = false },
+        AnswerReminder => patient with { AwaitingConfirmation = false },
         _ => patient,
     };
 
@@ -130,55 +145,6 @@ public sealed partial class PendingEffects(
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "PostgreSQL unreachable: effects of message {MessageId} held in Redis ({Error})")]
     private static partial void LogHeld(ILogger logger, string messageId, string error);
-}
-
-/// <summary>
-/// The patient behind a phone number, remembered in Redis (keyed by the phone's keyed hash, never the
-/// number) each time PostgreSQL gives it, so that a conversation goes on while PostgreSQL is down.
-/// A patient never seen before cannot be created then: the outage handler answers them politely.
-/// </summary>
-public sealed class PatientCache(
-    PatientDirectory directory,
-    PhoneHasher hasher,
-    IConnectionMultiplexer redis,
-    IOptions<RedisOptions> redisOptions,
-    IOptions<PendingEffectsOptions> options)
-{
-    private RedisKey Key(string address) => Key(hasher.Hash(PatientDirectory.Normalize(address)));
-
-    private RedisKey Key(byte[] phoneHash) => $"{redisOptions.Value.KeyPrefix}patient:{Convert.ToHexStringLower(phoneHash)}";
-
-    /// <summary>Drops the copy of an erased patient.</summary>
-    public Task ForgetAsync(byte[] phoneHash) => redis.GetDatabase().KeyDeleteAsync(Key(phoneHash));
-
-    public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, CancellationToken cancellationToken)
-    {
-        var key = Key(address);
-        PatientRecord patient;
-        try
-        {
-            patient = await directory.FindOrCreateByPhoneAsync(address, cancellationToken);
-        }
-        catch (Exception exception) when (Outage.IsDatabase(exception))
-        {
-            var cached = await redis.GetDatabase().StringGetAsync(key);
-            if (cached.IsNullOrEmpty)
-            {
-                throw;
-            }
-            return JsonSerializer.Deserialize((byte[])cached!, PendingJson.Default.PatientRecord)!;
-        }
-        Remember(key, patient);
-        return patient;
-    }
-
-    /// <summary>Keeps <paramref name="patient"/> as the copy for <paramref name="address"/>.</summary>
-    public void Remember(string address, PatientRecord patient) => Remember(Key(address), patient);
-
-    // Not awaited: the hot path does not wait on a copy it needs only in an outage.
-    private void Remember(RedisKey key, PatientRecord patient) =>
-        redis.GetDatabase().StringSet(key, JsonSerializer.SerializeToUtf8Bytes(patient, PendingJson.Default.PatientRecord),
-            options.Value.PatientCacheTimeToLive, flags: CommandFlags.FireAndForget);
 }
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Webhooks.Channels;
 using TwilioFeedback.Webhooks.Twilio;
 
 namespace TwilioFeedback.Webhooks.Voice;
@@ -21,7 +22,7 @@ public static class VoiceReminderEndpoints
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
         HttpRequest request, FeedbackDbContext db, PatientTexts texts, PromptCatalog catalog, IOptions<VoiceOptions> voiceOptions,
-        IOptions<WebhookOptions> webhooks, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken, long id = 0, int step = 0)
+        IOptions<WebhookOptions> webhooks, PatientCache patients, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken, long id = 0, int step = 0)
     {
         var reminder = await db.Reminders.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (reminder is null || step is < 0 or > 3)
@@ -42,6 +43,11 @@ public static class VoiceReminderEndpoints
                 .SetProperty(r => r.Status, confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined)
                 .SetProperty(r => r.RespondedAt, now)
                 .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+            // Whether another reminder still waits for the patient's 1 or 2: the copy conversations read is dropped.
+            if (await db.Patients.Where(p => p.Id == reminder.PatientId).Select(p => p.PhoneHash).FirstOrDefaultAsync(cancellationToken) is { } phoneHash)
+            {
+                await patients.ForgetAsync(phoneHash);
+            }
             VoicePrompts.Add(response, [voice.Say(texts.Get(confirmed ? MessageKeys.ReminderConfirmed : MessageKeys.ReminderDeclined,
                 language is Language.English ? Language.English : Language.French), language)]);
             return new TwiMLResult(response.Hangup());

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TwilioFeedback.Conversations.Storage;
+using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Webhooks.Hosting;
+
+namespace TwilioFeedback.Webhooks.Channels;
+
+/// <summary>
+/// The patient behind a phone number, remembered in Redis (keyed by the phone's keyed hash, never the
+/// number). A copy younger than <see cref="PendingEffectsOptions.PatientCacheFreshFor"/> answers without
+/// PostgreSQL (the conversation store reads it in the same round trip as the message's claim); an older
+/// one is refreshed from PostgreSQL, and still carries a conversation on while PostgreSQL is down.
+/// A patient never seen before cannot be created then: the outage handler answers them politely.
+/// Whatever changes a patient's language, opt-out or waiting reminder drops or rewrites the copy.
+/// </summary>
+public sealed class PatientCache(
+    PatientDirectory directory,
+    PhoneHasher hasher,
+    IConnectionMultiplexer redis,
+    IOptions<RedisOptions> redisOptions,
+    IOptions<PendingEffectsOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>The Redis key of the copy for <paramref name="address"/>.</summary>
+    public string KeyFor(string address) => Key(hasher.Hash(PatientDirectory.Normalize(address)));
+
+    private string Key(byte[] phoneHash) => $"{redisOptions.Value.KeyPrefix}patient:{Convert.ToHexStringLower(phoneHash)}";
+
+    /// <summary>Drops the copy of a patient whose record changed elsewhere (or was erased).</summary>
+    public Task ForgetAsync(byte[] phoneHash) => redis.GetDatabase().KeyDeleteAsync(Key(phoneHash));
+
+    /// <param name="cached">The copy as read with the message's claim (<see cref="KeyFor"/>), if there was one.</param>
+    public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, byte[]? cached, CancellationToken cancellationToken)
+    {
+        var copy = cached is null ? null : JsonSerializer.Deserialize(cached, PendingJson.Default.PatientRecord);
+        if (copy?.ReadAt is { } readAt && clock.GetUtcNow() - readAt < options.Value.PatientCacheFreshFor)
+        {
+            return copy;
+        }
+        PatientRecord patient;
+        try
+        {
+            patient = await directory.FindOrCreateByPhoneAsync(address, cancellationToken);
+        }
+        catch (Exception exception) when (Outage.IsDatabase(exception) && copy is not null)
+        {
+            return copy!;
+        }
+        Remember(address, patient);
+        return patient;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="patient"/> as the copy for <paramref name="address"/>: trusted for a while
+    /// when it is what PostgreSQL has (or is about to have), else only for outages.
+    /// </summary>
+    // Not awaited: the reply does not wait on the copy.
+    public void Remember(string address, PatientRecord patient, bool trusted = true) =>
+        redis.GetDatabase().StringSet(KeyFor(address),
+            JsonSerializer.SerializeToUtf8Bytes(patient with { ReadAt = trusted ? clock.GetUtcNow() : null }, PendingJson.Default.PatientRecord),
+            options.Value.PatientCacheTimeToLive, flags: CommandFlags.FireAndForget);
+}
