@@ -17,11 +17,16 @@ public sealed record SendResult(string? Sid, bool Permanent, int? ErrorCode, str
 }
 
 /// <summary>
-/// Our slice of Twilio's REST API for messages (<c>POST …/Messages.json</c>). Transient failures
-/// (429, 5xx, timeouts) are retried by the HttpClient's resilience handler; what is left is reported.
+/// Our slice of Twilio's REST API for messages (<c>POST …/Messages.json</c>). Refusals (429, 503) and
+/// requests that never reached Twilio are retried by the HttpClient's resilience handler
+/// (<see cref="ProviderResilience"/>); what is left, a 500 or a timeout included, is reported.
 /// </summary>
 public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptions<TwilioOptions> options)
 {
+    private readonly string _accountUrl = $"{options.Value.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{options.Value.AccountSid}/";
+
+    private readonly string _credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Value.AccountSid}:{options.Value.AuthToken}"));
+
     public const string HttpClientName = "twilio-messages";
 
     /// <summary>Twilio error codes that no retry will fix.</summary>
@@ -53,11 +58,8 @@ public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptio
 
     private async Task<SendResult> PostAsync(string resource, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
     {
-        var twilio = options.Value;
-        var url = $"{twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{twilio.AccountSid}/{resource}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, _accountUrl + resource) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credentials);
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
