@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Scheduling.Reminders;
@@ -25,6 +26,17 @@ public sealed class DispatchFaultTests(TwilioApiFactory factory) : IntegrationTe
 
     private static IResponseBuilder Accepted() =>
         Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"SM{{request.bodyAsFormUrlEncoded.To}}\",\"status\":\"queued\"}");
+
+    private static WireMock.ResponseMessage AcceptedMessage()
+    {
+        var accepted = new WireMock.ResponseMessage
+        {
+            StatusCode = 201,
+            BodyData = new WireMock.Util.BodyData { BodyAsString = """{"sid":"SMrenewed","status":"queued"}""", DetectedBodyType = WireMock.Types.BodyType.String },
+        };
+        accepted.AddHeader("Content-Type", "application/json");
+        return accepted;
+    }
 
     /// <summary>The numbers each accepted or refused send went to, in order.</summary>
     private List<string> SentTo() =>
@@ -102,6 +114,40 @@ public sealed class DispatchFaultTests(TwilioApiFactory factory) : IntegrationTe
         // The row it was sending when its lease ran out may go twice: the documented duplicate window.
         Assert.InRange(sent.Count(to => to == "+237677001000"), 1, 2);
         Assert.All(await RemindersAsync(), r => Assert.Equal(ReminderStatus.Sent, r.Status));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_batch_whose_lease_runs_short_renews_it_before_the_next_send_and_sends_each_once()
+    {
+        // While Twilio answers the first send, time passes: what is left of the lease no longer covers a send.
+        Factory.TwilioApi.Given(Request.Create().WithPath(MessagesPath).UsingPost().WithBody(b => b?.Contains("To=%2B237677001000") == true))
+            .AtPriority(1).RespondWith(Response.Create().WithCallback(_ =>
+            {
+                Factory.Clock.Advance(Lease - TimeSpan.FromSeconds(20));
+                return AcceptedMessage();
+            }));
+        DateTimeOffset? leaseWhileSending = null;
+        Factory.TwilioApi.Given(Messages).AtPriority(2).RespondWith(Response.Create().WithCallback(_ =>
+        {
+            using var connection = new NpgsqlConnection(Factory.ConnectionString);
+            connection.Open();
+            using var lease = new NpgsqlCommand("SELECT lease_until FROM reminders WHERE phone_number IS NOT NULL ORDER BY scheduled_time DESC LIMIT 1", connection);
+            leaseWhileSending = new DateTimeOffset((DateTime)lease.ExecuteScalar()!, TimeSpan.Zero);
+            return AcceptedMessage();
+        }));
+        var claimedAt = Factory.Clock.GetUtcNow();
+        await DueRemindersAsync(2);
+
+        using (var scope = Factory.Services.CreateScope())
+        {
+            // One claimer, so that both rows are in its batch.
+            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().DispatchBatchAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(["+237677001000", "+237677001001"], SentTo());
+        // Renewed for a full lease from the moment it ran short, not left to run out 20 s later.
+        Assert.Equal(claimedAt + Lease - TimeSpan.FromSeconds(20) + Lease, leaseWhileSending);
+        Assert.All(await RemindersAsync(), r => Assert.Equal((ReminderStatus.Sent, null), (r.Status, r.LeaseUntil)));
     }
 
     [Fact(Timeout = 60_000)]
