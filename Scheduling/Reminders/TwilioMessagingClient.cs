@@ -65,10 +65,11 @@ public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptio
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                var message = await response.Content.ReadFromJsonAsync<TwilioMessage>(cancellationToken);
+                // Accepted, whatever the body says: an unreadable one must not make the reminder look unsent (and go again).
+                var message = await ReadJsonAsync<TwilioMessage>(response, cancellationToken);
                 return new SendResult(message?.Sid ?? "", false, null, null);
             }
-            var error = await ReadErrorAsync(response, cancellationToken);
+            var error = await ReadJsonAsync<TwilioError>(response, cancellationToken);
             var permanent = error?.Code is { } code ? PermanentErrors.Contains(code) : response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound;
             return new SendResult(null, permanent, error?.Code, error?.Message ?? $"HTTP {(int)response.StatusCode}");
         }
@@ -78,11 +79,11 @@ public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptio
         }
     }
 
-    private static async Task<TwilioError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) where T : class
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<TwilioError>(cancellationToken);
+            return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException)
         {

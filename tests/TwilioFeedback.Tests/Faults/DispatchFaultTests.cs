@@ -202,6 +202,20 @@ public sealed class DispatchFaultTests(TwilioApiFactory factory) : IntegrationTe
         Assert.Equal(["failed", "sent"], sent.DeliveryAttempts.OrderBy(a => a.Id).Select(a => a.Outcome));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_201_whose_body_cannot_be_read_still_counts_as_sent_once()
+    {
+        Factory.TwilioApi.Given(Messages).RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("<html>"));
+        var id = (await DueRemindersAsync(1)).Single();
+
+        await Factory.DispatchAsync();
+        Factory.Clock.Advance(Lease + TimeSpan.FromMinutes(1));
+        await Factory.DispatchAsync();
+
+        Assert.Single(SentTo());
+        Assert.Equal(ReminderStatus.Sent, (await Factory.ReminderAsync(id)).Status);
+    }
+
     /// <summary>Answers where Twilio may have acted on the POST: each is one POST per dispatch, a transient failure, a later retry.</summary>
     [Theory(Timeout = 60_000)]
     [InlineData(500)]
