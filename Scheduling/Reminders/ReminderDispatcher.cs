@@ -202,8 +202,8 @@ public sealed partial class ReminderDispatcher(
         }
         else
         {
-            // Sent, but the lease had run out and another dispatcher took the row over: its outcome stands.
-            LogTakenOver(logger, reminder.Id);
+            // The lease ran out during the send and another dispatcher took the row over: its outcome stands.
+            LogTakenOverAfterSend(logger, reminder.Id, reminder.Status);
         }
     }
 
@@ -383,6 +383,9 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Reminder {ReminderId} not sent by this dispatcher: its lease ran out and another took it over")]
     private static partial void LogTakenOver(ILogger logger, long reminderId);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Reminder {ReminderId} handled ({Status}) after its lease ran out: another dispatcher took it over, and its outcome stands")]
+    private static partial void LogTakenOverAfterSend(ILogger logger, long reminderId, string status);
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Stopping: {Count} claimed reminders handed back for another instance")]
     private static partial void LogReleased(ILogger logger, int count);
