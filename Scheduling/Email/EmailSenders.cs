@@ -97,15 +97,18 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options) : IEmailSend
         message.Subject = subject;
         message.Body = new TextPart("plain") { Text = body };
         using var client = new SmtpClient();
+        // Bounded like the HTTP providers: a reminder dispatcher's lease must outlast any one send.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProviderResilience.SendTimeout);
         try
         {
-            await client.ConnectAsync(settings.SmtpHost ?? "", settings.SmtpPort, settings.SmtpSecurity, cancellationToken);
+            await client.ConnectAsync(settings.SmtpHost ?? "", settings.SmtpPort, settings.SmtpSecurity, timeout.Token);
             if (!string.IsNullOrEmpty(settings.SmtpUsername))
             {
-                await client.AuthenticateAsync(settings.SmtpUsername, settings.SmtpPassword ?? "", cancellationToken);
+                await client.AuthenticateAsync(settings.SmtpUsername, settings.SmtpPassword ?? "", timeout.Token);
             }
-            await client.SendAsync(message, cancellationToken);
-            await client.DisconnectAsync(true, cancellationToken);
+            await client.SendAsync(message, timeout.Token);
+            await client.DisconnectAsync(true, timeout.Token);
             return new EmailResult(message.MessageId, false, null);
         }
         catch (SmtpCommandException exception)

@@ -17,11 +17,16 @@ public sealed record SendResult(string? Sid, bool Permanent, int? ErrorCode, str
 }
 
 /// <summary>
-/// Our slice of Twilio's REST API for messages (<c>POST …/Messages.json</c>). Transient failures
-/// (429, 5xx, timeouts) are retried by the HttpClient's resilience handler; what is left is reported.
+/// Our slice of Twilio's REST API for messages (<c>POST …/Messages.json</c>). Refusals (429, 503) and
+/// requests that never reached Twilio are retried by the HttpClient's resilience handler
+/// (<see cref="ProviderResilience"/>); what is left, a 500 or a timeout included, is reported.
 /// </summary>
 public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptions<TwilioOptions> options)
 {
+    private readonly string _accountUrl = $"{options.Value.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{options.Value.AccountSid}/";
+
+    private readonly string _credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Value.AccountSid}:{options.Value.AuthToken}"));
+
     public const string HttpClientName = "twilio-messages";
 
     /// <summary>Twilio error codes that no retry will fix.</summary>
@@ -53,20 +58,18 @@ public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptio
 
     private async Task<SendResult> PostAsync(string resource, List<KeyValuePair<string, string>> fields, CancellationToken cancellationToken)
     {
-        var twilio = options.Value;
-        var url = $"{twilio.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{twilio.AccountSid}/{resource}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, _accountUrl + resource) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credentials);
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                var message = await response.Content.ReadFromJsonAsync<TwilioMessage>(cancellationToken);
+                // Accepted, whatever the body says: an unreadable one must not make the reminder look unsent (and go again).
+                var message = await ReadJsonAsync<TwilioMessage>(response, cancellationToken);
                 return new SendResult(message?.Sid ?? "", false, null, null);
             }
-            var error = await ReadErrorAsync(response, cancellationToken);
+            var error = await ReadJsonAsync<TwilioError>(response, cancellationToken);
             var permanent = error?.Code is { } code ? PermanentErrors.Contains(code) : response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound;
             return new SendResult(null, permanent, error?.Code, error?.Message ?? $"HTTP {(int)response.StatusCode}");
         }
@@ -76,11 +79,11 @@ public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptio
         }
     }
 
-    private static async Task<TwilioError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) where T : class
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<TwilioError>(cancellationToken);
+            return await response.Content.ReadFromJsonAsync<T>(cancellationToken);
         }
         catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException)
         {

@@ -121,7 +121,8 @@ public static class PatientEndpoints
 
     /// <summary>Erases personal data and recordings; anonymous ratings stay for the statistics.</summary>
     internal static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
-        string patientId, ClaimsPrincipal user, FeedbackDbContext db, PatientCache cache, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+        string patientId, ClaimsPrincipal user, FeedbackDbContext db, PatientCache cache, PendingEffects pending, AuditLog audit, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
         if (patient is null)
@@ -132,6 +133,8 @@ public static class PatientEndpoints
         {
             await cache.ForgetAsync(phoneHash); // the copy kept in Redis for conversations and PostgreSQL outages
         }
+        // Before the rows are erased: a held comment drained afterwards would bring the patient's words back.
+        await pending.ForgetPatientAsync(patient.Id);
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var recordings = db.Feedbacks.Where(f => f.PatientId == patient.Id && f.VoiceRecordingId != null).Select(f => f.VoiceRecordingId);

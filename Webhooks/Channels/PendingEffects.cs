@@ -143,6 +143,49 @@ public sealed partial class PendingEffects(
         await redis.GetDatabase().ScriptEvaluateAsync(HoldScript, [ItemsKey(prefix), OrderKey(prefix), SequenceKey(prefix)], [held.ProviderMessageId, json]);
     }
 
+    /// <summary>
+    /// Drops what is held (or was set aside by the drainer) for an erased patient, so that their comments
+    /// are not written back after the erasure. Returns how many messages were dropped. Items are only
+    /// there during or just after an outage, so decrypting each one is cheap.
+    /// </summary>
+    public async Task<int> ForgetPatientAsync(long patientId)
+    {
+        var prefix = redisOptions.Value.KeyPrefix;
+        var db = redis.GetDatabase();
+        var dropped = 0;
+        foreach (var key in new[] { ItemsKey(prefix), (RedisKey)$"{prefix}pending:failed" }) // the drainer's set-aside hash
+        {
+            var ids = new List<RedisValue>();
+            await foreach (var item in db.HashScanAsync(key))
+            {
+                if (HeldFor(item.Value) == patientId)
+                {
+                    ids.Add(item.Name);
+                }
+            }
+            if (ids.Count > 0)
+            {
+                // The item first: a drainer that finds an id in the order but not its item writes nothing.
+                await db.HashDeleteAsync(key, [.. ids]);
+                await db.SortedSetRemoveAsync(OrderKey(prefix), [.. ids]);
+                dropped += ids.Count;
+            }
+        }
+        return dropped;
+    }
+
+    private long? HeldFor(RedisValue json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(cipher.Unprotect(json!), PendingJson.Default.HeldEffects)?.PatientId;
+        }
+        catch (Exception exception) when (exception is JsonException or System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            return null; // not ours to judge: the drainer sets it aside
+        }
+    }
+
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "PostgreSQL unreachable: effects of message {MessageId} held in Redis ({Error})")]
     private static partial void LogHeld(ILogger logger, string messageId, string error);
 }

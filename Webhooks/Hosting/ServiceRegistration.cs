@@ -117,17 +117,10 @@ public static class ServiceRegistration
         services.AddTransient<IEmailSender>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.SendGridApiKey)
             ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
             : ActivatorUtilities.CreateInstance<SendGridEmailSender>(sp));
-        services.AddHttpClient(SendGridEmailSender.HttpClientName).AddStandardResilienceHandler(resilience =>
-        {
-            resilience.Retry.MaxRetryAttempts = 3;
-            resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        });
+        // Sends are retried only where the provider surely did not act on them (ProviderResilience).
+        services.AddHttpClient(SendGridEmailSender.HttpClientName).AddSendResilienceHandler();
         services.AddTransient<TwilioMessagingClient>();
-        services.AddHttpClient(TwilioMessagingClient.HttpClientName).AddStandardResilienceHandler(resilience =>
-        {
-            resilience.Retry.MaxRetryAttempts = 3;
-            resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        });
+        services.AddHttpClient(TwilioMessagingClient.HttpClientName).AddSendResilienceHandler();
         services.AddHttpClient(RecordingFetcher.HttpClientName).AddStandardResilienceHandler(resilience =>
         {
             resilience.Retry.MaxRetryAttempts = 3;

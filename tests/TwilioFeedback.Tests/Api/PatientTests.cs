@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Webhooks.Channels;
 
 namespace TwilioFeedback.Tests.Api;
 
@@ -98,5 +100,42 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
         var redis = Factory.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
         Assert.Empty(redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: Factory.KeyPrefix + "patient:*"));
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/v1/patients/PAT500")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Erasure_drops_the_patients_effects_held_in_Redis_for_an_outage_and_no_one_elses()
+    {
+        await SeedAsync();
+        long erased;
+        await using (var db = Factory.Db())
+        {
+            erased = (await db.Patients.SingleAsync(p => p.ExternalId == "PAT500")).Id;
+        }
+        var redis = Factory.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
+        // Another instance's drainer holds the queue: nothing held is written back while the test looks.
+        Assert.True(await redis.LockTakeAsync($"{Factory.KeyPrefix}pending:lock", "elsewhere", TimeSpan.FromMinutes(1)));
+        var cipher = Factory.Services.GetRequiredService<DataCipher>();
+        var items = PendingEffects.ItemsKey(Factory.KeyPrefix);
+        var failed = (StackExchange.Redis.RedisKey)$"{Factory.KeyPrefix}pending:failed";
+        async Task HoldAsync(StackExchange.Redis.RedisKey key, long patientId, string messageId)
+        {
+            var held = new HeldEffects(patientId, TwilioFeedback.Conversations.Channel.Sms, messageId, Factory.Clock.GetUtcNow(),
+                [new HeldEffect(nameof(TwilioFeedback.Conversations.SaveComment), "conversation-1", Text: "Mon voisin Ngo Bassong était là")]);
+            await redis.HashSetAsync(key, messageId, cipher.Protect(JsonSerializer.Serialize(held, PendingJson.Default.HeldEffects)));
+            if (key == items)
+            {
+                await redis.SortedSetAddAsync(PendingEffects.OrderKey(Factory.KeyPrefix), messageId, await redis.SortedSetLengthAsync(PendingEffects.OrderKey(Factory.KeyPrefix)));
+            }
+        }
+        await HoldAsync(items, erased, "SMerased1");
+        await HoldAsync(items, erased + 1000, "SMsomeoneelse");
+        await HoldAsync(items, erased, "SMerased2");
+        await HoldAsync(failed, erased, "SMerased3");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("/api/v1/patients/PAT500")).StatusCode);
+
+        Assert.Equal(["SMsomeoneelse"], (await redis.HashKeysAsync(items)).Select(k => k.ToString()));
+        Assert.Equal(["SMsomeoneelse"], (await redis.SortedSetRangeByRankAsync(PendingEffects.OrderKey(Factory.KeyPrefix))).Select(k => k.ToString()));
+        Assert.Empty(await redis.HashKeysAsync(failed));
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Scheduling.Reminders;
@@ -25,6 +26,17 @@ public sealed class DispatchFaultTests(TwilioApiFactory factory) : IntegrationTe
 
     private static IResponseBuilder Accepted() =>
         Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"SM{{request.bodyAsFormUrlEncoded.To}}\",\"status\":\"queued\"}");
+
+    private static WireMock.ResponseMessage AcceptedMessage()
+    {
+        var accepted = new WireMock.ResponseMessage
+        {
+            StatusCode = 201,
+            BodyData = new WireMock.Util.BodyData { BodyAsString = """{"sid":"SMrenewed","status":"queued"}""", DetectedBodyType = WireMock.Types.BodyType.String },
+        };
+        accepted.AddHeader("Content-Type", "application/json");
+        return accepted;
+    }
 
     /// <summary>The numbers each accepted or refused send went to, in order.</summary>
     private List<string> SentTo() =>
@@ -105,6 +117,40 @@ public sealed class DispatchFaultTests(TwilioApiFactory factory) : IntegrationTe
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_batch_whose_lease_runs_short_renews_it_before_the_next_send_and_sends_each_once()
+    {
+        // While Twilio answers the first send, time passes: what is left of the lease no longer covers a send.
+        Factory.TwilioApi.Given(Request.Create().WithPath(MessagesPath).UsingPost().WithBody(b => b?.Contains("To=%2B237677001000") == true))
+            .AtPriority(1).RespondWith(Response.Create().WithCallback(_ =>
+            {
+                Factory.Clock.Advance(Lease - TimeSpan.FromSeconds(20));
+                return AcceptedMessage();
+            }));
+        DateTimeOffset? leaseWhileSending = null;
+        Factory.TwilioApi.Given(Messages).AtPriority(2).RespondWith(Response.Create().WithCallback(_ =>
+        {
+            using var connection = new NpgsqlConnection(Factory.ConnectionString);
+            connection.Open();
+            using var lease = new NpgsqlCommand("SELECT lease_until FROM reminders WHERE phone_number IS NOT NULL ORDER BY scheduled_time DESC LIMIT 1", connection);
+            leaseWhileSending = new DateTimeOffset((DateTime)lease.ExecuteScalar()!, TimeSpan.Zero);
+            return AcceptedMessage();
+        }));
+        var claimedAt = Factory.Clock.GetUtcNow();
+        await DueRemindersAsync(2);
+
+        using (var scope = Factory.Services.CreateScope())
+        {
+            // One claimer, so that both rows are in its batch.
+            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().DispatchBatchAsync(CancellationToken.None));
+        }
+
+        Assert.Equal(["+237677001000", "+237677001001"], SentTo());
+        // Renewed for a full lease from the moment it ran short, not left to run out 20 s later.
+        Assert.Equal(claimedAt + Lease - TimeSpan.FromSeconds(20) + Lease, leaseWhileSending);
+        Assert.All(await RemindersAsync(), r => Assert.Equal((ReminderStatus.Sent, null), (r.Status, r.LeaseUntil)));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task An_SMS_webhook_answers_at_once_while_the_dispatcher_waits_on_a_slow_Twilio()
     {
         var delay = TimeSpan.FromSeconds(4);
@@ -128,7 +174,7 @@ public sealed class DispatchFaultTests(TwilioApiFactory factory) : IntegrationTe
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_Twilio_outage_that_outlasts_the_retries_reschedules_and_the_reminder_is_sent_once_later()
+    public async Task A_500_from_Twilio_is_posted_once_per_dispatch_attempt_and_the_reminder_is_sent_once_later()
     {
         Factory.TwilioApi.Given(Messages).RespondWith(Response.Create().WithStatusCode(500).WithBody("Internal Server Error"));
         var id = (await DueRemindersAsync(1)).Single();
@@ -139,7 +185,8 @@ public sealed class DispatchFaultTests(TwilioApiFactory factory) : IntegrationTe
         Assert.Equal((ReminderStatus.Scheduled, 1), (failed.Status, failed.Attempts));
         Assert.Contains("500", failed.LastError);
         Assert.True(failed.ScheduledTime > Factory.Clock.GetUtcNow());
-        Assert.Equal(4, SentTo().Count); // the first try and the resilience handler's three retries
+        // Twilio may have accepted it before answering 500: no retry at once, only the dispatcher's later one.
+        Assert.Single(SentTo());
 
         Factory.TwilioApi.Reset();
         Factory.TwilioApi.Given(Messages).RespondWith(Accepted());
@@ -153,6 +200,58 @@ public sealed class DispatchFaultTests(TwilioApiFactory factory) : IntegrationTe
         var sent = await Factory.ReminderAsync(id);
         Assert.Equal((ReminderStatus.Sent, 2), (sent.Status, sent.Attempts));
         Assert.Equal(["failed", "sent"], sent.DeliveryAttempts.OrderBy(a => a.Id).Select(a => a.Outcome));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_201_whose_body_cannot_be_read_still_counts_as_sent_once()
+    {
+        Factory.TwilioApi.Given(Messages).RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("<html>"));
+        var id = (await DueRemindersAsync(1)).Single();
+
+        await Factory.DispatchAsync();
+        Factory.Clock.Advance(Lease + TimeSpan.FromMinutes(1));
+        await Factory.DispatchAsync();
+
+        Assert.Single(SentTo());
+        Assert.Equal(ReminderStatus.Sent, (await Factory.ReminderAsync(id)).Status);
+    }
+
+    /// <summary>Answers where Twilio may have acted on the POST: each is one POST per dispatch, a transient failure, a later retry.</summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task An_ambiguous_failure_is_posted_once_and_the_reminder_rescheduled(int status)
+    {
+        Factory.TwilioApi.Given(Messages).RespondWith(Response.Create().WithStatusCode(status));
+        var id = (await DueRemindersAsync(1)).Single();
+
+        await Factory.DispatchAsync();
+
+        Assert.Single(SentTo());
+        var reminder = await Factory.ReminderAsync(id);
+        Assert.Equal(ReminderStatus.Scheduled, reminder.Status);
+        Assert.EndsWith($"HTTP {status}", reminder.LastError);
+        Assert.Equal(("failed", "sms"), (Assert.Single(reminder.DeliveryAttempts).Outcome, reminder.DeliveryAttempts[0].Channel));
+    }
+
+    /// <summary>Answers where Twilio surely did not send: retried in-process, and the reminder goes once.</summary>
+    [Theory(Timeout = 60_000)]
+    [InlineData(429)]
+    [InlineData(503)]
+    public async Task A_refusal_is_retried_at_once_and_the_reminder_sent_once(int status)
+    {
+        Factory.TwilioApi.Given(Messages).InScenario("refused").WillSetStateTo("refused once")
+            .RespondWith(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody("{\"code\":20429,\"message\":\"Try later\"}"));
+        Factory.TwilioApi.Given(Messages).InScenario("refused").WhenStateIs("refused once").RespondWith(Accepted());
+        var id = (await DueRemindersAsync(1)).Single();
+
+        await Factory.DispatchAsync();
+
+        Assert.Equal(2, SentTo().Count);
+        var reminder = await Factory.ReminderAsync(id);
+        Assert.Equal((ReminderStatus.Sent, 1), (reminder.Status, reminder.Attempts));
+        Assert.Equal("sent", Assert.Single(reminder.DeliveryAttempts).Outcome);
     }
 
     [Fact(Timeout = 60_000)]
