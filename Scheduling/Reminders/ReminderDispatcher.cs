@@ -33,6 +33,7 @@ public sealed partial class ReminderDispatcher(
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
     SchedulingMetrics metrics,
+    IPatientCopies patientCopies,
     ILogger<ReminderDispatcher> logger) : IInvocable
 {
     public async Task Invoke()
@@ -199,6 +200,11 @@ public sealed partial class ReminderDispatcher(
         if (await outcomes.SaveAsync(reminder, leaseUntil, cancellationToken))
         {
             metrics.ReminderTransitions(reminder.Status);
+            // The patient's next 1 or 2 answers this reminder (or they opted out): conversations must read them afresh.
+            if (optedOut || (reminder.Confirm && reminder.Status == ReminderStatus.Sent))
+            {
+                await patientCopies.ChangedAsync(reminder.Patient.PhoneHash);
+            }
         }
         else
         {

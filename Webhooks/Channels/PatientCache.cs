@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TwilioFeedback.Conversations.Storage;
 using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Scheduling;
 using TwilioFeedback.Webhooks.Hosting;
 
 namespace TwilioFeedback.Webhooks.Channels;
@@ -21,7 +22,7 @@ public sealed class PatientCache(
     IConnectionMultiplexer redis,
     IOptions<RedisOptions> redisOptions,
     IOptions<PendingEffectsOptions> options,
-    TimeProvider clock)
+    TimeProvider clock) : IPatientCopies
 {
     /// <summary>The Redis key of the copy for <paramref name="address"/>.</summary>
     public string KeyFor(string address) => Key(hasher.Hash(PatientDirectory.Normalize(address)));
@@ -30,6 +31,8 @@ public sealed class PatientCache(
 
     /// <summary>Drops the copy of a patient whose record changed elsewhere (or was erased).</summary>
     public Task ForgetAsync(byte[] phoneHash) => redis.GetDatabase().KeyDeleteAsync(Key(phoneHash));
+
+    Task IPatientCopies.ChangedAsync(byte[]? phoneHash) => phoneHash is null ? Task.CompletedTask : ForgetAsync(phoneHash);
 
     /// <param name="cached">The copy as read with the message's claim (<see cref="KeyFor"/>), if there was one.</param>
     public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, byte[]? cached, CancellationToken cancellationToken)
@@ -54,11 +57,13 @@ public sealed class PatientCache(
 
     /// <summary>
     /// Keeps <paramref name="patient"/> as the copy for <paramref name="address"/>: trusted for a while
-    /// when it is what PostgreSQL has (or is about to have), else only for outages.
+    /// when it is what PostgreSQL has (or is about to have), else only for outages. A patient with a
+    /// reminder waiting for 1 or 2 is never answered from the copy: the wait ends with time, and the
+    /// answer must reach the right reminder.
     /// </summary>
     // Not awaited: the reply does not wait on the copy.
     public void Remember(string address, PatientRecord patient, bool trusted = true) =>
         redis.GetDatabase().StringSet(KeyFor(address),
-            JsonSerializer.SerializeToUtf8Bytes(patient with { ReadAt = trusted ? clock.GetUtcNow() : null }, PendingJson.Default.PatientRecord),
+            JsonSerializer.SerializeToUtf8Bytes(patient with { ReadAt = trusted && !patient.AwaitingConfirmation ? clock.GetUtcNow() : null }, PendingJson.Default.PatientRecord),
             options.Value.PatientCacheTimeToLive, flags: CommandFlags.FireAndForget);
 }

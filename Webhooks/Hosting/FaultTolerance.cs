@@ -1,3 +1,4 @@
+using TwilioFeedback.Scheduling;
 using TwilioFeedback.Webhooks.Channels;
 
 namespace TwilioFeedback.Webhooks.Hosting;
@@ -10,6 +11,7 @@ public static class FaultTolerance
         services.AddOptions<PendingEffectsOptions>().BindConfiguration(PendingEffectsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<PendingEffects>();
         services.AddScoped<PatientCache>();
+        services.AddScoped<IPatientCopies>(sp => sp.GetRequiredService<PatientCache>());
         services.AddSingleton<PendingEffectsDrainer>();
         services.AddHostedService(sp => sp.GetRequiredService<PendingEffectsDrainer>());
         services.AddExceptionHandler<OutageExceptionHandler>();

@@ -83,6 +83,8 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Analysis:RunOnSchedule"] = "false", // tests run the job themselves
                 // Tests reuse a few numbers at full speed; the budget has its own tests (PatientRateLimitTests).
                 ["RateLimits:PatientPermitsPerMinute"] = "100000",
+                // Our Debug lines too (one a message, one a reminder): the log scans read every line we write.
+                ["Logging:LogLevel:TwilioFeedback"] = "Debug",
             };
             foreach (var (key, value) in Settings)
             {

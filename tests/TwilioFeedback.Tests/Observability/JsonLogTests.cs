@@ -79,7 +79,7 @@ public sealed class JsonLogTests(JsonLogFactory factory) : IntegrationTest<JsonL
         var requestId = Assert.Single(response.Headers.GetValues("X-Request-Id"));
         var handled = Factory.Lines.Select(line => JsonDocument.Parse(line).RootElement)
             .Single(line => line.GetProperty("event_id").GetInt32() == 2001 && line.GetProperty("message").GetString()!.Contains(sid));
-        Assert.Equal("Information", handled.GetProperty("level").GetString());
+        Assert.Equal("Debug", handled.GetProperty("level").GetString());
         Assert.Equal(requestId, handled.GetProperty("request_id").GetString());
         Assert.Equal("/twilio/sms", handled.GetProperty("request_path").GetString());
         Assert.Contains("+2376", handled.GetProperty("message").GetString()); // masked, not absent

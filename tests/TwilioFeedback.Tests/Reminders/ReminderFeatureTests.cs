@@ -86,6 +86,25 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
     }
 
     [Fact]
+    public async Task A_reminder_sent_minutes_after_the_patient_wrote_takes_their_next_1()
+    {
+        TwilioAccepts();
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT40","message":"Lab on Monday.","language":"fr","scheduled_time":"{{Factory.Clock.GetUtcNow().AddMinutes(5):yyyy-MM-ddTHH:mm:sszzz}}","phone_number":"{{Phone}}","confirm":true}""");
+        // The patient writes first: the copy conversations read is made, with no reminder waiting.
+        Assert.Equal(Texts.Get(MessageKeys.AskRating, Language.French), await ReplyAsync("Bonjour"));
+
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Factory.DispatchAsync();
+        Assert.Single(Sent());
+
+        // Within the copy's freshness, the 1 still goes to the reminder, not to the rating question.
+        Assert.Equal(Texts.Get(MessageKeys.ReminderConfirmed, Language.French), await ReplyAsync("1"));
+        Assert.Equal(ReminderStatus.Confirmed, (await Factory.ReminderAsync(id)).Status);
+        await using var db = Factory.Db();
+        Assert.Equal(0, await db.Feedbacks.CountAsync());
+    }
+
+    [Fact]
     public async Task A_replayed_answer_answers_one_reminder_only()
     {
         TwilioAccepts();
