@@ -86,6 +86,9 @@ public interface IConversationStore
     /// <paramref name="wait"/> for the lock, then goes on without it rather than drop the message.
     /// </summary>
     Task<IOpenConversation> OpenAsync(Channel channel, string subject, TimeSpan wait, CancellationToken cancellationToken);
+
+    /// <summary>Ends a conversation at once (an erased patient's).</summary>
+    Task DeleteAsync(Channel channel, string subject);
 }
 
 /// <summary>
@@ -159,6 +162,8 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
 
     public Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken) =>
         Db.KeyDeleteAsync(ClaimKey(providerMessageId));
+
+    public Task DeleteAsync(Channel channel, string subject) => Db.KeyDeleteAsync(StateKey(channel, subject));
 
     public async Task<IOpenConversation> OpenAsync(Channel channel, string subject, TimeSpan wait, CancellationToken cancellationToken)
     {

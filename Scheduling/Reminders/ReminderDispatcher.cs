@@ -203,13 +203,29 @@ public sealed partial class ReminderDispatcher(
             // The patient's next 1 or 2 answers this reminder (or they opted out): conversations must read them afresh.
             if (optedOut || (reminder.Confirm && reminder.Status == ReminderStatus.Sent))
             {
-                await patientCopies.ChangedAsync(reminder.Patient.PhoneHash);
+                await ForgetCopyAsync(reminder);
             }
         }
         else
         {
             // The lease ran out during the send and another dispatcher took the row over: its outcome stands.
             LogTakenOverAfterSend(logger, reminder.Id, reminder.Status);
+        }
+    }
+
+    /// <summary>
+    /// Best effort: the send is saved already, and the rest of the batch must not wait on Redis. A copy
+    /// left behind is trusted for minutes at most, and never for a 1 or 2 (conversations ask PostgreSQL then).
+    /// </summary>
+    private async Task ForgetCopyAsync(Reminder reminder)
+    {
+        try
+        {
+            await patientCopies.ChangedAsync(reminder.Patient.PhoneHash);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogCopyNotDropped(logger, reminder.Id, exception.GetType().Name);
         }
     }
 
@@ -372,6 +388,9 @@ public sealed partial class ReminderDispatcher(
     }
 
     // Per reminder at Debug: at a thousand a second the lines cost more than the sends (the database keeps each attempt).
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Reminder {ReminderId}: the patient's conversation copy could not be dropped ({Error}); it is trusted for minutes at most")]
+    private static partial void LogCopyNotDropped(ILogger logger, long reminderId, string error);
+
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Reminder {ReminderId} sent by {Channel} ({ProviderId})")]
     private static partial void LogSent(ILogger logger, long reminderId, string channel, string providerId);
 

@@ -62,12 +62,12 @@ public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptio
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _credentials);
         try
         {
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            // Headers first: once Twilio has said 2xx the message is accepted, and a body cut off or slow
+            // after that must not make the reminder look unsent (and go again).
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                // Accepted, whatever the body says: an unreadable one must not make the reminder look unsent (and go again).
-                var message = await ReadJsonAsync<TwilioMessage>(response, cancellationToken);
-                return new SendResult(message?.Sid ?? "", false, null, null);
+                return new SendResult(await ReadSidAsync(response, cancellationToken) ?? "", false, null, null);
             }
             var error = await ReadJsonAsync<TwilioError>(response, cancellationToken);
             var permanent = error?.Code is { } code ? PermanentErrors.Contains(code) : response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound;
@@ -78,6 +78,23 @@ public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptio
             return new SendResult(null, false, null, exception.Message);
         }
     }
+
+    /// <summary>The SID of an accepted message or call, if its body can be read within a few seconds.</summary>
+    private static async Task<string?> ReadSidAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(BodyTimeout);
+        try
+        {
+            return (await ReadJsonAsync<TwilioMessage>(response, timeout.Token))?.Sid;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or IOException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly TimeSpan BodyTimeout = TimeSpan.FromSeconds(10);
 
     private static async Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) where T : class
     {

@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using StackExchange.Redis;
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Conversations.Storage;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
@@ -110,28 +113,30 @@ public static class PatientEndpoints
         }
         patient.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
-        // The copy conversations read (language, opt-out) is dropped, under the old number and the new.
+        await audit.RecordAsync(user, "change", $"patient {patientId}", cancellationToken);
+        // The copy conversations read (language, opt-out) is dropped, under the old number and the new
+        // (should Redis fail here, the change and its audit are saved, and the same PUT again is harmless).
         foreach (var phoneHash in new[] { previousPhoneHash, patient.PhoneHash }.OfType<byte[]>())
         {
             await cache.ForgetAsync(phoneHash);
         }
-        await audit.RecordAsync(user, "change", $"patient {patientId}", cancellationToken);
         return TypedResults.Ok(await ToResponseAsync(db, patient, cancellationToken));
     }
 
     /// <summary>Erases personal data and recordings; anonymous ratings stay for the statistics.</summary>
     internal static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
-        string patientId, ClaimsPrincipal user, FeedbackDbContext db, PatientCache cache, PendingEffects pending, AuditLog audit, TimeProvider clock,
-        CancellationToken cancellationToken)
+        string patientId, ClaimsPrincipal user, FeedbackDbContext db, PatientCache cache, PendingEffects pending, IConversationStore conversations,
+        AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
         if (patient is null)
         {
             return NotFound(patientId);
         }
-        if (patient.PhoneHash is { } phoneHash)
+        var erasedPhoneHash = patient.PhoneHash;
+        if (erasedPhoneHash is not null)
         {
-            await cache.ForgetAsync(phoneHash); // the copy kept in Redis for conversations and PostgreSQL outages
+            await cache.ForgetAsync(erasedPhoneHash); // the copy kept in Redis for conversations and PostgreSQL outages
         }
         // Before the rows are erased: a held comment drained afterwards would bring the patient's words back.
         await pending.ForgetPatientAsync(patient.Id);
@@ -148,6 +153,21 @@ public static class PatientEndpoints
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(user, "erase", $"patient {patientId}", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        // A message that came in meanwhile may have copied the patient again; and their open conversations go too.
+        try
+        {
+            if (erasedPhoneHash is not null)
+            {
+                await cache.ForgetAsync(erasedPhoneHash);
+            }
+            var subject = patient.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await conversations.DeleteAsync(Channel.Sms, subject);
+            await conversations.DeleteAsync(Channel.WhatsApp, subject);
+        }
+        catch (RedisException)
+        {
+            // Erased in PostgreSQL already (a second DELETE would find no patient): what is left expires with its time to live.
+        }
         return TypedResults.NoContent();
     }
 

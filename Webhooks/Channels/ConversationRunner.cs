@@ -51,7 +51,7 @@ public sealed partial class ConversationRunner(
     private async Task<Reply> HandleClaimedAsync(Inbound inbound, byte[]? cachedPatient, CancellationToken cancellationToken)
     {
         var id = inbound.ProviderMessageId;
-        var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cachedPatient, cancellationToken);
+        var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cachedPatient, trustCopy: Answers.ParseYesNo(inbound.Answer) is null, cancellationToken);
         var now = clock.GetUtcNow();
         var timeToLive = options.Value.TimeToLive(inbound.Channel);
         var subject = inbound.SessionId ?? patient.Subject;

@@ -35,21 +35,29 @@ public sealed class PatientCache(
     Task IPatientCopies.ChangedAsync(byte[]? phoneHash) => phoneHash is null ? Task.CompletedTask : ForgetAsync(phoneHash);
 
     /// <param name="cached">The copy as read with the message's claim (<see cref="KeyFor"/>), if there was one.</param>
-    public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, byte[]? cached, CancellationToken cancellationToken)
+    /// <param name="trustCopy">
+    /// False for a message that could answer a reminder (1, 2, yes, no…): whether one waits is asked of
+    /// PostgreSQL every time, so that no copy — stale by a race with the dispatcher, a Redis hiccup or an
+    /// older server — can turn a confirmation into a rating.
+    /// </param>
+    public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, byte[]? cached, bool trustCopy, CancellationToken cancellationToken)
     {
         var copy = cached is null ? null : JsonSerializer.Deserialize(cached, PendingJson.Default.PatientRecord);
-        if (copy?.ReadAt is { } readAt && clock.GetUtcNow() - readAt < options.Value.PatientCacheFreshFor)
+        var now = clock.GetUtcNow();
+        if (trustCopy && copy?.ReadAt is { } readAt && now - readAt < options.Value.PatientCacheFreshFor)
         {
             return copy;
         }
         PatientRecord patient;
         try
         {
-            patient = await directory.FindOrCreateByPhoneAsync(address, cancellationToken);
+            // Stamped with the time it was read: a copy rewritten later (after the patient's own changes)
+            // keeps that time, so its trust never outlasts the read it came from.
+            patient = await directory.FindOrCreateByPhoneAsync(address, cancellationToken) with { ReadAt = now };
         }
         catch (Exception exception) when (Outage.IsDatabase(exception) && copy is not null)
         {
-            return copy!;
+            return copy! with { ReadAt = null };
         }
         Remember(address, patient);
         return patient;
@@ -64,6 +72,6 @@ public sealed class PatientCache(
     // Not awaited: the reply does not wait on the copy.
     public void Remember(string address, PatientRecord patient, bool trusted = true) =>
         redis.GetDatabase().StringSet(KeyFor(address),
-            JsonSerializer.SerializeToUtf8Bytes(patient with { ReadAt = trusted && !patient.AwaitingConfirmation ? clock.GetUtcNow() : null }, PendingJson.Default.PatientRecord),
+            JsonSerializer.SerializeToUtf8Bytes(patient with { ReadAt = trusted && !patient.AwaitingConfirmation ? patient.ReadAt : null }, PendingJson.Default.PatientRecord),
             options.Value.PatientCacheTimeToLive, flags: CommandFlags.FireAndForget);
 }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Channels;
 
@@ -96,10 +98,16 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
         Assert.Equal(2, await CountAsync("SELECT count(*) FROM feedbacks WHERE rating IN (3, 4)"));
         Assert.Equal(0, await CountAsync($"SELECT count(*) FROM patients WHERE phone LIKE '%{Phone[1..]}%'"));
         Assert.Contains("\"action\":\"erase\"", await Client.GetStringAsync("/api/v1/audit"));
-        // Nor does Redis keep the copy made for PostgreSQL outages.
+        // Nor does Redis keep the patient's copy or their open conversation.
         var redis = Factory.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
         Assert.Empty(redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: Factory.KeyPrefix + "patient:*"));
+        Assert.Empty(redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: Factory.KeyPrefix + "conv:*"));
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/api/v1/patients/PAT500")).StatusCode);
+
+        // The number writing again is a stranger: the language menu, and nothing joins the erased feedback.
+        var again = await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "encore moi"));
+        Assert.Equal(Factory.Services.GetRequiredService<PatientTexts>().Get(MessageKeys.LanguageMenu, Language.English), Assert.Single(await again.MessagesAsync()));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM feedbacks WHERE content IS NOT NULL"));
     }
 
     [Fact]

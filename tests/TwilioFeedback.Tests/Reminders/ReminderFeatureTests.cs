@@ -105,6 +105,42 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
     }
 
     [Fact]
+    public async Task A_stale_copy_of_the_patient_never_turns_a_confirmation_into_a_rating()
+    {
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT41","message":"Lab on Monday.","language":"fr","scheduled_time":"{{Factory.Clock.GetUtcNow().AddMinutes(5):yyyy-MM-ddTHH:mm:sszzz}}","phone_number":"{{Phone}}","confirm":true}""");
+        Assert.Equal(Texts.Get(MessageKeys.AskRating, Language.French), await ReplyAsync("Bonjour")); // the copy: nothing waiting
+        // Sent by a dispatcher whose word to Redis was lost (a Redis hiccup, an older server): the copy still says nothing waits.
+        await using (var db = Factory.Db())
+        {
+            var now = Factory.Clock.GetUtcNow();
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE reminders SET status = 'sent', sent_at = {now}, attempts = 1 WHERE id = {id}");
+        }
+
+        Assert.Equal(Texts.Get(MessageKeys.ReminderConfirmed, Language.French), await ReplyAsync("1"));
+        Assert.Equal(ReminderStatus.Confirmed, (await Factory.ReminderAsync(id)).Status);
+        await using var after = Factory.Db();
+        Assert.Equal(0, await after.Feedbacks.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_patient_Twilio_reports_unsubscribed_gets_no_survey_from_the_very_next_message()
+    {
+        Factory.TwilioApi.Given(Request.Create().WithPath(MessagesPath).UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(400).WithHeader("Content-Type", "application/json")
+                .WithBody("{\"code\":21610,\"message\":\"Attempt to send to unsubscribed recipient\",\"status\":400}"));
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT42","message":"Lab on Monday.","language":"fr","scheduled_time":"{{Factory.Clock.GetUtcNow().AddMinutes(5):yyyy-MM-ddTHH:mm:sszzz}}","phone_number":"{{Phone}}"}""");
+        Assert.Equal(Texts.Get(MessageKeys.AskRating, Language.French), await ReplyAsync("Bonjour")); // the copy: not opted out
+
+        Factory.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Factory.DispatchAsync();
+        Assert.Equal(ReminderStatus.Skipped, (await Factory.ReminderAsync(id)).Status);
+
+        Assert.Null(await ReplyAsync("5"));
+        await using var db = Factory.Db();
+        Assert.Equal(0, await db.Feedbacks.CountAsync());
+    }
+
+    [Fact]
     public async Task A_replayed_answer_answers_one_reminder_only()
     {
         TwilioAccepts();
