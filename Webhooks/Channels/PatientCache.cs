@@ -24,8 +24,22 @@ public sealed class PatientCache(
     IOptions<PendingEffectsOptions> options,
     TimeProvider clock) : IPatientCopies
 {
+    // One message's number is normalised and hashed once (this is a scoped service: one request, one number).
+    private (string Address, string Phone, byte[] Hash, string Key)? _identity;
+
+    private (string Address, string Phone, byte[] Hash, string Key) Identify(string address)
+    {
+        if (_identity is not { } known || known.Address != address)
+        {
+            var phone = PatientDirectory.Normalize(address);
+            var hash = hasher.Hash(phone);
+            _identity = known = (address, phone, hash, Key(hash));
+        }
+        return known;
+    }
+
     /// <summary>The Redis key of the copy for <paramref name="address"/>.</summary>
-    public string KeyFor(string address) => Key(hasher.Hash(PatientDirectory.Normalize(address)));
+    public string KeyFor(string address) => Identify(address).Key;
 
     private string Key(byte[] phoneHash) => $"{redisOptions.Value.KeyPrefix}patient:{Convert.ToHexStringLower(phoneHash)}";
 
@@ -53,7 +67,8 @@ public sealed class PatientCache(
         {
             // Stamped with the time it was read: a copy rewritten later (after the patient's own changes)
             // keeps that time, so its trust never outlasts the read it came from.
-            patient = await directory.FindOrCreateByPhoneAsync(address, cancellationToken) with { ReadAt = now };
+            var (_, phone, hash, _) = Identify(address);
+            patient = await directory.FindOrCreateByPhoneAsync(phone, hash, cancellationToken) with { ReadAt = now };
         }
         catch (Exception exception) when (Outage.IsDatabase(exception) && copy is not null)
         {

@@ -54,10 +54,10 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
         return trimmed;
     }
 
-    public async Task<PatientRecord> FindOrCreateByPhoneAsync(string address, CancellationToken cancellationToken)
+    /// <param name="phone">The number as <see cref="Normalize"/> gives it.</param>
+    /// <param name="hash">Its keyed hash (<see cref="PhoneHasher"/>).</param>
+    public async Task<PatientRecord> FindOrCreateByPhoneAsync(string phone, byte[] hash, CancellationToken cancellationToken)
     {
-        var phone = Normalize(address);
-        var hash = hasher.Hash(phone);
         if (await FindAsync(hash, cancellationToken) is { } found)
         {
             return found;
