@@ -92,6 +92,9 @@ public sealed partial class PendingEffects(
 
     private static RedisKey SequenceKey(string prefix) => $"{prefix}pending:sequence";
 
+    /// <summary>Held items PostgreSQL refused for another reason than an outage, set aside by the drainer.</summary>
+    public static RedisKey FailedKey(string prefix) => $"{prefix}pending:failed";
+
     /// <param name="heldBefore">Effects of earlier messages are held (the count read with the conversation's state).</param>
     public async Task ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> outcome, bool heldBefore, CancellationToken cancellationToken)
     {
@@ -153,7 +156,7 @@ public sealed partial class PendingEffects(
         var prefix = redisOptions.Value.KeyPrefix;
         var db = redis.GetDatabase();
         var dropped = 0;
-        foreach (var key in new[] { ItemsKey(prefix), (RedisKey)$"{prefix}pending:failed" }) // the drainer's set-aside hash
+        foreach (var key in new[] { ItemsKey(prefix), FailedKey(prefix) })
         {
             var ids = new List<RedisValue>();
             await foreach (var item in db.HashScanAsync(key))

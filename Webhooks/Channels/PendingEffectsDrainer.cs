@@ -126,7 +126,7 @@ public sealed partial class PendingEffectsDrainer(
         }
         catch (Exception exception) when (!Outage.IsAny(exception) && exception is not OperationCanceledException)
         {
-            await db.HashSetAsync($"{prefix}pending:failed", id, json);
+            await db.HashSetAsync(PendingEffects.FailedKey(prefix), id, json);
             LogSetAside(logger, id, exception);
         }
     }

@@ -124,7 +124,7 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
         Assert.True(await redis.LockTakeAsync($"{Factory.KeyPrefix}pending:lock", "elsewhere", TimeSpan.FromMinutes(1)));
         var cipher = Factory.Services.GetRequiredService<DataCipher>();
         var items = PendingEffects.ItemsKey(Factory.KeyPrefix);
-        var failed = (StackExchange.Redis.RedisKey)$"{Factory.KeyPrefix}pending:failed";
+        var failed = PendingEffects.FailedKey(Factory.KeyPrefix);
         async Task HoldAsync(StackExchange.Redis.RedisKey key, long patientId, string messageId)
         {
             var held = new HeldEffects(patientId, TwilioFeedback.Conversations.Channel.Sms, messageId, Factory.Clock.GetUtcNow(),
