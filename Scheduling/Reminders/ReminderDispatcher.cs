@@ -109,12 +109,13 @@ public sealed partial class ReminderDispatcher(
                     break;
                 }
                 // A slow provider can make a batch outlast its lease: renew it (for the rest of the batch at
-                // once) before a send that might not end within what is left of it.
-                if (reminders.TryGetValue(order[i], out var next) && leaseUntil - clock.GetUtcNow() < SendBudget(next))
+                // once) before a send that might not end within what is left of it. A row another dispatcher
+                // took over meanwhile is no longer in the batch.
+                if (reminders.TryGetValue(order[i], out var reminder) && leaseUntil - clock.GetUtcNow() < SendBudget(reminder))
                 {
-                    leaseUntil = await RenewAsync(order.Skip(i).Where(reminders.ContainsKey).ToArray(), leaseUntil, reminders, SendBudget(next), cancellationToken);
+                    leaseUntil = await RenewAsync(order.Skip(i).Where(reminders.ContainsKey).ToArray(), leaseUntil, reminders, SendBudget(reminder), cancellationToken);
                 }
-                if (!reminders.TryGetValue(order[i], out var reminder))
+                if (reminder is null || !reminders.ContainsKey(order[i]))
                 {
                     LogTakenOver(logger, order[i]);
                     continue;
@@ -388,9 +389,6 @@ public sealed partial class ReminderDispatcher(
     }
 
     // Per reminder at Debug: at a thousand a second the lines cost more than the sends (the database keeps each attempt).
-    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Reminder {ReminderId}: the patient's conversation copy could not be dropped ({Error}); it is trusted for minutes at most")]
-    private static partial void LogCopyNotDropped(ILogger logger, long reminderId, string error);
-
     [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Reminder {ReminderId} sent by {Channel} ({ProviderId})")]
     private static partial void LogSent(ILogger logger, long reminderId, string channel, string providerId);
 
@@ -417,4 +415,7 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Reminder {ReminderId} failed: {Error}")]
     private static partial void LogFailed(ILogger logger, long reminderId, string error);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Reminder {ReminderId}: the patient's conversation copy could not be dropped ({Error}); it is trusted for minutes at most")]
+    private static partial void LogCopyNotDropped(ILogger logger, long reminderId, string error);
 }
