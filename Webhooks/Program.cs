@@ -7,9 +7,9 @@ using TwilioFeedback.Scheduling.Privacy;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Api;
-using TwilioFeedback.Webhooks.Auth;
+using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Configuration;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Observability;
 using TwilioFeedback.Webhooks.Sms;
 using TwilioFeedback.Webhooks.Status;
@@ -17,6 +17,9 @@ using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Ussd;
 using TwilioFeedback.Webhooks.Voice;
 using TwilioFeedback.Webhooks.Web;
+using TwilioFeedback.Webhooks;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
 
 if (args is ["token", ..])
 {

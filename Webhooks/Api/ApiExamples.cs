@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
+using TwilioFeedback.Webhooks.Patients;
 
 namespace TwilioFeedback.Webhooks.Api;
 

@@ -5,11 +5,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
-using TwilioFeedback.Webhooks.Auth;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Accounts;
+using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Voice;
 using TwilioFeedback.Resources;
-using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
 
 namespace TwilioFeedback.Webhooks.Api;
 

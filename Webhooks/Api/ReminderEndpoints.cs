@@ -7,9 +7,10 @@ using PhoneNumbers;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
-using TwilioFeedback.Webhooks.Auth;
-using TwilioFeedback.Webhooks.Hosting;
-using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Accounts;
+using TwilioFeedback.Webhooks.Edge;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
 
 namespace TwilioFeedback.Webhooks.Api;
 

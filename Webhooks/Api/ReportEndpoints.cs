@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
-using TwilioFeedback.Webhooks.Auth;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Accounts;
+using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Webhooks.Api;
 

@@ -5,9 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
-using TwilioFeedback.Webhooks.Auth;
-using TwilioFeedback.Webhooks.Channels;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Accounts;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
+using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Webhooks.Api;
 

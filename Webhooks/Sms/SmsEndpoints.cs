@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Resources;
-using TwilioFeedback.Webhooks.Channels;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
+using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Twilio;
 
 namespace TwilioFeedback.Webhooks.Sms;

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Options;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
-using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
+using TwilioFeedback.Webhooks.Edge;
 
-using TwilioFeedback.Webhooks.Hosting;
 
 namespace TwilioFeedback.Webhooks.Ussd;
 
@@ -32,7 +33,7 @@ public static class UssdEndpoints
 
     public static IEndpointRouteBuilder MapUssd(this IEndpointRouteBuilder app)
     {
-        var ussd = app.MapGroup("/ussd").WithTags("USSD").DisableAntiforgery().RequireRateLimiting(Hosting.RateLimitOptions.WebhookPolicy);
+        var ussd = app.MapGroup("/ussd").WithTags("USSD").DisableAntiforgery().RequireRateLimiting(Edge.RateLimitOptions.WebhookPolicy);
         // The gateway is checked first, then the patient's budget: strangers cannot spend it.
         ussd.AddEndpointFilter(async (context, next) =>
         {

@@ -47,7 +47,7 @@ public sealed class PromptCatalog(IServiceScopeFactory scopes, TimeProvider cloc
             var rows = await db.PromptRecordings.AsNoTracking().Select(p => new { p.Language, p.Key }).ToListAsync(cancellationToken);
             snapshot = new Snapshot([.. rows.Select(r => (r.Language, r.Key))], now);
         }
-        catch (Exception exception) when (Hosting.Outage.IsDatabase(exception))
+        catch (Exception exception) when (Edge.Outage.IsDatabase(exception))
         {
             // A call goes on while PostgreSQL is down: with the recordings last known, else spoken text.
             snapshot = (_snapshot ?? new Snapshot([], now)) with { Taken = now };

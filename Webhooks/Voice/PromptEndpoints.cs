@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
-using TwilioFeedback.Webhooks.Auth;
+using TwilioFeedback.Webhooks.Accounts;
 
 namespace TwilioFeedback.Webhooks.Voice;
 

@@ -9,11 +9,12 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Scheduling.Recordings;
-using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
+using TwilioFeedback.Webhooks.Edge;
 
-using TwilioFeedback.Webhooks.Hosting;
 
 namespace TwilioFeedback.Webhooks.Voice;
 

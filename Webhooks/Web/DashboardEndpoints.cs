@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Scheduling.Reminders;
-using TwilioFeedback.Webhooks.Auth;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Accounts;
+using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Webhooks.Web;
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Scheduling;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Ussd;
 using TwilioFeedback.Webhooks.Voice;

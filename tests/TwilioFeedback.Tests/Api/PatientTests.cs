@@ -7,7 +7,8 @@ using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
-using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
 
 namespace TwilioFeedback.Tests.Api;
 

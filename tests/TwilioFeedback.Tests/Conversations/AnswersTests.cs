@@ -109,7 +109,7 @@ public sealed class AddressTests
     [InlineData("+14155550100", "+14155550100")]
     [InlineData("client:kiosk-3", "client:kiosk-3")]
     public void Gateways_spelling_of_a_number_names_one_patient(string given, string expected) =>
-        Assert.Equal(expected, TwilioFeedback.Webhooks.Channels.PatientDirectory.Normalize(given));
+        Assert.Equal(expected, TwilioFeedback.Webhooks.Patients.PatientDirectory.Normalize(given));
 
     [Fact]
     public void Stored_text_loses_control_characters_and_is_cut_on_whole_characters()

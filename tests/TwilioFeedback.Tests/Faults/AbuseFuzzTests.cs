@@ -135,7 +135,7 @@ public sealed class AbuseFuzzTests(FuzzFactory factory, ITestOutputHelper output
         foreach (var f in await db.Feedbacks.AsNoTracking().ToListAsync())
         {
             if (f.Rating is < 1 or > 5 || !languages.Contains(f.Language) || !channels.Contains(f.Channel)
-                || f.Content is { Length: > Webhooks.Channels.ConversationEffects.MaxCommentLength } || f.Content?.Any(c => char.IsControl(c) && c is not ('\n' or '\t' or '\r')) == true)
+                || f.Content is { Length: > Webhooks.Conversations.ConversationEffects.MaxCommentLength } || f.Content?.Any(c => char.IsControl(c) && c is not ('\n' or '\t' or '\r')) == true)
             {
                 problems.Add($"feedback {f.Id}: rating {f.Rating}, language {f.Language}, channel {f.Channel}, content length {f.Content?.Length}");
             }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Xml.Linq;
 using TwilioFeedback.Tests.Infrastructure;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Tests.Faults;
 

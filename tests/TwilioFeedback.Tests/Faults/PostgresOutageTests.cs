@@ -7,8 +7,9 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
-using TwilioFeedback.Webhooks.Channels;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
+using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Tests.Faults;
 

@@ -23,7 +23,7 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>A token as <c>scripts/token</c> mints it, valid around the tests' clock and the real one.</summary>
     public static string Token(string role, string name = "Test Nurse", DateTimeOffset? issued = null, TimeSpan? lifetime = null, string secret = SecretKey) =>
-        TwilioFeedback.Webhooks.Auth.StaffAuth.Mint(secret, name, role, lifetime ?? TimeSpan.FromDays(60), issued ?? Start.AddDays(-1));
+        TwilioFeedback.Webhooks.Accounts.StaffAuth.Mint(secret, name, role, lifetime ?? TimeSpan.FromDays(60), issued ?? Start.AddDays(-1));
 
     /// <summary>A client carrying a token with <paramref name="role"/> (or none).</summary>
     public HttpClient ClientWith(string? token)

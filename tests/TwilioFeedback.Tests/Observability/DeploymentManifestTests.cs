@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using TwilioFeedback.Conversations.Storage;
+using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Tests.Infrastructure;

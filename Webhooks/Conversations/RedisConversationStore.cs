@@ -3,8 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TwilioFeedback.Conversations;
 
-namespace TwilioFeedback.Conversations.Storage;
+namespace TwilioFeedback.Webhooks.Conversations;
 
 /// <summary>Redis settings: <c>Redis:Configuration</c> (or <c>REDIS_URL</c>) and a key prefix.</summary>
 public sealed class RedisOptions

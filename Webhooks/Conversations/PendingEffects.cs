@@ -4,12 +4,12 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TwilioFeedback.Conversations;
-using TwilioFeedback.Conversations.Storage;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Edge;
+using TwilioFeedback.Webhooks.Patients;
 
-namespace TwilioFeedback.Webhooks.Channels;
+namespace TwilioFeedback.Webhooks.Conversations;
 
 /// <summary>How effects held while PostgreSQL was down are written back.</summary>
 public sealed class PendingEffectsOptions

@@ -3,15 +3,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using StackExchange.Redis;
 using TwilioFeedback.Conversations;
-using TwilioFeedback.Conversations.Storage;
+using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
-using TwilioFeedback.Webhooks.Auth;
-using TwilioFeedback.Webhooks.Channels;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Accounts;
+using TwilioFeedback.Webhooks.Edge;
+using TwilioFeedback.Webhooks.Api;
 
-namespace TwilioFeedback.Webhooks.Api;
+namespace TwilioFeedback.Webhooks.Patients;
 
 /// <summary>A patient as staff see it: contact details masked.</summary>
 public sealed record PatientResponse(
@@ -20,18 +20,6 @@ public sealed record PatientResponse(
 
 /// <summary>What staff may change; a field left out stays as it is.</summary>
 public sealed record PatientUpdate(string? PreferredLanguage, bool? OptedOut, string? PhoneNumber, string? Email = null, IReadOnlyList<string>? Channels = null);
-
-public sealed record AuditResponse(DateTimeOffset At, string Actor, string Action, string Target);
-
-/// <summary>The audit log: who read, exported, changed or erased patient data.</summary>
-public sealed class AuditLog(FeedbackDbContext db, TimeProvider clock)
-{
-    public async Task RecordAsync(ClaimsPrincipal user, string action, string target, CancellationToken cancellationToken)
-    {
-        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = user.FindFirst("name")?.Value ?? "unknown", Action = action, Target = target });
-        await db.SaveChangesAsync(cancellationToken);
-    }
-}
 
 /// <summary>Patients: read, change (language, opt-out, number), erase (admin), and the audit log (admin).</summary>
 public static class PatientEndpoints

@@ -2,12 +2,12 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TwilioFeedback.Conversations;
-using TwilioFeedback.Conversations.Storage;
-using TwilioFeedback.Webhooks.Hosting;
-
+using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Webhooks.Patients;
 
-namespace TwilioFeedback.Webhooks.Channels;
+
+namespace TwilioFeedback.Webhooks.Conversations;
 
 /// <summary>
 /// Writes the effects <see cref="PendingEffects"/> held while PostgreSQL was down, oldest first, each

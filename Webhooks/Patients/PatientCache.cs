@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using TwilioFeedback.Conversations.Storage;
+using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Scheduling;
-using TwilioFeedback.Webhooks.Hosting;
+using TwilioFeedback.Webhooks.Edge;
 
-namespace TwilioFeedback.Webhooks.Channels;
+namespace TwilioFeedback.Webhooks.Patients;
 
 /// <summary>
 /// The patient behind a phone number, remembered in Redis (keyed by the phone's keyed hash, never the

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
-namespace TwilioFeedback.Webhooks.Hosting;
+namespace TwilioFeedback.Webhooks.Edge;
 
 /// <summary>Ready only when Redis answers a PING.</summary>
 public sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck

@@ -1,7 +1,8 @@
 using TwilioFeedback.Scheduling;
-using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Patients;
+using TwilioFeedback.Webhooks.Edge;
 
-namespace TwilioFeedback.Webhooks.Hosting;
+namespace TwilioFeedback.Webhooks.Conversations;
 
 /// <summary>What keeps the server polite and lossless while PostgreSQL or Redis is down (README: "When things fail").</summary>
 public static class FaultTolerance

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 
-namespace TwilioFeedback.Webhooks.Hosting;
+namespace TwilioFeedback.Webhooks.Edge;
 
 /// <summary>Request budgets: per token (or address) on the API, per caller address on webhooks.</summary>
 public sealed class RateLimitOptions

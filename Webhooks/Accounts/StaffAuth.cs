@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using TwilioFeedback.Persistence.Privacy;
 
-namespace TwilioFeedback.Webhooks.Auth;
+namespace TwilioFeedback.Webhooks.Accounts;
 
 /// <summary>Who may use the REST API: a JWT with role staff or admin.</summary>
 public static class StaffAuth

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
 
-namespace TwilioFeedback.Webhooks.Hosting;
+namespace TwilioFeedback.Webhooks.Edge;
 
 /// <summary>
 /// A budget per patient number on the webhooks that start or continue a conversation, so that one

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Conversations;
-using TwilioFeedback.Conversations.Storage;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Webhooks.Observability;
+using TwilioFeedback.Webhooks.Patients;
 
-namespace TwilioFeedback.Webhooks.Channels;
+namespace TwilioFeedback.Webhooks.Conversations;
 
 /// <summary>
 /// What every channel adapter calls: recognises retried messages, loads the patient and the state,

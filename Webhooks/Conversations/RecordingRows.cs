@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 
-namespace TwilioFeedback.Webhooks.Channels;
+namespace TwilioFeedback.Webhooks.Conversations;
 
 /// <summary>
 /// The voice_recordings row of a spoken comment, whichever arrives first: the Record action (which

@@ -6,7 +6,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
 
-namespace TwilioFeedback.Webhooks.Channels;
+namespace TwilioFeedback.Webhooks.Patients;
 
 /// <summary>The patient behind a conversation, as the engine and the effects need it.</summary>
 public sealed record PatientRecord(long Id, string ExternalId, Language? PreferredLanguage, bool OptedOut, bool AwaitingConfirmation)

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace TwilioFeedback.Webhooks.Hosting;
+namespace TwilioFeedback.Webhooks.Edge;
 
 /// <summary>
 /// Turns the request errors we expect (bodies too large, malformed forms or JSON) into a 4xx

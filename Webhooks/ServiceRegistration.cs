@@ -6,13 +6,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TwilioFeedback.Conversations;
-using TwilioFeedback.Conversations.Storage;
+using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Scheduling;
 using TwilioFeedback.Webhooks.Api;
-using TwilioFeedback.Webhooks.Channels;
+using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Scheduling.Analysis;
 using TwilioFeedback.Scheduling.Privacy;
@@ -23,8 +23,10 @@ using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Ussd;
 using TwilioFeedback.Webhooks.Voice;
 using Coravel;
+using TwilioFeedback.Webhooks.Edge;
+using TwilioFeedback.Webhooks.Observability;
 
-namespace TwilioFeedback.Webhooks.Hosting;
+namespace TwilioFeedback.Webhooks;
 
 /// <summary>Everything the server registers, section by section.</summary>
 public static class ServiceRegistration

@@ -7,7 +7,7 @@ using Npgsql;
 using StackExchange.Redis;
 using TwilioFeedback.Webhooks.Twilio;
 
-namespace TwilioFeedback.Webhooks.Hosting;
+namespace TwilioFeedback.Webhooks.Edge;
 
 /// <summary>Tells an outage of PostgreSQL or Redis (worth retrying later) from a bug.</summary>
 public static class Outage

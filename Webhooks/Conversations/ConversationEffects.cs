@@ -6,8 +6,9 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Scheduling;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Observability;
+using TwilioFeedback.Webhooks.Patients;
 
-namespace TwilioFeedback.Webhooks.Channels;
+namespace TwilioFeedback.Webhooks.Conversations;
 
 /// <summary>
 /// The one place where the engine's effects reach the database. Each is idempotent: the same message

@@ -5,7 +5,7 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Scheduling;
 using TwilioFeedback.Webhooks.Twilio;
 
-namespace TwilioFeedback.Webhooks.Hosting;
+namespace TwilioFeedback.Webhooks.Observability;
 
 /// <summary>Applies migrations when asked, and says at start-up what mode the server runs in.</summary>
 public sealed partial class StartupReport(
