@@ -5,16 +5,6 @@ using TwilioFeedback.Resources;
 
 namespace TwilioFeedback.Conversations;
 
-/// <summary>Keywords that work in every state and every language.</summary>
-public enum Keyword
-{
-    None,
-    OptOut,
-    OptIn,
-    Help,
-    Language,
-}
-
 /// <summary>Reads what patients type, forgivingly: digits, 4/5, emojis, number words, any case or accents.</summary>
 public static partial class Answers
 {

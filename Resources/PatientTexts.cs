@@ -5,12 +5,6 @@ using TwilioFeedback.Resources.Texts;
 
 namespace TwilioFeedback.Resources;
 
-/// <summary>
-/// Texts overridden without a rebuild: <c>TextOverrides:{language code}:{key}</c> in configuration
-/// (a JSON file reloaded on change, or environment variables).
-/// </summary>
-public sealed class TextOverridesOptions() : Dictionary<string, Dictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
-
 /// <summary>Renders a patient-facing text in a language: an override if one is set, else the .resx text.</summary>
 public sealed class PatientTexts(IStringLocalizer<Messages> localizer, IOptionsMonitor<TextOverridesOptions> overrides)
 {
@@ -44,44 +38,4 @@ public sealed class PatientTexts(IStringLocalizer<Messages> localizer, IOptionsM
         overrides.CurrentValue.TryGetValue(language.Code(), out var texts) && texts.TryGetValue(key, out var text)
             ? text
             : null;
-}
-
-/// <summary>Rejects overrides for unknown languages or keys, or whose placeholders differ from the original.</summary>
-public sealed class TextOverridesValidator(IStringLocalizer<Messages> localizer) : IValidateOptions<TextOverridesOptions>
-{
-    public ValidateOptionsResult Validate(string? name, TextOverridesOptions options)
-    {
-        var failures = new List<string>();
-        foreach (var (code, overrides) in options)
-        {
-            if (Languages.FromCode(code) is not { } language || language.Code() != code.ToLowerInvariant())
-            {
-                failures.AddRange(overrides.Keys.Select(key => $"TextOverrides:{code}:{key}: {code} is not a language code (en, fr, dua, bas, ewo)."));
-                continue;
-            }
-            foreach (var (key, text) in overrides)
-            {
-                if (!MessageKeys.All.Contains(key))
-                {
-                    failures.Add($"TextOverrides:{code}:{key} is not a known text.");
-                }
-                else if (!Placeholders.Of(text).SetEquals(Placeholders.Of(PatientTexts.FromResources(localizer, key, language))))
-                {
-                    failures.Add($"TextOverrides:{code}:{key} must keep the placeholders of the original text.");
-                }
-            }
-        }
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-}
-
-/// <summary>The <c>{0}</c>-style placeholders of a text.</summary>
-public static class Placeholders
-{
-    public static HashSet<string> Of(string text) =>
-        [.. System.Text.RegularExpressions.Regex.Matches(text, @"\{(?:\d+(?:[:,][^}]*)?|[a-z_]+)\}").Select(m => m.Value)];
-
-    /// <summary>Fills named placeholders (<c>{date}</c>) of a template.</summary>
-    public static string Fill(string template, IReadOnlyDictionary<string, string> values) =>
-        System.Text.RegularExpressions.Regex.Replace(template, @"\{([a-z_]+)\}", m => values.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
 }

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Coravel.Invocable;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -6,16 +5,6 @@ using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 
 namespace TwilioFeedback.Scheduling.Privacy;
-
-/// <summary>How long comments and recordings are kept (<c>Retention:Days</c>; 0 keeps them).</summary>
-public sealed class RetentionOptions
-{
-    public const string Section = "Retention";
-
-    /// <summary>Comments and recordings older than this many days are purged; ratings stay. 0: kept for ever.</summary>
-    [Range(0, 36500, ErrorMessage = "Retention:Days must be from 0 (keep) to 36500.")]
-    public int Days { get; set; }
-}
 
 /// <summary>Purges comments and voice recordings past the retention period, keeping the anonymous ratings.</summary>
 public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : IInvocable

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net.Http.Headers;
 using System.Text;
 using Coravel.Invocable;
@@ -9,22 +8,6 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 
 namespace TwilioFeedback.Scheduling.Recordings;
-
-/// <summary>How recordings travel from Twilio to our database.</summary>
-public sealed class RecordingOptions
-{
-    public const string Section = "Recordings";
-
-    /// <summary>Delete the recording at Twilio once it is stored here (default on: one copy, ours).</summary>
-    public bool DeleteFromTwilio { get; set; } = true;
-
-    [Range(1, 20, ErrorMessage = "Recordings:MaxAttempts must be from 1 to 20.")]
-    public int MaxAttempts { get; set; } = 6;
-
-    /// <summary>Largest recording fetched (a 2-minute call recording in WAV is about 2 MB).</summary>
-    [Range(1024, 100 * 1024 * 1024, ErrorMessage = "Recordings:MaxBytes must be from 1 KiB to 100 MiB.")]
-    public int MaxBytes { get; set; } = 16 * 1024 * 1024;
-}
 
 /// <summary>
 /// Fetches recordings that are ready at Twilio (Basic auth), stores them encrypted, and deletes them

@@ -9,7 +9,6 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Edge;
-using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Webhooks.Patients;
 
 namespace TwilioFeedback.Webhooks.Api;

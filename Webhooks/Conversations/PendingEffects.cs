@@ -1,70 +1,13 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Persistence.Privacy;
-using TwilioFeedback.Resources;
 using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Patients;
 
 namespace TwilioFeedback.Webhooks.Conversations;
-
-/// <summary>How effects held while PostgreSQL was down are written back.</summary>
-public sealed class PendingEffectsOptions
-{
-    public const string Section = "PendingEffects";
-
-    /// <summary>How often the drainer looks for held effects.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "PendingEffects:DrainEvery must be from 0.1 second to 10 minutes.")]
-    public TimeSpan DrainEvery { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How long a patient's record is remembered in Redis, to carry on a conversation while PostgreSQL is down.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "PendingEffects:PatientCacheTimeToLive must be from 1 minute to 30 days.")]
-    public TimeSpan PatientCacheTimeToLive { get; set; } = TimeSpan.FromHours(24);
-
-    /// <summary>
-    /// How long that copy is trusted without asking PostgreSQL: every change this server makes to a patient
-    /// refreshes or drops it, so this only bounds the staleness a change made elsewhere (or racing a
-    /// message) can cause. Zero: PostgreSQL is asked on every message.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "PendingEffects:PatientCacheFreshFor must be from 0 to 1 hour.")]
-    public TimeSpan PatientCacheFreshFor { get; set; } = TimeSpan.FromMinutes(10);
-}
-
-/// <summary>One message's effects, held in Redis until PostgreSQL takes them.</summary>
-public sealed record HeldEffects(long PatientId, Channel Channel, string ProviderMessageId, DateTimeOffset ReceivedAt, IReadOnlyList<HeldEffect> Effects);
-
-/// <summary>An <see cref="Effect"/> as JSON (the engine's records stay free of serialization concerns).</summary>
-public sealed record HeldEffect(
-    string Type, string? ConversationId = null, int? Rating = null, Language? Language = null, string? Text = null, bool? Append = null,
-    bool? Confirmed = null, string? AudioId = null, string? AudioUrl = null, string? AudioContentType = null)
-{
-    public static HeldEffect From(Effect effect) => effect switch
-    {
-        SetLanguage e => new(nameof(SetLanguage), Language: e.Language),
-        OptOut => new(nameof(OptOut)),
-        OptIn => new(nameof(OptIn)),
-        SaveRating e => new(nameof(SaveRating), e.ConversationId, e.Rating, e.Language),
-        SaveComment e => new(nameof(SaveComment), e.ConversationId, Text: e.Text, Append: e.Append),
-        AnswerReminder e => new(nameof(AnswerReminder), Confirmed: e.Confirmed),
-        SaveVoiceComment e => new(nameof(SaveVoiceComment), e.ConversationId, AudioId: e.Audio.ProviderId, AudioUrl: e.Audio.Url, AudioContentType: e.Audio.ContentType),
-        _ => throw new InvalidOperationException($"Effect {effect.GetType().Name} cannot be held."),
-    };
-
-    public Effect ToEffect() => Type switch
-    {
-        nameof(SetLanguage) => new SetLanguage(Language!.Value),
-        nameof(OptOut) => new OptOut(),
-        nameof(OptIn) => new OptIn(),
-        nameof(SaveRating) => new SaveRating(ConversationId!, Rating!.Value, Language!.Value),
-        nameof(SaveComment) => new SaveComment(ConversationId!, Text!, Append ?? false),
-        nameof(AnswerReminder) => new AnswerReminder(Confirmed ?? false),
-        nameof(SaveVoiceComment) => new SaveVoiceComment(ConversationId!, new InboundAudio(AudioId!, AudioUrl!, AudioContentType!)),
-        _ => throw new InvalidOperationException($"Unknown held effect {Type}."),
-    };
-}
 
 /// <summary>
 /// Applies a message's effects, or — while PostgreSQL is unreachable — holds them in Redis, keyed by

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
-using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Webhooks.Patients;
 
 namespace TwilioFeedback.Webhooks.Edge;

@@ -1,24 +1,10 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
-using TwilioFeedback.Conversations;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
 
 namespace TwilioFeedback.Webhooks.Patients;
-
-/// <summary>The patient behind a conversation, as the engine and the effects need it.</summary>
-public sealed record PatientRecord(long Id, string ExternalId, Language? PreferredLanguage, bool OptedOut, bool AwaitingConfirmation)
-{
-    /// <summary>When PostgreSQL gave this copy (kept with the copy cached in Redis).</summary>
-    public DateTimeOffset? ReadAt { get; init; }
-
-    public PatientSnapshot Snapshot => new(PreferredLanguage, OptedOut, AwaitingConfirmation);
-
-    /// <summary>Names the patient in Redis keys without the phone number.</summary>
-    public string Subject => Id.ToString(CultureInfo.InvariantCulture);
-}
 
 /// <summary>Finds patients by phone number (through its keyed hash), creating them on first contact.</summary>
 public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, DataCipher cipher, TimeProvider clock)

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
-using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Twilio;
 

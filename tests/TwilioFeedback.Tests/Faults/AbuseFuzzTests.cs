@@ -1,12 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Primitives;
-using TwilioFeedback.Persistence;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Twilio;
 using Xunit.Abstractions;

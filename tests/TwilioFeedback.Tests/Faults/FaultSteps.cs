@@ -1,7 +1,6 @@
 using System.Net;
 using System.Xml.Linq;
 using TwilioFeedback.Tests.Infrastructure;
-using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Tests.Faults;
 

@@ -8,7 +8,6 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Conversations;
-using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Tests.Faults;

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
-using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Tests.Faults;
 

@@ -1,6 +1,5 @@
 using Npgsql;
 using System.Net;
-using Microsoft.Extensions.Options;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Configuration;
 

@@ -2,15 +2,6 @@ using TwilioFeedback.Resources;
 
 namespace TwilioFeedback.Scheduling.Analysis;
 
-/// <summary>What the analysis found in one piece of feedback; <c>CommentLanguage</c> is null when unsure.</summary>
-public sealed record Analysis(string Sentiment, double Score, IReadOnlyList<string> Topics, bool Alarming, string? CommentLanguage = null);
-
-/// <summary>Reads feedback; the lexicon one below can be replaced by a real NLP service.</summary>
-public interface IFeedbackAnalyzer
-{
-    Task<Analysis> AnalyzeAsync(int rating, string? comment, string language, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// Sentiment from the rating and English/French word lists plus emoji (and the few Duala/Basaa
 /// words LEXICON.md trusts); topics by keywords; alarming words (death, emergency, abuse, bribe) in en/fr.

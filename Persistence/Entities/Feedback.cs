@@ -1,0 +1,56 @@
+namespace TwilioFeedback.Persistence;
+
+/// <summary>One piece of feedback: a rating and maybe a comment or a voice recording.</summary>
+public sealed class Feedback
+{
+    public long Id { get; set; }
+
+    public long PatientId { get; set; }
+
+    public Patient Patient { get; set; } = null!;
+
+    /// <summary>Language code: en, fr, dua, bas or ewo.</summary>
+    public required string Language { get; set; }
+
+    /// <summary>The comment. Patient data: never logged in clear.</summary>
+    public string? Content { get; set; }
+
+    public int Rating { get; set; }
+
+    public long? VoiceRecordingId { get; set; }
+
+    public VoiceRecording? VoiceRecording { get; set; }
+
+    public DateTimeOffset DateSubmitted { get; set; }
+
+    public bool Processed { get; set; }
+
+    /// <summary>sms, whatsapp, voice, ussd, web or api.</summary>
+    public required string Channel { get; set; }
+
+    /// <summary>The provider id of the message that gave the rating (Twilio MessageSid): unique.</summary>
+    public string? ProviderMessageId { get; set; }
+
+    /// <summary>The conversation that produced it (its first message id): unique, so a rating is stored once.</summary>
+    public string? ConversationId { get; set; }
+
+    /// <summary>The last message applied to this row, so that a retried message changes it once.</summary>
+    public string? LastMessageId { get; set; }
+
+    /// <summary>Set by offline clients, so that a batch sent twice is stored once.</summary>
+    public Guid? ClientId { get; set; }
+
+    /// <summary>The language the comment is written in, as the analysis job reads it (null: not sure).</summary>
+    public string? CommentLanguage { get; set; }
+
+    /// <summary>positive, neutral or negative (set by the analysis job).</summary>
+    public string? Sentiment { get; set; }
+
+    public double? SentimentScore { get; set; }
+
+    /// <summary>waiting_time, staff_attitude, cleanliness, cost, medication, communication…</summary>
+    public List<string> Topics { get; set; } = [];
+
+    /// <summary>When staff were alerted about it (once).</summary>
+    public DateTimeOffset? EscalatedAt { get; set; }
+}

@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TwilioFeedback.Scheduling.Privacy;
+
+/// <summary>How long comments and recordings are kept (<c>Retention:Days</c>; 0 keeps them).</summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "Retention";
+
+    /// <summary>Comments and recordings older than this many days are purged; ratings stay. 0: kept for ever.</summary>
+    [Range(0, 36500, ErrorMessage = "Retention:Days must be from 0 (keep) to 36500.")]
+    public int Days { get; set; }
+}
