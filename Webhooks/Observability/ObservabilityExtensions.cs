@@ -10,7 +10,7 @@ namespace TwilioFeedback.Webhooks.Observability;
 /// <summary>Metrics, log format and shutdown: how the server is watched and stopped.</summary>
 public static partial class ObservabilityExtensions
 {
-    /// <summary>Registers the metric registry (one per host), the JSON log format and the shutdown timeout.</summary>
+    /// <summary>Registers the metric registry (one per host), the JSON log format, the shutdown timeout and the start-up report.</summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -36,6 +36,8 @@ public static partial class ObservabilityExtensions
             }
         });
         services.AddOptions<LogFormatOptions>().BindConfiguration(LogFormatOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // First of the hosted services: migrations are applied before any job or drainer starts.
+        services.AddHostedService<StartupReport>();
         return builder;
     }
 

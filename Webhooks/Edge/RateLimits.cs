@@ -24,22 +24,11 @@ public sealed class RateLimitOptions
     public int PatientPermitsPerMinute { get; set; } = 30;
 }
 
-/// <summary>Frugal on slow links: compressed answers, gzip bodies accepted, ETags, and rate limits.</summary>
-public static class Bandwidth
+/// <summary>Budgets: per person (or address) on the API, per caller address and per patient number on webhooks.</summary>
+public static class RateLimits
 {
-    public static IServiceCollection AddBandwidth(this IServiceCollection services)
+    public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
-        services.AddResponseCompression(o =>
-        {
-            o.EnableForHttps = true;
-            o.Providers.Add<BrotliCompressionProvider>();
-            o.Providers.Add<GzipCompressionProvider>();
-            o.MimeTypes = ["application/json", "application/problem+json", "text/xml", "text/plain", "text/csv"];
-        });
-        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
-        services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
-        services.AddRequestDecompression();
-
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
             .Validate(o => o.ApiPermitsPerMinute > 0 && o.WebhookPermitsPerMinute > 0 && o.PatientPermitsPerMinute > 0, "RateLimits:*PermitsPerMinute must be positive.")
             .ValidateOnStart();
@@ -66,21 +55,4 @@ public static class Bandwidth
 
     private static FixedWindowRateLimiterOptions Window(int permits) =>
         new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
-
-    /// <summary>GET answers carry an ETag; a client that has it gets 304 and no body.</summary>
-    public static TBuilder WithETags<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            var result = await next(context);
-            var http = context.HttpContext;
-            var inner = result is INestedHttpResult nested ? nested.Result : result;
-            if (!HttpMethods.IsGet(http.Request.Method) || inner is not IValueHttpResult { Value: { } value } || inner is not IStatusCodeHttpResult { StatusCode: 200 })
-            {
-                return result;
-            }
-            var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-            var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json)))[..32]}\"";
-            http.Response.Headers.ETag = etag;
-            return http.Request.Headers.IfNoneMatch.Contains(etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : result;
-        });
 }

@@ -1,0 +1,82 @@
+using Coravel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Scheduling.Analysis;
+using TwilioFeedback.Scheduling.Email;
+using TwilioFeedback.Scheduling.Privacy;
+using TwilioFeedback.Scheduling.Recordings;
+using TwilioFeedback.Scheduling.Reminders;
+
+namespace TwilioFeedback.Scheduling;
+
+/// <summary>The background jobs and the providers they send through.</summary>
+public static class SchedulingServices
+{
+    /// <summary>Coravel's queue and scheduler, the jobs, their options and the providers' HTTP clients.</summary>
+    public static IServiceCollection AddScheduling(this IServiceCollection services)
+    {
+        services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>();
+        services.AddQueue();
+        services.AddScheduler();
+
+        // Recordings
+        services.AddOptions<RecordingOptions>().BindConfiguration(RecordingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<RecordingFetcher>();
+        services.AddHttpClient(RecordingFetcher.HttpClientName).AddStandardResilienceHandler(resilience =>
+        {
+            resilience.Retry.MaxRetryAttempts = 3;
+            resilience.Retry.Delay = TimeSpan.FromMilliseconds(500);
+        });
+
+        // Analysis
+        services.AddOptions<AnalysisOptions>().BindConfiguration(AnalysisOptions.Section)
+            .Validate(o => string.IsNullOrEmpty(o.AlertEmail) || System.Net.Mail.MailAddress.TryCreate(o.AlertEmail, out _), "Analysis:AlertEmail must be an email address.")
+            .ValidateOnStart();
+        services.AddSingleton<IFeedbackAnalyzer, LexiconFeedbackAnalyzer>();
+        services.AddTransient<FeedbackAnalysisJob>();
+
+        // Patient data: key rotation and retention
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<DataKeyRotationJob>();
+        services.AddTransient<RetentionJob>();
+
+        // Reminders and the providers they go out through
+        services.AddOptions<ReminderOptions>().BindConfiguration(ReminderOptions.Section).ValidateDataAnnotations()
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Reminders:TimeZone must be a known time zone (e.g. Africa/Douala).")
+            .ValidateOnStart();
+        services.AddTransient<ReminderDispatcher>();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTransient<IEmailSender>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.SendGridApiKey)
+            ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
+            : ActivatorUtilities.CreateInstance<SendGridEmailSender>(sp));
+        // Sends are retried only where the provider surely did not act on them (ProviderResilience).
+        services.AddHttpClient(SendGridEmailSender.HttpClientName).AddSendResilienceHandler();
+        services.AddTransient<TwilioMessagingClient>();
+        services.AddHttpClient(TwilioMessagingClient.HttpClientName).AddSendResilienceHandler();
+        return services;
+    }
+
+    /// <summary>When each job runs. Coravel's no-overlap is in-process only: across instances the database claims keep work unique.</summary>
+    public static IServiceProvider UseScheduledJobs(this IServiceProvider services)
+    {
+        var reminders = services.GetRequiredService<IOptions<ReminderOptions>>().Value;
+        var analysis = services.GetRequiredService<IOptions<AnalysisOptions>>().Value;
+        services.UseScheduler(scheduler =>
+        {
+            scheduler.Schedule<RecordingFetcher>().EveryMinute().PreventOverlapping(nameof(RecordingFetcher));
+            scheduler.Schedule<DataKeyRotationJob>().EveryThirtyMinutes().PreventOverlapping(nameof(DataKeyRotationJob));
+            scheduler.Schedule<RetentionJob>().Hourly().PreventOverlapping(nameof(RetentionJob));
+            if (analysis.RunOnSchedule)
+            {
+                scheduler.Schedule<FeedbackAnalysisJob>().EveryMinute().PreventOverlapping(nameof(FeedbackAnalysisJob));
+            }
+            if (reminders.DispatchOnSchedule)
+            {
+                // In-process no-overlap only; across instances the SKIP LOCKED claim keeps sends unique.
+                scheduler.Schedule<ReminderDispatcher>().EverySeconds(reminders.DispatchEverySeconds).PreventOverlapping(nameof(ReminderDispatcher));
+            }
+        });
+        return services;
+    }
+}

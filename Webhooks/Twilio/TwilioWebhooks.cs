@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Scheduling.Analysis;
+using TwilioFeedback.Scheduling.Reminders;
+using TwilioFeedback.Webhooks.Edge;
+using TwilioFeedback.Webhooks.Sms;
+using TwilioFeedback.Webhooks.Status;
+using TwilioFeedback.Webhooks.Ussd;
+using TwilioFeedback.Webhooks.Voice;
+
+namespace TwilioFeedback.Webhooks.Twilio;
+
+/// <summary>The webhooks providers call: Twilio's (signed), the USSD gateway's and SendGrid's (secrets).</summary>
+public static class TwilioWebhooks
+{
+    public static IServiceCollection AddTwilioWebhooks(this IServiceCollection services)
+    {
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
+            .Validate(o => string.IsNullOrEmpty(o.PublicBaseUrl) || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), "Webhooks:PublicBaseUrl (or PUBLIC_BASE_URL) must be an absolute URL.")
+            .ValidateOnStart();
+        services.AddScoped<ValidateTwilioRequestFilter>();
+        services.AddOptions<FormOptions>().Configure<IOptions<WebhookOptions>>((form, webhooks) => form.ValueLengthLimit = webhooks.Value.MaxFormValueLength);
+        services.AddOptions<VoiceOptions>().BindConfiguration(VoiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UssdOptions>().BindConfiguration(UssdOptions.Section);
+        services.AddSingleton<PromptCatalog>();
+        services.AddScoped<ProviderEvents>();
+
+        // The jobs link back to this server: reminder calls fetch their TwiML, alerts link to the item.
+        services.AddOptions<ReminderOptions>().PostConfigure<IOptions<WebhookOptions>>((reminders, webhooks) =>
+        {
+            reminders.PublicBaseUrl ??= string.IsNullOrEmpty(webhooks.Value.PublicBaseUrl) ? null : webhooks.Value.PublicBaseUrl.TrimEnd('/');
+            reminders.StatusCallbackUrl ??= reminders.PublicBaseUrl is null ? null : reminders.PublicBaseUrl + MessageStatusEndpoints.Path;
+        });
+        services.AddOptions<AnalysisOptions>().PostConfigure<IOptions<WebhookOptions>>((analysis, webhooks) => analysis.LinkBase ??= webhooks.Value.PublicBaseUrl);
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/twilio")
+            .RequireRateLimiting(RateLimitOptions.WebhookPolicy)
+            .AddEndpointFilter<ValidateTwilioRequestFilter>()
+            .DisableAntiforgery()
+            .WithTags("Twilio webhooks")
+            .MapSms()
+            .MapVoice()
+            .MapVoiceReminders()
+            .MapMessageStatus();
+        app.MapUssd();
+        app.MapSendGridEvents();
+        return app;
+    }
+}
