@@ -18,6 +18,7 @@ public static class TwilioWebhooks
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .Validate(o => string.IsNullOrEmpty(o.PublicBaseUrl) || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), "Webhooks:PublicBaseUrl (or PUBLIC_BASE_URL) must be an absolute URL.")
             .ValidateOnStart();
+        services.AddSingleton<PublicUrls>();
         services.AddScoped<ValidateTwilioRequestFilter>();
         services.AddOptions<FormOptions>().Configure<IOptions<WebhookOptions>>((form, webhooks) => form.ValueLengthLimit = webhooks.Value.MaxFormValueLength);
         services.AddOptions<VoiceOptions>().BindConfiguration(VoiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -26,12 +27,12 @@ public static class TwilioWebhooks
         services.AddScoped<ProviderEvents>();
 
         // The jobs link back to this server: reminder calls fetch their TwiML, alerts link to the item.
-        services.AddOptions<ReminderOptions>().PostConfigure<IOptions<WebhookOptions>>((reminders, webhooks) =>
+        services.AddOptions<ReminderOptions>().PostConfigure<PublicUrls>((reminders, urls) =>
         {
-            reminders.PublicBaseUrl ??= string.IsNullOrEmpty(webhooks.Value.PublicBaseUrl) ? null : webhooks.Value.PublicBaseUrl.TrimEnd('/');
+            reminders.PublicBaseUrl ??= urls.Configured;
             reminders.StatusCallbackUrl ??= reminders.PublicBaseUrl is null ? null : reminders.PublicBaseUrl + MessageStatusEndpoints.Path;
         });
-        services.AddOptions<AnalysisOptions>().PostConfigure<IOptions<WebhookOptions>>((analysis, webhooks) => analysis.LinkBase ??= webhooks.Value.PublicBaseUrl);
+        services.AddOptions<AnalysisOptions>().PostConfigure<PublicUrls>((analysis, urls) => analysis.LinkBase ??= urls.Configured);
         return services;
     }
 

@@ -12,6 +12,7 @@ namespace TwilioFeedback.Webhooks.Twilio;
 public sealed partial class ValidateTwilioRequestFilter(
     IOptionsMonitor<WebhookOptions> webhookOptions,
     IOptionsMonitor<TwilioOptions> twilioOptions,
+    PublicUrls urls,
     ILogger<ValidateTwilioRequestFilter> logger) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
@@ -28,7 +29,7 @@ public sealed partial class ValidateTwilioRequestFilter(
             LogNoAuthToken(logger, request.Path);
             return Forbidden();
         }
-        var url = PublicUrl(request, webhookOptions.CurrentValue.PublicBaseUrl);
+        var url = urls.Of(request);
         IEnumerable<KeyValuePair<string, StringValues>> parameters = request.HasFormContentType
             ? await request.ReadFormAsync(context.HttpContext.RequestAborted)
             : [];
@@ -38,15 +39,6 @@ public sealed partial class ValidateTwilioRequestFilter(
             return Forbidden();
         }
         return await next(context);
-    }
-
-    /// <summary>The URL Twilio requested: the configured public base, or this request's own scheme and host.</summary>
-    public static string PublicUrl(HttpRequest request, string? publicBaseUrl)
-    {
-        var pathAndQuery = $"{request.PathBase}{request.Path}{request.QueryString}";
-        return string.IsNullOrEmpty(publicBaseUrl)
-            ? $"{request.Scheme}://{request.Host}{pathAndQuery}"
-            : publicBaseUrl.TrimEnd('/') + pathAndQuery;
     }
 
     private static ProblemHttpResult Forbidden() =>

@@ -38,7 +38,7 @@ public static class VoiceEndpoints
         PatientTexts texts,
         PromptCatalog catalog,
         IOptions<VoiceOptions> voice,
-        IOptions<WebhookOptions> webhooks,
+        PublicUrls urls,
         ILoggerFactory loggers,
         CancellationToken cancellationToken,
         int step = 0)
@@ -66,7 +66,7 @@ public static class VoiceEndpoints
             Digits: digits is "hangup" ? null : digits, Audio: audio, SessionId: callSid);
 
         var reply = await runner.HandleAsync(inbound, cancellationToken);
-        var baseUrl = webhooks.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var baseUrl = urls.Base(request);
         var logger = loggers.CreateLogger(typeof(VoiceEndpoints));
         return new TwiMLResult(await RenderAsync(reply, step + 1, texts, catalog, voice.Value, baseUrl, logger, cancellationToken));
     }

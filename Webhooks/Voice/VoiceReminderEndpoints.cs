@@ -22,7 +22,7 @@ public static class VoiceReminderEndpoints
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
         HttpRequest request, FeedbackDbContext db, PatientTexts texts, PromptCatalog catalog, IOptions<VoiceOptions> voiceOptions,
-        IOptions<WebhookOptions> webhooks, PatientCache patients, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken, long id = 0, int step = 0)
+        PublicUrls urls, PatientCache patients, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken, long id = 0, int step = 0)
     {
         var reminder = await db.Reminders.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (reminder is null || step is < 0 or > 3)
@@ -30,7 +30,7 @@ public static class VoiceReminderEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such reminder call.");
         }
         var language = Languages.FromCode(reminder.Language) ?? Language.French;
-        var baseUrl = webhooks.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var baseUrl = urls.Base(request);
         var voice = new VoicePrompts(texts, catalog, voiceOptions.Value, baseUrl, loggers.CreateLogger(typeof(VoiceReminderEndpoints)));
         var response = new VoiceResponse();
         var digits = request.HasFormContentType ? (await request.ReadFormAsync(cancellationToken))["Digits"].ToString() : "";

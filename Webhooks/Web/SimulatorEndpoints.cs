@@ -70,7 +70,7 @@ public static partial class SimulatorEndpoints
         IServer server,
         IOptions<SimulatorOptions> options,
         IOptionsMonitor<TwilioOptions> twilio,
-        IOptionsMonitor<WebhookOptions> webhooks,
+        PublicUrls urls,
         IOptionsMonitor<UssdOptions> ussd,
         System.Security.Claims.ClaimsPrincipal user,
         TwilioFeedback.Webhooks.Api.AuditLog audit,
@@ -144,7 +144,7 @@ public static partial class SimulatorEndpoints
                     new("NumSegments", SmsSegments.Count(body).Segments.ToString(CultureInfo.InvariantCulture)), new("MessageSid", messageSid),
                     new("AccountSid", accountSid), new("From", prefix + from), new("ApiVersion", "2010-04-01"),
                 ];
-                message = Signed("/twilio/sms", form, authToken!, webhooks.CurrentValue.PublicBaseUrl, baseAddress);
+                message = Signed("/twilio/sms", form, authToken!, urls.Configured, baseAddress);
                 break;
             }
             case "voice":
@@ -162,7 +162,7 @@ public static partial class SimulatorEndpoints
                     form.Add(new("Digits", request.Digits));
                 }
                 var path = step == 0 ? VoiceEndpoints.VoicePath : $"{VoiceEndpoints.VoicePath}?step={step.ToString(CultureInfo.InvariantCulture)}";
-                message = Signed(path, form, authToken!, webhooks.CurrentValue.PublicBaseUrl, baseAddress);
+                message = Signed(path, form, authToken!, urls.Configured, baseAddress);
                 break;
             }
             default:
@@ -200,7 +200,7 @@ public static partial class SimulatorEndpoints
         return TypedResults.Ok(channel switch
         {
             "sms" or "whatsapp" => Messaging(channel, content, settings),
-            "voice" => Voice(sessionId!, content, baseAddress, webhooks.CurrentValue.PublicBaseUrl, settings.Currency),
+            "voice" => Voice(sessionId!, content, baseAddress, urls.Configured, settings.Currency),
             _ => Ussd(sessionId!, content, settings.Currency),
         });
     }
@@ -209,7 +209,7 @@ public static partial class SimulatorEndpoints
     internal static HttpRequestMessage Signed(string pathAndQuery, List<KeyValuePair<string, string>> form, string authToken, string? publicBaseUrl, string baseAddress)
     {
         // The signature filter checks against PUBLIC_BASE_URL when set, else against the address it was reached at.
-        var signedUrl = (string.IsNullOrEmpty(publicBaseUrl) ? baseAddress : publicBaseUrl).TrimEnd('/') + pathAndQuery;
+        var signedUrl = (publicBaseUrl ?? baseAddress).TrimEnd('/') + pathAndQuery;
         var signature = new RequestValidator(authToken).GetSignature(signedUrl, form.Select(p => new KeyValuePair<string, StringValues>(p.Key, p.Value)));
         var message = new HttpRequestMessage(HttpMethod.Post, pathAndQuery) { Content = new FormUrlEncodedContent(form) };
         message.Headers.Add("X-Twilio-Signature", signature);
