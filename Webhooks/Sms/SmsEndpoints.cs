@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Webhooks.Conversations;
-using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Twilio;
 
@@ -11,8 +10,6 @@ namespace TwilioFeedback.Webhooks.Sms;
 /// <summary>Twilio's messaging webhook, for SMS and WhatsApp alike ("A message comes in").</summary>
 public static class SmsEndpoints
 {
-    private const string WhatsAppPrefix = "whatsapp:";
-
     public static RouteGroupBuilder MapSms(this RouteGroupBuilder twilio)
     {
         twilio.MapPost("/sms", HandleAsync)
@@ -23,34 +20,25 @@ public static class SmsEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, ConversationRunner runner, PatientTexts texts, CancellationToken cancellationToken)
+        IncomingMessage message, ConversationRunner runner, PatientTexts texts, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType)
+        if (message.Problem is { } problem)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
-        }
-        var form = await request.ReadFormAsync(cancellationToken);
-        var from = form["From"].ToString();
-        var messageSid = form["MessageSid"].ToString() is { Length: > 0 } sid ? sid : form["SmsSid"].ToString();
-        var channel = from.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? Channel.WhatsApp : Channel.Sms;
-        var address = channel == Channel.WhatsApp ? from[WhatsAppPrefix.Length..] : from;
-        if (address.Length is 0 or > PatientDirectory.MaxAddressLength || messageSid.Length is 0 or > 64)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "From and MessageSid are required (From up to 32 characters, MessageSid up to 64).");
+            return problem;
         }
         // A WhatsApp voice note (or an MMS audio clip) is a spoken comment.
         InboundAudio? audio = null;
-        if (form["MediaContentType0"].ToString() is { } mediaType && mediaType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase)
-            && form["MediaUrl0"].ToString() is { Length: > 0 } mediaUrl && RecordingRows.IsAudioUrl(mediaUrl))
+        if (message.MediaContentType0.StartsWith("audio/", StringComparison.OrdinalIgnoreCase)
+            && message.MediaUrl0.Length > 0 && RecordingRows.IsAudioUrl(message.MediaUrl0))
         {
-            audio = new InboundAudio(messageSid, mediaUrl, mediaType);
+            audio = new InboundAudio(message.MessageSid, message.MediaUrl0, message.MediaContentType0);
         }
         var inbound = new Inbound(
-            channel,
-            address,
-            StripPrefix(form["To"].ToString()),
-            form["Body"].ToString(),
-            messageSid,
+            message.IsWhatsApp ? Channel.WhatsApp : Channel.Sms,
+            message.From,
+            message.To,
+            message.Body,
+            message.MessageSid,
             Audio: audio);
 
         var reply = await runner.HandleAsync(inbound, cancellationToken);
@@ -67,7 +55,4 @@ public static class SmsEndpoints
         }
         return response;
     }
-
-    private static string StripPrefix(string address) =>
-        address.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? address[WhatsAppPrefix.Length..] : address;
 }

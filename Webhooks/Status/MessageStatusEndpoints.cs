@@ -17,20 +17,13 @@ public static class MessageStatusEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, FeedbackDbContext db, ProviderEvents events, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
+        MessageStatusCallback callback, FeedbackDbContext db, ProviderEvents events, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType)
+        if (callback.Problem is { } problem)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
+            return problem;
         }
-        var form = await request.ReadFormAsync(cancellationToken);
-        var sid = form["MessageSid"].ToString();
-        var status = form["MessageStatus"].ToString();
-        if (sid.Length == 0 || status.Length == 0)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "MessageSid and MessageStatus are required.");
-        }
-        var errorCode = form["ErrorCode"].ToString();
+        var (sid, status, errorCode) = (callback.MessageSid, callback.MessageStatus, callback.ErrorCode);
         await events.RecordAsync("message", sid, status, errorCode, cancellationToken);
         var next = status switch
         {

@@ -7,7 +7,6 @@ using TwilioFeedback.Conversations;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Webhooks.Conversations;
-using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Edge;
 
 
@@ -38,23 +37,15 @@ public static class UssdEndpoints
     }
 
     internal static async Task<Results<ContentHttpResult, ProblemHttpResult>> HandleAsync(
-        HttpContext context, ConversationRunner runner, PatientTexts texts, CancellationToken cancellationToken)
+        UssdRequest ussd, ConversationRunner runner, PatientTexts texts, CancellationToken cancellationToken)
     {
-        if (!context.Request.HasFormContentType)
+        if (ussd.Problem is { } problem)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST.");
-        }
-        var form = await context.Request.ReadFormAsync(cancellationToken);
-        var sessionId = form["sessionId"].ToString();
-        var phone = form["phoneNumber"].ToString();
-        if (sessionId.Length is 0 or > 48 || phone.Length is 0 or > PatientDirectory.MaxAddressLength)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "sessionId (up to 48 characters) and phoneNumber are required.");
+            return problem;
         }
         // text holds every answer so far joined by '*': the last one is this step's, their count the step.
-        var text = form["text"].ToString();
-        var answers = text.Length == 0 ? [] : text.Split('*');
-        var inbound = new Inbound(Channel.Ussd, phone, form["serviceCode"].ToString(), answers.LastOrDefault(), $"{sessionId}:{answers.Length}", SessionId: sessionId);
+        var answers = ussd.Text.Length == 0 ? [] : ussd.Text.Split('*');
+        var inbound = new Inbound(Channel.Ussd, ussd.PhoneNumber, ussd.ServiceCode, answers.LastOrDefault(), $"{ussd.SessionId}:{answers.Length}", SessionId: ussd.SessionId);
 
         var reply = await runner.HandleAsync(inbound, cancellationToken);
         return TypedResults.Text(Render(reply, texts), "text/plain", Encoding.UTF8);

@@ -2,14 +2,12 @@ using TwilioFeedback.Scheduling;
 using System.Globalization;
 using Coravel.Queuing.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Conversations;
-using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Status;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Edge;
@@ -33,47 +31,31 @@ public static class VoiceEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
-        HttpRequest request,
-        ConversationRunner runner,
-        PatientTexts texts,
-        PromptCatalog catalog,
-        IOptions<VoiceOptions> voice,
-        PublicUrls urls,
-        ILoggerFactory loggers,
-        CancellationToken cancellationToken,
-        int step = 0)
+        CallStep call, [AsParameters] VoiceServices services, ConversationRunner runner, CancellationToken cancellationToken, int step = 0)
     {
-        if (!request.HasFormContentType)
+        if (call.Problem is { } problem)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
+            return problem;
         }
-        var form = await request.ReadFormAsync(cancellationToken);
-        var callSid = form["CallSid"].ToString();
-        var from = form["From"].ToString();
-        if (callSid.Length is 0 or > 40 || from.Length is 0 or > PatientDirectory.MaxAddressLength || step is < 0 or > 100)
+        if (step is < 0 or > 100)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "CallSid and From are required.");
+            return WebhookForm.BadRequest(CallStep.Required);
         }
-        var digits = form["Digits"].ToString();
         InboundAudio? audio = null;
-        if (form["RecordingSid"].ToString() is { Length: > 0 and <= 64 } recordingSid && digits != "*"
-            && int.TryParse(form["RecordingDuration"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0
-            && form["RecordingUrl"].ToString() is var recordingUrl && RecordingRows.IsAudioUrl(recordingUrl))
+        if (call.RecordingSid is { Length: > 0 and <= 64 } && call.Digits != "*"
+            && call.RecordingDuration > 0 && RecordingRows.IsAudioUrl(call.RecordingUrl))
         {
-            audio = new InboundAudio(recordingSid, recordingUrl, "audio/wav");
+            audio = new InboundAudio(call.RecordingSid, call.RecordingUrl, "audio/wav");
         }
-        var inbound = new Inbound(Channel.Voice, from, form["To"].ToString(), Text: null, $"{callSid}:{step}",
-            Digits: digits is "hangup" ? null : digits, Audio: audio, SessionId: callSid);
+        var inbound = new Inbound(Channel.Voice, call.From, call.To, Text: null, $"{call.CallSid}:{step}",
+            Digits: call.Digits is "hangup" ? null : call.Digits, Audio: audio, SessionId: call.CallSid);
 
         var reply = await runner.HandleAsync(inbound, cancellationToken);
-        var baseUrl = urls.Base(request);
-        var logger = loggers.CreateLogger(typeof(VoiceEndpoints));
-        return new TwiMLResult(await RenderAsync(reply, step + 1, texts, catalog, voice.Value, baseUrl, logger, cancellationToken));
+        return new TwiMLResult(await RenderAsync(reply, step + 1, services.Prompts(typeof(VoiceEndpoints)), services.Options.Value, cancellationToken));
     }
 
-    internal static async Task<VoiceResponse> RenderAsync(Reply reply, int nextStep, PatientTexts texts, PromptCatalog catalog, VoiceOptions options, string baseUrl, ILogger logger, CancellationToken cancellationToken)
+    internal static async Task<VoiceResponse> RenderAsync(Reply reply, int nextStep, VoicePrompts voice, VoiceOptions options, CancellationToken cancellationToken)
     {
-        var voice = new VoicePrompts(texts, catalog, options, baseUrl, logger);
         var speech = new List<Speech>();
         foreach (var prompt in reply.Prompts)
         {
@@ -113,28 +95,18 @@ public static class VoiceEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> RecordingCallbackAsync(
-        HttpRequest request, FeedbackDbContext db, ProviderEvents events, IQueue queue, TimeProvider clock, CancellationToken cancellationToken)
+        RecordingStatusCallback recording, FeedbackDbContext db, ProviderEvents events, IQueue queue, TimeProvider clock, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType)
+        if (recording.Problem is { } problem)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
+            return problem;
         }
-        var form = await request.ReadFormAsync(cancellationToken);
-        var sid = form["RecordingSid"].ToString();
-        var status = form["RecordingStatus"].ToString();
-        if (sid.Length is 0 or > 64 || status.Length == 0)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "RecordingSid (up to 64 characters) and RecordingStatus are required.");
-        }
-        if (status == "completed" && !RecordingRows.IsAudioUrl(form["RecordingUrl"].ToString()))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"RecordingUrl must be an http(s) URL of at most {RecordingRows.MaxUrlLength} characters.");
-        }
-        await events.RecordAsync("recording", sid, status, form["ErrorCode"].ToString(), cancellationToken);
+        var (sid, status) = (recording.RecordingSid, recording.RecordingStatus);
+        await events.RecordAsync("recording", sid, status, recording.ErrorCode, cancellationToken);
         var now = clock.GetUtcNow();
         if (status == "completed")
         {
-            await RecordingRows.MarkReadyAsync(db, sid, form["RecordingUrl"].ToString(), now, cancellationToken);
+            await RecordingRows.MarkReadyAsync(db, sid, recording.RecordingUrl, now, cancellationToken);
             queue.QueueInvocable<RecordingFetcher>();
         }
         else if (status is "failed" or "absent")
@@ -145,20 +117,14 @@ public static class VoiceEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> CallStatusAsync(
-        HttpRequest request, ProviderEvents events, FeedbackDbContext db, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
+        CallStatusCallback callback, ProviderEvents events, FeedbackDbContext db, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType)
+        if (callback.Problem is { } problem)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Expected a form POST from Twilio.");
+            return problem;
         }
-        var form = await request.ReadFormAsync(cancellationToken);
-        var sid = form["CallSid"].ToString();
-        var status = form["CallStatus"].ToString();
-        if (sid.Length == 0 || status.Length == 0)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "CallSid and CallStatus are required.");
-        }
-        await events.RecordAsync("call", sid, status, form["ErrorCode"].ToString(), cancellationToken);
+        var (sid, status) = (callback.CallSid, callback.CallStatus);
+        await events.RecordAsync("call", sid, status, callback.ErrorCode, cancellationToken);
         // A reminder call: answered is delivered; no answer, busy or failed is failed.
         var next = status switch
         {

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
@@ -21,8 +20,8 @@ public static class VoiceReminderEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
-        HttpRequest request, FeedbackDbContext db, PatientTexts texts, PromptCatalog catalog, IOptions<VoiceOptions> voiceOptions,
-        PublicUrls urls, PatientCache patients, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken, long id = 0, int step = 0)
+        CallStep call, [AsParameters] VoiceServices services, FeedbackDbContext db, PatientCache patients, TimeProvider clock,
+        CancellationToken cancellationToken, long id = 0, int step = 0)
     {
         var reminder = await db.Reminders.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (reminder is null || step is < 0 or > 3)
@@ -30,10 +29,10 @@ public static class VoiceReminderEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such reminder call.");
         }
         var language = Languages.FromCode(reminder.Language) ?? Language.French;
-        var baseUrl = urls.Base(request);
-        var voice = new VoicePrompts(texts, catalog, voiceOptions.Value, baseUrl, loggers.CreateLogger(typeof(VoiceReminderEndpoints)));
+        var (texts, voice) = (services.Texts, services.Prompts(typeof(VoiceReminderEndpoints)));
         var response = new VoiceResponse();
-        var digits = request.HasFormContentType ? (await request.ReadFormAsync(cancellationToken))["Digits"].ToString() : "";
+        // Only the key pressed matters on a call we placed: the form is not required (call.Problem is not an error here).
+        var digits = call.Digits;
 
         if (step > 0 && digits is "1" or "2")
         {
@@ -69,7 +68,7 @@ public static class VoiceReminderEndpoints
         }
         ask.Add(await voice.SpeakAsync(MessageKeys.VoiceReminderConfirm, language, cancellationToken));
         var action = $"{Path}?id={id}&step={step + 1}";
-        response.Gather(action, numDigits: 1, voiceOptions.Value.GatherTimeoutSeconds, r => VoicePrompts.Add(r, ask));
+        response.Gather(action, numDigits: 1, services.Options.Value.GatherTimeoutSeconds, r => VoicePrompts.Add(r, ask));
         response.Redirect(action);
         return new TwiMLResult(response);
     }

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using TwilioFeedback.Webhooks.Patients;
+using TwilioFeedback.Webhooks.Twilio;
+
+namespace TwilioFeedback.Webhooks.Ussd;
+
+/// <summary>
+/// The USSD gateway's form: the session, the code dialled, the phone, and <c>text</c>, every answer
+/// of the session so far joined by <c>*</c>.
+/// </summary>
+public sealed record UssdRequest(string SessionId, string ServiceCode, string PhoneNumber, string Text)
+{
+    /// <summary>Why the form is refused (415, 400), or null.</summary>
+    public ProblemHttpResult? Problem { get; init; }
+
+    public static ValueTask<UssdRequest> BindAsync(HttpContext context) => WebhookForm.BindAsync(context, Parse, "Expected a form POST.");
+
+    private static UssdRequest Parse(IFormCollection form, ProblemHttpResult? refused)
+    {
+        var (sessionId, phone) = (form["sessionId"].ToString(), form["phoneNumber"].ToString());
+        return new UssdRequest(sessionId, form["serviceCode"].ToString(), phone, form["text"].ToString())
+        {
+            Problem = refused ?? (sessionId.Length is 0 or > 48 || phone.Length is 0 or > PatientDirectory.MaxAddressLength
+                ? WebhookForm.BadRequest("sessionId (up to 48 characters) and phoneNumber are required.")
+                : null),
+        };
+    }
+}
