@@ -30,20 +30,17 @@ public sealed partial class OutageExceptionHandler(IProblemDetailsService proble
         // English and French both: the patient's language is in the store that may be down. One SMS segment, one USSD screen.
         var texts = httpContext.RequestServices.GetRequiredService<PatientTexts>();
         var (englishText, frenchText) = (texts.Get(MessageKeys.TryLater, Language.English), texts.Get(MessageKeys.TryLater, Language.French));
-        if (path.StartsWithSegments("/twilio/sms"))
+        switch (ChannelOf(httpContext)?.Outage)
         {
-            await new TwiMLResult(new MessagingResponse().Message(englishText + "\n" + frenchText)).ExecuteAsync(httpContext);
-            return true;
-        }
-        if (path.StartsWithSegments("/twilio/voice") && !path.StartsWithSegments("/twilio/voice/recording"))
-        {
-            await new TwiMLResult(new VoiceResponse().Say(englishText, "en-US").Say(frenchText, "fr-FR").Hangup()).ExecuteAsync(httpContext);
-            return true;
-        }
-        if (path.StartsWithSegments("/ussd"))
-        {
-            await TypedResults.Text("END " + englishText + "\n" + frenchText, "text/plain", Encoding.UTF8, StatusCodes.Status200OK).ExecuteAsync(httpContext);
-            return true;
+            case OutageAnswer.Message:
+                await new TwiMLResult(new MessagingResponse().Message(englishText + "\n" + frenchText)).ExecuteAsync(httpContext);
+                return true;
+            case OutageAnswer.Call:
+                await new TwiMLResult(new VoiceResponse().Say(englishText, "en-US").Say(frenchText, "fr-FR").Hangup()).ExecuteAsync(httpContext);
+                return true;
+            case OutageAnswer.UssdScreen:
+                await TypedResults.Text("END " + englishText + "\n" + frenchText, "text/plain", Encoding.UTF8, StatusCodes.Status200OK).ExecuteAsync(httpContext);
+                return true;
         }
         // Status callbacks and the API: a retryable answer, not a bug report.
         response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -54,6 +51,10 @@ public sealed partial class OutageExceptionHandler(IProblemDetailsService proble
             ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = "The service is briefly unavailable; try again later." },
         });
     }
+
+    // The exception handler middleware has cleared the endpoint by now; its feature keeps the one that failed.
+    private static WebhookChannel? ChannelOf(HttpContext httpContext) =>
+        (httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint())?.Metadata.GetMetadata<WebhookChannel>();
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "{Path} answered politely: {Store} is unreachable ({Error})")]
     private static partial void LogOutage(ILogger logger, PathString path, string store, string error);

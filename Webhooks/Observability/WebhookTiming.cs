@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using TwilioFeedback.Webhooks.Twilio;
 
 namespace TwilioFeedback.Webhooks.Observability;
 
@@ -19,8 +20,9 @@ public sealed class WebhookTiming(RequestDelegate next, WebhookMetrics metrics)
             context.Response.Headers[RequestIdHeader] = requestId;
             return Task.CompletedTask;
         });
-        var channel = ChannelOf(context.Request.Path);
-        if (channel is null)
+        // Routing has run already (it comes first in the pipeline); read now, before an exception handler clears the endpoint.
+        var declared = context.GetEndpoint()?.Metadata.GetMetadata<WebhookChannel>();
+        if (declared is null)
         {
             await next(context);
             return;
@@ -33,19 +35,12 @@ public sealed class WebhookTiming(RequestDelegate next, WebhookMetrics metrics)
         finally
         {
             // SMS and WhatsApp share a URL: a WhatsApp sender is "whatsapp:+…" (read only if the form was).
-            if (channel == "sms" && context.Features.Get<IFormFeature>()?.Form?["From"].ToString().StartsWith("whatsapp:", StringComparison.Ordinal) == true)
+            var channel = declared.MetricLabel;
+            if (declared == WebhookChannel.Sms && context.Features.Get<IFormFeature>()?.Form?["From"].ToString().StartsWith("whatsapp:", StringComparison.Ordinal) == true)
             {
                 channel = "whatsapp";
             }
             metrics.WebhookAnswered(channel, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
         }
     }
-
-    /// <summary>The channel a webhook path belongs to, or null for anything that is not a webhook.</summary>
-    public static string? ChannelOf(PathString path) =>
-        path.StartsWithSegments("/twilio/sms") ? "sms"
-        : path.StartsWithSegments("/twilio/voice") ? "voice"
-        : path.StartsWithSegments("/ussd") ? "ussd"
-        : path.StartsWithSegments("/twilio/status") || path.StartsWithSegments("/sendgrid/events") ? "status"
-        : null;
 }

@@ -13,6 +13,7 @@ public static class SmsEndpoints
     public static RouteGroupBuilder MapSms(this RouteGroupBuilder twilio)
     {
         twilio.MapPost("/sms", HandleAsync)
+            .WithMetadata(WebhookChannel.Sms)
             .LimitPerPatient("From")
             .WithName("TwilioMessage")
             .WithSummary("Incoming SMS or WhatsApp message; answers TwiML <Message>.");

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Scheduling.Email;
+using TwilioFeedback.Webhooks.Twilio;
 
 namespace TwilioFeedback.Webhooks.Status;
 
@@ -21,7 +22,7 @@ public static class SendGridEventEndpoints
 
     public static IEndpointRouteBuilder MapSendGridEvents(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/sendgrid/events/{secret}", HandleAsync).WithTags("Status callbacks").WithName("SendGridEvents");
+        app.MapPost("/sendgrid/events/{secret}", HandleAsync).WithMetadata(WebhookChannel.Status).WithTags("Status callbacks").WithName("SendGridEvents");
         return app;
     }
 

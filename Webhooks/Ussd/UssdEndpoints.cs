@@ -8,6 +8,7 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Webhooks.Edge;
+using TwilioFeedback.Webhooks.Twilio;
 
 
 namespace TwilioFeedback.Webhooks.Ussd;
@@ -20,7 +21,7 @@ public static class UssdEndpoints
 
     public static IEndpointRouteBuilder MapUssd(this IEndpointRouteBuilder app)
     {
-        var ussd = app.MapGroup("/ussd").WithTags("USSD").DisableAntiforgery().RequireRateLimiting(Edge.RateLimitOptions.WebhookPolicy);
+        var ussd = app.MapGroup("/ussd").WithMetadata(WebhookChannel.Ussd).WithTags("USSD").DisableAntiforgery().RequireRateLimiting(Edge.RateLimitOptions.WebhookPolicy);
         // The gateway is checked first, then the patient's budget: strangers cannot spend it.
         ussd.AddEndpointFilter(async (context, next) =>
         {

@@ -24,9 +24,9 @@ public static class VoiceEndpoints
 
     public static RouteGroupBuilder MapVoice(this RouteGroupBuilder twilio)
     {
-        twilio.MapPost("/voice", HandleAsync).LimitPerPatient("From").WithName("TwilioVoice").WithSummary("A call comes in, and each keypress or recording after it; answers TwiML.");
-        twilio.MapPost("/voice/recording", RecordingCallbackAsync).WithName("TwilioRecordingStatus").WithSummary("recordingStatusCallback: fetch the audio once it is ready.");
-        twilio.MapPost("/status/call", CallStatusAsync).WithName("TwilioCallStatus").WithSummary("Call status callback, recorded.");
+        twilio.MapPost("/voice", HandleAsync).WithMetadata(WebhookChannel.Voice).LimitPerPatient("From").WithName("TwilioVoice").WithSummary("A call comes in, and each keypress or recording after it; answers TwiML.");
+        twilio.MapPost("/voice/recording", RecordingCallbackAsync).WithMetadata(WebhookChannel.VoiceRecording).WithName("TwilioRecordingStatus").WithSummary("recordingStatusCallback: fetch the audio once it is ready.");
+        twilio.MapPost("/status/call", CallStatusAsync).WithMetadata(WebhookChannel.Status).WithName("TwilioCallStatus").WithSummary("Call status callback, recorded.");
         return twilio;
     }
 

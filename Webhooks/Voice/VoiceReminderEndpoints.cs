@@ -15,7 +15,7 @@ public static class VoiceReminderEndpoints
 
     public static RouteGroupBuilder MapVoiceReminders(this RouteGroupBuilder twilio)
     {
-        twilio.MapPost("/voice/reminder", HandleAsync).WithName("TwilioVoiceReminder").WithSummary("TwiML for a reminder call we placed.");
+        twilio.MapPost("/voice/reminder", HandleAsync).WithMetadata(WebhookChannel.Voice).WithName("TwilioVoiceReminder").WithSummary("TwiML for a reminder call we placed.");
         return twilio;
     }
 
