@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Webhooks.Patients;
+using TwilioFeedback.Webhooks.Twilio;
 
 namespace TwilioFeedback.Webhooks.Edge;
 
@@ -43,7 +44,7 @@ public static class PatientRateLimit
             {
                 return await next(context); // the handler answers 400
             }
-            var number = PatientDirectory.Normalize(address.StartsWith("whatsapp:", StringComparison.OrdinalIgnoreCase) ? address[9..] : address);
+            var number = PatientDirectory.Normalize(address.StartsWith(IncomingMessage.WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? address[IncomingMessage.WhatsAppPrefix.Length..] : address);
             using var lease = context.HttpContext.RequestServices.GetRequiredService<PatientRateLimiter>().Acquire(number);
             if (lease.IsAcquired)
             {

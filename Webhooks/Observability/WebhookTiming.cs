@@ -36,7 +36,7 @@ public sealed class WebhookTiming(RequestDelegate next, WebhookMetrics metrics)
         {
             // SMS and WhatsApp share a URL: a WhatsApp sender is "whatsapp:+…" (read only if the form was).
             var channel = declared.MetricLabel;
-            if (declared == WebhookChannel.Sms && context.Features.Get<IFormFeature>()?.Form?["From"].ToString().StartsWith("whatsapp:", StringComparison.Ordinal) == true)
+            if (declared == WebhookChannel.Sms && context.Features.Get<IFormFeature>()?.Form?["From"].ToString().StartsWith(IncomingMessage.WhatsAppPrefix, StringComparison.Ordinal) == true)
             {
                 channel = "whatsapp";
             }
