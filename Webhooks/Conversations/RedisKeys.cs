@@ -10,8 +10,6 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// </summary>
 public sealed class RedisKeys(string prefix)
 {
-    public string Prefix => prefix;
-
     /// <summary>A conversation's state: per channel and patient (or call / USSD session).</summary>
     public RedisKey Conversation(Channel channel, string subject) => $"{prefix}conv:{channel}:{subject}";
 
