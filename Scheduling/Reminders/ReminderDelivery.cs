@@ -26,41 +26,44 @@ public sealed partial class ReminderDelivery(
     {
         string? lastError = null;
         var transient = false;
-        foreach (var channel in reminder.Channels)
+        foreach (var name in reminder.Channels)
         {
-            var address = channel == "email" ? reminder.Email : reminder.PhoneNumber;
-            if (address is null || (channel == "voice" && options.Value.PublicBaseUrl is null))
+            // Rows hold the names the API accepts; any other went out as SMS before channels had a type, and still does.
+            var channel = ReminderChannels.FromName(name) ?? ReminderChannel.Sms;
+            var address = channel.UsesPhone() ? reminder.PhoneNumber : reminder.Email;
+            if (address is null || (channel == ReminderChannel.Voice && options.Value.PublicBaseUrl is null))
             {
-                Attempt(reminder, channel, "failed", null, address is null ? $"No address for {channel}." : "Voice reminders need PUBLIC_BASE_URL.", now);
+                Attempt(reminder, name, "failed", null, address is null ? $"No address for {name}." : "Voice reminders need PUBLIC_BASE_URL.", now);
                 continue;
             }
-            if (channel == "email" ? emailOptions.Value.DryRun : twilio.Value.DryRun)
+            if (channel == ReminderChannel.Email ? emailOptions.Value.DryRun : twilio.Value.DryRun)
             {
-                Attempt(reminder, channel, "dry_run", null, null, now);
+                Attempt(reminder, name, "dry_run", null, null, now);
                 Finish(reminder, ReminderStatus.Sent, null);
                 reminder.SentAt = now;
-                LogDryRun(logger, reminder.Id, channel);
+                LogDryRun(logger, reminder.Id, name);
                 return false;
             }
             var result = channel switch
             {
-                "email" => await SendEmailAsync(reminder, address, cancellationToken),
-                "voice" => await messaging.PlaceCallAsync(address, $"{options.Value.PublicBaseUrl}/twilio/voice/reminder?id={reminder.Id}",
+                ReminderChannel.Email => await SendEmailAsync(reminder, address, cancellationToken),
+                ReminderChannel.Voice => await messaging.PlaceCallAsync(address, $"{options.Value.PublicBaseUrl}/twilio/voice/reminder?id={reminder.Id}",
                     $"{options.Value.PublicBaseUrl}/twilio/status/call", cancellationToken),
-                _ => await messaging.SendAsync(channel == "whatsapp" ? "whatsapp:" + address : address, reminder.Message, options.Value.StatusCallbackUrl, cancellationToken),
+                ReminderChannel.WhatsApp => await messaging.SendAsync("whatsapp:" + address, reminder.Message, options.Value.StatusCallbackUrl, cancellationToken),
+                _ => await messaging.SendAsync(address, reminder.Message, options.Value.StatusCallbackUrl, cancellationToken),
             };
             if (result.Succeeded)
             {
-                Attempt(reminder, channel, "sent", result.Sid, null, now);
+                Attempt(reminder, name, "sent", result.Sid, null, now);
                 Finish(reminder, ReminderStatus.Sent, null);
                 reminder.ProviderId = result.Sid;
                 reminder.SentAt = now;
-                LogSent(logger, reminder.Id, channel, result.Sid!);
+                LogSent(logger, reminder.Id, name, result.Sid!);
                 return false;
             }
-            Attempt(reminder, channel, "failed", null, result.Error, now);
+            Attempt(reminder, name, "failed", null, result.Error, now);
             metrics.ProviderError(
-                channel == "email" ? SchedulingMetrics.EmailProvider(emailOptions.Value) : "twilio",
+                channel == ReminderChannel.Email ? SchedulingMetrics.EmailProvider(emailOptions.Value) : "twilio",
                 result.ErrorCode == TwilioMessagingClient.Unsubscribed ? "unsubscribed" : result.Permanent ? "permanent" : "transient");
             lastError = $"{result.ErrorCode}: {result.Error}";
             if (result.ErrorCode == TwilioMessagingClient.Unsubscribed)

@@ -7,6 +7,7 @@ using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Api;
@@ -84,7 +85,7 @@ public static class PatientEndpoints
         if (update.Channels is not null)
         {
             var channels = update.Channels.Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
-            if (channels.Any(c => !ReminderEndpoints.KnownChannels.Contains(c)))
+            if (channels.Any(c => ReminderChannels.FromName(c) is null))
             {
                 errors["channels"] = ["channels may list sms, whatsapp, voice and email, in order of preference."];
             }
