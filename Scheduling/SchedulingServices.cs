@@ -48,6 +48,7 @@ public static class SchedulingServices
         services.AddTransient<ReminderDispatcher>();
         services.AddTransient<ReminderClaims>();
         services.AddTransient<ReminderDelivery>();
+        services.AddScoped<ReminderTransitions>();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTransient<IEmailSender>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.SendGridApiKey)
             ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 
@@ -10,28 +11,14 @@ namespace TwilioFeedback.Scheduling.Reminders;
 /// over once its lease has passed; a batch renews its lease before a send could outlast it, and hands back
 /// what it has not sent when its instance stops.
 /// </summary>
-public sealed class ReminderClaims(FeedbackDbContext db, TimeProvider clock, IOptions<ReminderOptions> options, SchedulingMetrics metrics)
+public sealed partial class ReminderClaims(
+    FeedbackDbContext db, ReminderTransitions transitions, TimeProvider clock, IOptions<ReminderOptions> options, ILogger<ReminderClaims> logger)
 {
-    /// <summary>The lease of a batch claimed at <paramref name="now"/>.</summary>
-    public DateTimeOffset LeaseFrom(DateTimeOffset now) => Microseconds(now + options.Value.Lease);
-
-    /// <summary>Claims up to a batch of due rows (and rows whose lease has passed) until <paramref name="leaseUntil"/>.</summary>
-    public async Task<List<long>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    /// <summary>Claims up to a batch of due rows (and rows whose lease has passed) for one lease from <paramref name="now"/>.</summary>
+    public async Task<(List<long> Ids, DateTimeOffset LeaseUntil)> ClaimAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var claimed = await db.Database.SqlQuery<long>(
-            $"""
-            UPDATE reminders SET status = {ReminderStatus.Sending}, lease_until = {leaseUntil}, attempts = attempts + 1, updated_at = {now}
-            WHERE id IN (
-                SELECT id FROM reminders
-                WHERE (status = {ReminderStatus.Scheduled} AND scheduled_time <= {now})
-                   OR (status = {ReminderStatus.Sending} AND lease_until < {now})
-                ORDER BY scheduled_time
-                LIMIT {options.Value.BatchSize}
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id AS "Value"
-            """).ToListAsync(cancellationToken);
-        metrics.ReminderTransitions(ReminderStatus.Sending, claimed.Count);
-        return claimed;
+        var leaseUntil = Microseconds(now + options.Value.Lease);
+        return (await transitions.ClaimAsync(now, leaseUntil, options.Value.BatchSize, cancellationToken), leaseUntil);
     }
 
     /// <summary>
@@ -61,19 +48,12 @@ public sealed class ReminderClaims(FeedbackDbContext db, TimeProvider clock, IOp
         return renewed;
     }
 
-    /// <summary>Gives claimed but unsent rows back (no lease, the attempt not counted), so another instance sends them now; returns how many.</summary>
-    public async Task<int> ReleaseAsync(long[] ids, DateTimeOffset leaseUntil)
-    {
-        var now = clock.GetUtcNow();
-        var released = await db.Database.ExecuteSqlAsync(
-            $"""
-            UPDATE reminders SET status = {ReminderStatus.Scheduled}, lease_until = NULL, attempts = attempts - 1, updated_at = {now}
-            WHERE id = ANY({ids}) AND status = {ReminderStatus.Sending} AND lease_until = {leaseUntil}
-            """, CancellationToken.None);
-        metrics.ReminderTransitions(ReminderStatus.Scheduled, released);
-        return released;
-    }
+    /// <summary>Gives claimed but unsent rows back while stopping, so another instance sends them now.</summary>
+    public async Task ReleaseAsync(long[] ids, DateTimeOffset leaseUntil) => LogReleased(logger, await transitions.HandBackAsync(ids, leaseUntil));
 
     /// <summary>PostgreSQL keeps microseconds: a lease written and compared must be one it can hold exactly.</summary>
     private static DateTimeOffset Microseconds(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Stopping: {Count} claimed reminders handed back for another instance")]
+    private static partial void LogReleased(ILogger logger, int count);
 }

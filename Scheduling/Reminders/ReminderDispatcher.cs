@@ -12,7 +12,7 @@ namespace TwilioFeedback.Scheduling.Reminders;
 /// <summary>
 /// Sends due reminders: claims a batch (<see cref="ReminderClaims"/>), sends each on its channels
 /// (<see cref="ReminderDelivery"/>) and saves each in one statement as soon as it is sent
-/// (<see cref="ReminderOutcomeWriter"/>), so a crash re-sends at most the reminders in flight. An instance
+/// (<see cref="ReminderTransitions.RecordOutcomeAsync"/>), so a crash re-sends at most the reminders in flight. An instance
 /// that is stopping finishes the reminder it is sending and hands the rest of its batch back at once.
 /// </summary>
 public sealed partial class ReminderDispatcher(
@@ -23,7 +23,7 @@ public sealed partial class ReminderDispatcher(
     IOptions<ReminderOptions> options,
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
-    SchedulingMetrics metrics,
+    ReminderTransitions transitions,
     IPatientCopies patientCopies,
     ILogger<ReminderDispatcher> logger) : IInvocable
 {
@@ -64,8 +64,7 @@ public sealed partial class ReminderDispatcher(
             return 0;
         }
         var now = clock.GetUtcNow();
-        var leaseUntil = claims.LeaseFrom(now);
-        var claimed = await claims.ClaimAsync(now, leaseUntil, cancellationToken);
+        var (claimed, leaseUntil) = await claims.ClaimAsync(now, cancellationToken);
         if (claimed.Count == 0)
         {
             return 0;
@@ -86,7 +85,7 @@ public sealed partial class ReminderDispatcher(
             {
                 if (lifetime.ApplicationStopping.IsCancellationRequested)
                 {
-                    LogReleased(logger, await claims.ReleaseAsync(order.Skip(i).ToArray(), leaseUntil));
+                    await claims.ReleaseAsync(order.Skip(i).ToArray(), leaseUntil);
                     break;
                 }
                 // A slow provider can make a batch outlast its lease: renew it (for the rest of the batch at
@@ -139,9 +138,8 @@ public sealed partial class ReminderDispatcher(
             await db.Patients.Where(p => p.Id == reminder.PatientId && p.OptedOutAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.OptedOutAt, now), cancellationToken);
         }
-        if (await outcomes.SaveAsync(reminder, leaseUntil, cancellationToken))
+        if (await transitions.RecordOutcomeAsync(outcomes, reminder, leaseUntil, cancellationToken))
         {
-            metrics.ReminderTransitions(reminder.Status);
             // The patient's next 1 or 2 answers this reminder (or they opted out): conversations must read them afresh.
             if (optedOut || (reminder.Confirm && reminder.Status == ReminderStatus.Sent))
             {
@@ -182,9 +180,6 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Reminder {ReminderId} handled ({Status}) after its lease ran out: another dispatcher took it over, and its outcome stands")]
     private static partial void LogTakenOverAfterSend(ILogger logger, long reminderId, string status);
-
-    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Stopping: {Count} claimed reminders handed back for another instance")]
-    private static partial void LogReleased(ILogger logger, int count);
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Reminder {ReminderId}: the patient's conversation copy could not be dropped ({Error}); it is trusted for minutes at most")]
     private static partial void LogCopyNotDropped(ILogger logger, long reminderId, string error);

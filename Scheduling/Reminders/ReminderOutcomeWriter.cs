@@ -8,6 +8,7 @@ namespace TwilioFeedback.Scheduling.Reminders;
 /// Saves what became of one reminder in one round trip, a statement prepared once per batch: its row
 /// (only while this dispatcher's lease holds) and its delivery attempts (always: they happened). The
 /// encrypted columns (message, phone, email) are not written here, so nothing bypasses their cipher.
+/// Only <see cref="ReminderTransitions.RecordOutcomeAsync"/> saves through it.
 /// </summary>
 public sealed class ReminderOutcomeWriter(NpgsqlConnection connection) : IAsyncDisposable
 {
@@ -44,7 +45,7 @@ public sealed class ReminderOutcomeWriter(NpgsqlConnection connection) : IAsyncD
     private bool _prepared;
 
     /// <summary>False when the row was no longer this dispatcher's (taken over after its lease ran out).</summary>
-    public async Task<bool> SaveAsync(Reminder reminder, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    internal async Task<bool> SaveAsync(Reminder reminder, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         if (!_prepared)
         {

@@ -174,12 +174,10 @@ public static class ReminderEndpoints
         return TypedResults.Ok(new ReminderPage(items, rows.Count > limit ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
     }
 
-    internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> CancelAsync(long id, FeedbackDbContext db, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> CancelAsync(long id, FeedbackDbContext db, ReminderTransitions transitions, CancellationToken cancellationToken)
     {
         // Conditional: a dispatcher that has claimed the row (sending) wins the race.
-        var changed = await db.Reminders.Where(r => r.Id == id && r.Status == ReminderStatus.Scheduled)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Cancelled).SetProperty(r => r.UpdatedAt, clock.GetUtcNow()), cancellationToken);
-        metrics.ReminderTransitions(ReminderStatus.Cancelled, changed);
+        var changed = await transitions.CancelAsync(id, cancellationToken);
         return await AfterChangeAsync(id, changed, db, cancellationToken);
     }
 
