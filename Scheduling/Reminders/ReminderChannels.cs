@@ -3,8 +3,6 @@ namespace TwilioFeedback.Scheduling.Reminders;
 /// <summary>The names reminder channels are stored and spoken of by: sms, whatsapp, voice, email.</summary>
 public static class ReminderChannels
 {
-    public static IReadOnlyList<ReminderChannel> All { get; } = [ReminderChannel.Sms, ReminderChannel.WhatsApp, ReminderChannel.Voice, ReminderChannel.Email];
-
     public static string Name(this ReminderChannel channel) => channel switch
     {
         ReminderChannel.Sms => "sms",
