@@ -1,4 +1,4 @@
-using TwilioFeedback.Scheduling;
+using TwilioFeedback.Scheduling.Reminders;
 using System.Globalization;
 using Coravel.Queuing.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -145,7 +145,7 @@ public static class VoiceEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> CallStatusAsync(
-        HttpRequest request, ProviderEvents events, FeedbackDbContext db, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
+        HttpRequest request, ProviderEvents events, ReminderTransitions reminders, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType)
         {
@@ -168,7 +168,7 @@ public static class VoiceEndpoints
         };
         if (next is not null)
         {
-            metrics.ReminderTransitions(next, await ReminderProgress.AdvanceAsync(db, sid, next, status, clock.GetUtcNow(), cancellationToken));
+            await reminders.AdvanceAsync(sid, next, status, cancellationToken);
         }
         return new TwiMLResult(new VoiceResponse());
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Twilio;
 
@@ -22,7 +23,7 @@ public static class VoiceReminderEndpoints
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
         HttpRequest request, FeedbackDbContext db, PatientTexts texts, PromptCatalog catalog, IOptions<VoiceOptions> voiceOptions,
-        IOptions<WebhookOptions> webhooks, PatientCache patients, ILoggerFactory loggers, TimeProvider clock, CancellationToken cancellationToken, long id = 0, int step = 0)
+        IOptions<WebhookOptions> webhooks, PatientCache patients, ILoggerFactory loggers, ReminderTransitions transitions, CancellationToken cancellationToken, long id = 0, int step = 0)
     {
         var reminder = await db.Reminders.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (reminder is null || step is < 0 or > 3)
@@ -33,16 +34,16 @@ public static class VoiceReminderEndpoints
         var baseUrl = webhooks.Value.PublicBaseUrl?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
         var voice = new VoicePrompts(texts, catalog, voiceOptions.Value, baseUrl, loggers.CreateLogger(typeof(VoiceReminderEndpoints)));
         var response = new VoiceResponse();
-        var digits = request.HasFormContentType ? (await request.ReadFormAsync(cancellationToken))["Digits"].ToString() : "";
+        var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
+        var digits = form?["Digits"].ToString() ?? "";
 
         if (step > 0 && digits is "1" or "2")
         {
             var confirmed = digits == "1";
-            var now = clock.GetUtcNow();
-            await db.Reminders.Where(r => r.Id == id && r.RespondedAt == null).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined)
-                .SetProperty(r => r.RespondedAt, now)
-                .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+            // The same path as a 1 or 2 by message. What answered is the call and its step (a CallSid is 34
+            // characters; a longer one is cut to fit the column), so the same request again answers nothing else.
+            var answeredBy = $"{SafeText.Clean(form?["CallSid"].ToString() ?? "", 40)}:{step}";
+            await transitions.AnswerAsync(id, confirmed, answeredBy, cancellationToken);
             // Whether another reminder still waits for the patient's 1 or 2: the copy conversations read is dropped.
             if (await db.Patients.Where(p => p.Id == reminder.PatientId).Select(p => p.PhoneHash).FirstOrDefaultAsync(cancellationToken) is { } phoneHash)
             {
