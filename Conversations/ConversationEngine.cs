@@ -14,7 +14,7 @@ public static class ConversationEngine
         var language = state?.Language ?? patient.PreferredLanguage ?? survey.DefaultLanguage;
         var keyword = Answers.ParseKeyword(inbound.Answer);
 
-        if (patient.OptedOut)
+        if (patient.OptedOut && survey.RulesFor(inbound.Channel).HonoursOptOut)
         {
             return keyword switch
             {
@@ -110,7 +110,7 @@ public static class ConversationEngine
                 return Ask(survey, state, survey.After(question.Id), now, language,
                     [new SaveComment(state.ConversationId, inbound.Text.Trim(), Append: false)]);
         }
-        return Miss(survey, state, question, now, language);
+        return Miss(survey, state, question, inbound.Channel, now, language);
     }
 
     private static Outcome Ask(SurveyDefinition survey, ConversationState state, Question? next, DateTimeOffset now, Language language, IReadOnlyList<Effect> effects)
@@ -124,10 +124,10 @@ public static class ConversationEngine
         return new Outcome(asking, Reply.Of(next.PromptKey, language, next.Kind), effects);
     }
 
-    private static Outcome Miss(SurveyDefinition survey, ConversationState state, Question question, DateTimeOffset now, Language language)
+    private static Outcome Miss(SurveyDefinition survey, ConversationState state, Question question, Channel channel, DateTimeOffset now, Language language)
     {
         var misses = state.Misses + 1;
-        return misses > survey.RetryLimit
+        return misses > survey.RulesFor(channel).RetryLimit
             ? new Outcome(null, Reply.Of(survey.GiveUpKey, language), [])
             : new Outcome(state with { Misses = misses, UpdatedAt = now }, Reply.Of(question.RetryPromptKey, language, question.Kind), []);
     }

@@ -3,14 +3,16 @@ using TwilioFeedback.Resources.Texts;
 
 namespace TwilioFeedback.Conversations;
 
-/// <summary>A survey: ordered questions, the closing texts and how many misses a question forgives.</summary>
+/// <summary>A survey: ordered questions, the closing texts and the rules of each channel.</summary>
+/// <param name="Rules">Per channel; a channel not listed gets <paramref name="DefaultRules"/>.</param>
 public sealed record SurveyDefinition(
     string Id,
     IReadOnlyList<Question> Questions,
     string ThanksKey,
     string GiveUpKey,
     string CommentAddedKey,
-    int RetryLimit,
+    ChannelRules DefaultRules,
+    IReadOnlyDictionary<Channel, ChannelRules> Rules,
     Language DefaultLanguage)
 {
     /// <summary>The id of the state after the last question: extra messages are added to the comment.</summary>
@@ -27,8 +29,17 @@ public sealed record SurveyDefinition(
         MessageKeys.Thanks,
         MessageKeys.TooManyMisses,
         MessageKeys.CommentAdded,
-        RetryLimit: 2,
+        DefaultRules: new ChannelRules(RetryLimit: 2, HonoursOptOut: false),
+        new Dictionary<Channel, ChannelRules>
+        {
+            [Channel.Sms] = new(RetryLimit: 2, HonoursOptOut: true),
+            [Channel.WhatsApp] = new(RetryLimit: 2, HonoursOptOut: true),
+            // On a call, silence or a wrong key gets the question once more, then a goodbye: nobody waits on hold.
+            [Channel.Voice] = new(RetryLimit: 1, HonoursOptOut: false),
+        },
         defaultLanguage);
+
+    public ChannelRules RulesFor(Channel channel) => Rules.TryGetValue(channel, out var rules) ? rules : DefaultRules;
 
     public Question? Find(string id) => Questions.FirstOrDefault(q => q.Id == id);
 

@@ -46,6 +46,9 @@ public static class SchedulingServices
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Reminders:TimeZone must be a known time zone (e.g. Africa/Douala).")
             .ValidateOnStart();
         services.AddTransient<ReminderDispatcher>();
+        services.AddTransient<ReminderClaims>();
+        services.AddTransient<ReminderDelivery>();
+        services.AddScoped<ReminderTransitions>();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTransient<IEmailSender>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.SendGridApiKey)
             ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)

@@ -64,16 +64,4 @@ public sealed class Reminder
     public DateTimeOffset? SentAt { get; set; }
 
     public List<DeliveryAttempt> DeliveryAttempts { get; } = [];
-
-    /// <summary>How far along a status is: a callback may only move a reminder to a higher rank.</summary>
-    public static int Rank(string status) => status switch
-    {
-        ReminderStatus.Scheduled => 0,
-        ReminderStatus.Sending => 1,
-        ReminderStatus.Sent => 2,
-        ReminderStatus.Delivered or ReminderStatus.Failed => 3,
-        ReminderStatus.Cancelled or ReminderStatus.Skipped => 4,
-        ReminderStatus.Confirmed or ReminderStatus.Declined => 5,
-        _ => -1,
-    };
 }

@@ -1,6 +1,6 @@
 namespace TwilioFeedback.Persistence;
 
-/// <summary>Where a reminder is; it only ever moves forward (see <see cref="Reminder.Rank"/>).</summary>
+/// <summary>Where a reminder is. Which status may follow which is the scheduler's ReminderTransitions, the only code that writes it.</summary>
 public static class ReminderStatus
 {
     public const string Scheduled = "scheduled";

@@ -40,20 +40,4 @@ public sealed class ReminderOptions
 
     /// <summary>The public base URL (PUBLIC_BASE_URL): calls fetch their TwiML from it. Null: no voice reminders.</summary>
     public string? PublicBaseUrl { get; set; }
-
-    /// <summary>The first minute at or after <paramref name="utc"/> outside quiet hours.</summary>
-    public DateTimeOffset NextAllowed(DateTimeOffset utc)
-    {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-        var local = TimeZoneInfo.ConvertTime(utc, zone);
-        var time = TimeOnly.FromDateTime(local.DateTime);
-        var quiet = QuietFrom > QuietUntil ? time >= QuietFrom || time < QuietUntil : time >= QuietFrom && time < QuietUntil;
-        if (!quiet)
-        {
-            return utc;
-        }
-        var day = time >= QuietFrom && QuietFrom > QuietUntil ? local.Date.AddDays(1) : local.Date;
-        var allowedLocal = day + QuietUntil.ToTimeSpan();
-        return new DateTimeOffset(allowedLocal, zone.GetUtcOffset(allowedLocal)).ToUniversalTime();
-    }
 }

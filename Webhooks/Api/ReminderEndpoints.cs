@@ -1,4 +1,5 @@
 using TwilioFeedback.Scheduling;
+using TwilioFeedback.Scheduling.Reminders;
 using System.Globalization;
 using System.Net.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -40,7 +41,6 @@ public static class ReminderEndpoints
     public const int MaxMessageLength = 1600;
     public const int MaxOccurrences = 100;
     private static readonly TimeSpan PastGrace = TimeSpan.FromMinutes(5);
-    public static readonly IReadOnlyList<string> KnownChannels = ["sms", "whatsapp", "voice", "email"];
 
     public static IEndpointRouteBuilder MapReminderApi(this IEndpointRouteBuilder api)
     {
@@ -76,12 +76,13 @@ public static class ReminderEndpoints
             errors["email"] = ["email is not a valid address."];
         }
         var channels = request.Channels?.Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToList()
-            ?? (phone is not null ? ["sms"] : !string.IsNullOrWhiteSpace(request.Email) ? ["email"] : []);
-        if (channels.Count == 0 || channels.Any(c => !KnownChannels.Contains(c)))
+            ?? (phone is not null ? [ReminderChannel.Sms.Name()] : !string.IsNullOrWhiteSpace(request.Email) ? [ReminderChannel.Email.Name()] : []);
+        var known = channels.ConvertAll(ReminderChannels.FromName);
+        if (known.Count == 0 || known.Contains(null))
         {
             errors["channels"] = ["channels must list sms, whatsapp, voice or email (and a phone_number or email must be given)."];
         }
-        else if (channels.Any(c => c != "email") && phone is null)
+        else if (known.Any(c => c!.Value.UsesPhone()) && phone is null)
         {
             errors["phone_number"] = ["phone_number is required for sms, whatsapp and voice."];
         }
@@ -96,7 +97,7 @@ public static class ReminderEndpoints
         {
             // No channels asked for: the patient's own preference, where this reminder has the address for it.
             var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email;
-            var preferred = patient.Channels.Where(c => c == "email" ? email is not null : phone is not null).ToList();
+            var preferred = patient.Channels.Where(c => ReminderChannels.FromName(c) == ReminderChannel.Email ? email is not null : phone is not null).ToList();
             channels = preferred.Count > 0 ? preferred : channels;
         }
         var series = occurrences.Select(time => new Reminder
@@ -173,12 +174,10 @@ public static class ReminderEndpoints
         return TypedResults.Ok(new ReminderPage(items, rows.Count > limit ? items[^1].Id.ToString(CultureInfo.InvariantCulture) : null));
     }
 
-    internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> CancelAsync(long id, FeedbackDbContext db, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> CancelAsync(long id, FeedbackDbContext db, ReminderTransitions transitions, CancellationToken cancellationToken)
     {
         // Conditional: a dispatcher that has claimed the row (sending) wins the race.
-        var changed = await db.Reminders.Where(r => r.Id == id && r.Status == ReminderStatus.Scheduled)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Cancelled).SetProperty(r => r.UpdatedAt, clock.GetUtcNow()), cancellationToken);
-        metrics.ReminderTransitions(ReminderStatus.Cancelled, changed);
+        var changed = await transitions.CancelAsync(id, cancellationToken);
         return await AfterChangeAsync(id, changed, db, cancellationToken);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Persistence;
-using TwilioFeedback.Scheduling;
+using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Observability;
 using TwilioFeedback.Webhooks.Patients;
@@ -14,7 +14,7 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// The one place where the engine's effects reach the database. Each is idempotent: the same message
 /// applied twice changes nothing the second time (unique conversation and message ids).
 /// </summary>
-public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock, IQueue queue, WebhookMetrics metrics, SchedulingMetrics schedulingMetrics)
+public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock, IQueue queue, WebhookMetrics metrics, ReminderTransitions reminders)
 {
     /// <summary>Longest comment kept; longer ones are cut (a WhatsApp message holds 4,096 characters).</summary>
     public const int MaxCommentLength = 4000;
@@ -54,22 +54,16 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                     await SaveCommentAsync(comment, inbound.ProviderMessageId, cancellationToken);
                     break;
                 case AnswerReminder answer:
-                    // A retried or re-drained message has answered its reminder already: it answers no other.
-                    if (await db.Reminders.AnyAsync(r => r.RespondedMessageId == inbound.ProviderMessageId, cancellationToken))
-                    {
-                        break;
-                    }
+                    // The latest reminder awaiting the patient's 1 or 2 (none: the answer answers nothing).
                     var since = now - PatientDirectory.ConfirmationWindow;
                     var latest = await db.Reminders
                         .Where(r => r.PatientId == patient.Id && r.Confirm && r.RespondedAt == null && r.SentAt > since
                             && (r.Status == ReminderStatus.Sent || r.Status == ReminderStatus.Delivered))
                         .OrderByDescending(r => r.SentAt).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
-                    var answered = await db.Reminders.Where(r => r.Id == latest && r.RespondedAt == null).ExecuteUpdateAsync(s => s
-                        .SetProperty(r => r.Status, answer.Confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined)
-                        .SetProperty(r => r.RespondedAt, now)
-                        .SetProperty(r => r.RespondedMessageId, inbound.ProviderMessageId)
-                        .SetProperty(r => r.UpdatedAt, now), cancellationToken);
-                    schedulingMetrics.ReminderTransitions(answer.Confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined, answered);
+                    if (latest != 0)
+                    {
+                        await reminders.AnswerAsync(latest, answer.Confirmed, inbound.ProviderMessageId, cancellationToken);
+                    }
                     break;
                 case SaveVoiceComment voice:
                     // A call recording is fetched when Twilio says it is ready; a WhatsApp voice note is ready now.

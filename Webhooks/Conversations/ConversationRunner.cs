@@ -63,11 +63,7 @@ public sealed partial class ConversationRunner(
             state = null;
         }
 
-        // Opting out stops messages we send; a patient who calls or dials us still gets the survey.
-        var snapshot = patient.Snapshot with { OptedOut = patient.OptedOut && inbound.Channel is Channel.Sms or Channel.WhatsApp };
-        // On a call, silence or a wrong key gets the question once more, then a goodbye: nobody waits on hold.
-        var rules = inbound.Channel == Channel.Voice ? survey with { RetryLimit = 1 } : survey;
-        var outcome = ConversationEngine.Handle(rules, state, snapshot, inbound, now);
+        var outcome = ConversationEngine.Handle(survey, state, patient.Snapshot, inbound, now);
         await effects.ApplyAsync(patient, inbound, outcome.Effects, conversation.HeldEffects > 0, cancellationToken);
         await conversation.CommitAsync(outcome.Next, timeToLive, id, outcome.Reply, options.Value.ReplayWindow);
         metrics.ConversationStep(inbound.Channel, state, outcome);

@@ -25,6 +25,7 @@ public static class ConversationServices
             configuration.SocketManager = SocketManager.ThreadPool;
             return ConnectionMultiplexer.Connect(configuration);
         });
+        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix));
         services.AddSingleton<IConversationStore, RedisConversationStore>();
         services.AddSingleton(sp => SurveyDefinition.Default(
             Languages.FromCode(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.DefaultLanguage) ?? Language.English));

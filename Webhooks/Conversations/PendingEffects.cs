@@ -20,7 +20,7 @@ public sealed partial class PendingEffects(
     ConversationEffects effects,
     PatientCache patients,
     IConnectionMultiplexer redis,
-    IOptions<RedisOptions> redisOptions,
+    RedisKeys keys,
     DataCipher cipher,
     TimeProvider clock,
     ILogger<PendingEffects> logger)
@@ -29,15 +29,6 @@ public sealed partial class PendingEffects(
     private const string HoldScript =
         "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1]) return 1 end return 0";
 
-    public static RedisKey ItemsKey(string prefix) => $"{prefix}pending:items";
-
-    public static RedisKey OrderKey(string prefix) => RedisConversationStore.HeldEffectsKey(prefix);
-
-    private static RedisKey SequenceKey(string prefix) => $"{prefix}pending:sequence";
-
-    /// <summary>Held items PostgreSQL refused for another reason than an outage, set aside by the drainer.</summary>
-    public static RedisKey FailedKey(string prefix) => $"{prefix}pending:failed";
-
     /// <param name="heldBefore">Effects of earlier messages are held (the count read with the conversation's state).</param>
     public async Task ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> outcome, bool heldBefore, CancellationToken cancellationToken)
     {
@@ -45,7 +36,6 @@ public sealed partial class PendingEffects(
         {
             return;
         }
-        var prefix = redisOptions.Value.KeyPrefix;
         var applied = false;
         if (!heldBefore)
         {
@@ -61,7 +51,7 @@ public sealed partial class PendingEffects(
         }
         if (!applied)
         {
-            await HoldAsync(prefix, new HeldEffects(patient.Id, inbound.Channel, inbound.ProviderMessageId, clock.GetUtcNow(), [.. outcome.Select(HeldEffect.From)]));
+            await HoldAsync(new HeldEffects(patient.Id, inbound.Channel, inbound.ProviderMessageId, clock.GetUtcNow(), [.. outcome.Select(HeldEffect.From)]));
         }
         // The cached copy follows what the patient just changed (language, opt-out). After an answered
         // reminder, whether another one waits only PostgreSQL knows: the copy stays for outages but is
@@ -81,12 +71,12 @@ public sealed partial class PendingEffects(
         _ => patient,
     };
 
-    private async Task HoldAsync(string prefix, HeldEffects held)
+    private async Task HoldAsync(HeldEffects held)
     {
         // Held effects carry comments: encrypted like the database columns they are bound for.
         var json = cipher.Protect(JsonSerializer.Serialize(held, PendingJson.Default.HeldEffects));
         // Ordered by a counter: the order in which they were held is the order they are written.
-        await redis.GetDatabase().ScriptEvaluateAsync(HoldScript, [ItemsKey(prefix), OrderKey(prefix), SequenceKey(prefix)], [held.ProviderMessageId, json]);
+        await redis.GetDatabase().ScriptEvaluateAsync(HoldScript, [keys.HeldItems, keys.HeldOrder, keys.HeldSequence], [held.ProviderMessageId, json]);
     }
 
     /// <summary>
@@ -96,10 +86,9 @@ public sealed partial class PendingEffects(
     /// </summary>
     public async Task<int> ForgetPatientAsync(long patientId)
     {
-        var prefix = redisOptions.Value.KeyPrefix;
         var db = redis.GetDatabase();
         var dropped = 0;
-        foreach (var key in new[] { ItemsKey(prefix), FailedKey(prefix) })
+        foreach (var key in new[] { keys.HeldItems, keys.HeldFailed })
         {
             var ids = new List<RedisValue>();
             await foreach (var item in db.HashScanAsync(key))
@@ -113,7 +102,7 @@ public sealed partial class PendingEffects(
             {
                 // The item first: a drainer that finds an id in the order but not its item writes nothing.
                 await db.HashDeleteAsync(key, [.. ids]);
-                await db.SortedSetRemoveAsync(OrderKey(prefix), [.. ids]);
+                await db.SortedSetRemoveAsync(keys.HeldOrder, [.. ids]);
                 dropped += ids.Count;
             }
         }

@@ -18,7 +18,7 @@ namespace TwilioFeedback.Webhooks.Conversations;
 public sealed partial class PendingEffectsDrainer(
     IServiceScopeFactory scopes,
     IConnectionMultiplexer redis,
-    IOptions<RedisOptions> redisOptions,
+    RedisKeys keys,
     IOptions<PendingEffectsOptions> options,
     DataCipher cipher,
     ILogger<PendingEffectsDrainer> logger) : BackgroundService
@@ -61,16 +61,15 @@ public sealed partial class PendingEffectsDrainer(
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
-        var prefix = redisOptions.Value.KeyPrefix;
-        var order = PendingEffects.OrderKey(prefix);
-        var items = PendingEffects.ItemsKey(prefix);
+        var order = keys.HeldOrder;
+        var items = keys.HeldItems;
         if (await db.SortedSetLengthAsync(order) == 0)
         {
             return 0;
         }
-        RedisKey lockKey = $"{prefix}pending:lock";
-        var token = Guid.NewGuid().ToString("N");
-        if (!await db.LockTakeAsync(lockKey, token, TimeSpan.FromMinutes(1)))
+        var lockKey = keys.DrainLock;
+        var token = RedisLock.NewToken();
+        if (!await RedisLock.TakeAsync(db, lockKey, token, TimeSpan.FromMinutes(1)))
         {
             return 0;
         }
@@ -83,14 +82,14 @@ public sealed partial class PendingEffectsDrainer(
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     // Renewed before each item: a slow PostgreSQL must not let a second drainer start on the same queue.
-                    if (!await db.LockExtendAsync(lockKey, token, TimeSpan.FromMinutes(1)))
+                    if (!await RedisLock.ExtendAsync(db, lockKey, token, TimeSpan.FromMinutes(1)))
                     {
                         return written;
                     }
                     var json = await db.HashGetAsync(items, id);
                     if (!json.IsNullOrEmpty)
                     {
-                        await WriteAsync(db, prefix, id!, json!, cancellationToken);
+                        await WriteAsync(db, id!, json!, cancellationToken);
                     }
                     await db.SortedSetRemoveAsync(order, id);
                     await db.HashDeleteAsync(items, id);
@@ -105,11 +104,11 @@ public sealed partial class PendingEffectsDrainer(
         }
         finally
         {
-            await db.LockReleaseAsync(lockKey, token);
+            await RedisLock.ReleaseAsync(db, lockKey, token);
         }
     }
 
-    private async Task WriteAsync(IDatabase db, string prefix, string id, string json, CancellationToken cancellationToken)
+    private async Task WriteAsync(IDatabase db, string id, string json, CancellationToken cancellationToken)
     {
         try
         {
@@ -126,7 +125,7 @@ public sealed partial class PendingEffectsDrainer(
         }
         catch (Exception exception) when (!Outage.IsAny(exception) && exception is not OperationCanceledException)
         {
-            await db.HashSetAsync(PendingEffects.FailedKey(prefix), id, json);
+            await db.HashSetAsync(keys.HeldFailed, id, json);
             LogSetAside(logger, id, exception);
         }
     }

@@ -10,16 +10,11 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// The Redis store: JSON values (source-generated serializer) with a time to live. Each step is one
 /// Lua script, so one round trip, and atomic: a reply is never remembered without its state.
 /// </summary>
-public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOptions<RedisOptions> options) : IConversationStore
+public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKeys names) : IConversationStore
 {
     private static readonly TimeSpan ClaimTime = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LockTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(20);
-    private readonly string _prefix = options.Value.KeyPrefix;
-
-    /// <summary>The sorted set of effects held while PostgreSQL is down (written by the webhook host's PendingEffects).</summary>
-    public static RedisKey HeldEffectsKey(string prefix) => $"{prefix}pending:order";
-
     // The remembered reply, else a claim (SET NX with a time to live) and the companion key's value:
     // 1 = replayed (with the reply), 0 = claimed (with the companion value or ''), 2 = held by another.
     private const string ClaimScript = """
@@ -39,7 +34,7 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
         return {1, redis.call('GET', KEYS[1]) or '', redis.call('ZCARD', KEYS[3])}
         """;
 
-    // Saves (or, empty, deletes) the state, remembers the reply, and deletes the lock if it is still ours.
+    // Saves (or, empty, deletes) the state, remembers the reply, and deletes the lock if it is still ours (as RedisLock does).
     private const string CommitScript = """
         if ARGV[1] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
         redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
@@ -47,25 +42,15 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
         return 1
         """;
 
-    // Deletes the lock only if it is still ours (LockReleaseAsync is a WATCH/MULTI transaction whose
-    // condition holds the connection's writer while it waits, stalling every other request).
-    private const string UnlockScript = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-
     private IDatabase Db => redis.GetDatabase();
 
-    private RedisKey StateKey(Channel channel, string subject) => $"{_prefix}conv:{channel}:{subject}";
-
-    private RedisKey LockKey(Channel channel, string subject) => $"{_prefix}lock:{channel}:{subject}";
-
-    private RedisKey ReplyKey(string id) => $"{_prefix}reply:{id}";
-
-    private RedisKey ClaimKey(string id) => $"{_prefix}claim:{id}";
+    private RedisKeys Names => names;
 
     public async Task<MessageClaim> ClaimAsync(string providerMessageId, string? companionKey, CancellationToken cancellationToken)
     {
         RedisKey[] keys = companionKey is null
-            ? [ReplyKey(providerMessageId), ClaimKey(providerMessageId)]
-            : [ReplyKey(providerMessageId), ClaimKey(providerMessageId), companionKey];
+            ? [names.Reply(providerMessageId), names.Claim(providerMessageId)]
+            : [names.Reply(providerMessageId), names.Claim(providerMessageId), companionKey];
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript, keys, [(long)ClaimTime.TotalMilliseconds]))!;
         return (int)result[0] switch
         {
@@ -76,14 +61,14 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
     }
 
     public Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken) =>
-        Db.KeyDeleteAsync(ClaimKey(providerMessageId));
+        Db.KeyDeleteAsync(names.Claim(providerMessageId));
 
-    public Task DeleteAsync(Channel channel, string subject) => Db.KeyDeleteAsync(StateKey(channel, subject));
+    public Task DeleteAsync(Channel channel, string subject) => Db.KeyDeleteAsync(names.Conversation(channel, subject));
 
     public async Task<IOpenConversation> OpenAsync(Channel channel, string subject, TimeSpan wait, CancellationToken cancellationToken)
     {
-        RedisKey[] keys = [StateKey(channel, subject), LockKey(channel, subject), HeldEffectsKey(_prefix)];
-        var token = Guid.NewGuid().ToString("N");
+        RedisKey[] keys = [names.Conversation(channel, subject), names.ConversationLock(channel, subject), names.HeldOrder];
+        var token = RedisLock.NewToken();
         var deadline = DateTime.UtcNow + wait;
         while (true)
         {
@@ -115,7 +100,7 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
 
         public async Task CommitAsync(ConversationState? next, TimeSpan timeToLive, string providerMessageId, Reply reply, TimeSpan replayWindow)
         {
-            await store.Db.ScriptEvaluateAsync(CommitScript, [keys[0], store.ReplyKey(providerMessageId), keys[1]],
+            await store.Db.ScriptEvaluateAsync(CommitScript, [keys[0], store.Names.Reply(providerMessageId), keys[1]],
             [
                 next is null ? RedisValue.EmptyString : JsonSerializer.SerializeToUtf8Bytes(next, StoreJson.Default.ConversationState),
                 (long)timeToLive.TotalMilliseconds,
@@ -131,7 +116,7 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, IOption
             if (!_done && token is not null)
             {
                 _done = true;
-                await store.Db.ScriptEvaluateAsync(UnlockScript, [keys[1]], [token]);
+                await RedisLock.ReleaseAsync(store.Db, keys[1], token);
             }
         }
     }

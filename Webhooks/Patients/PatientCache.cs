@@ -20,7 +20,7 @@ public sealed class PatientCache(
     PatientDirectory directory,
     PhoneHasher hasher,
     IConnectionMultiplexer redis,
-    IOptions<RedisOptions> redisOptions,
+    RedisKeys keys,
     IOptions<PendingEffectsOptions> options,
     TimeProvider clock) : IPatientCopies
 {
@@ -41,7 +41,7 @@ public sealed class PatientCache(
     /// <summary>The Redis key of the copy for <paramref name="address"/>.</summary>
     public string KeyFor(string address) => Identify(address).Key;
 
-    private string Key(byte[] phoneHash) => $"{redisOptions.Value.KeyPrefix}patient:{Convert.ToHexStringLower(phoneHash)}";
+    private string Key(byte[] phoneHash) => keys.Patient(phoneHash)!;
 
     /// <summary>Drops the copy of a patient whose record changed elsewhere (or was erased).</summary>
     public Task ForgetAsync(byte[] phoneHash) => redis.GetDatabase().KeyDeleteAsync(Key(phoneHash));

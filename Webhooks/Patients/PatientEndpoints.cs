@@ -7,6 +7,7 @@ using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Api;
@@ -84,7 +85,7 @@ public static class PatientEndpoints
         if (update.Channels is not null)
         {
             var channels = update.Channels.Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
-            if (channels.Any(c => !ReminderEndpoints.KnownChannels.Contains(c)))
+            if (channels.Any(c => ReminderChannels.FromName(c) is null))
             {
                 errors["channels"] = ["channels may list sms, whatsapp, voice and email, in order of preference."];
             }
@@ -114,7 +115,7 @@ public static class PatientEndpoints
     /// <summary>Erases personal data and recordings; anonymous ratings stay for the statistics.</summary>
     internal static async Task<Results<NoContent, ProblemHttpResult>> EraseAsync(
         string patientId, ClaimsPrincipal user, FeedbackDbContext db, PatientCache cache, PendingEffects pending, IConversationStore conversations,
-        AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+        AuditLog audit, ReminderTransitions reminders, TimeProvider clock, CancellationToken cancellationToken)
     {
         var patient = await db.Patients.FirstOrDefaultAsync(p => p.ExternalId == patientId, cancellationToken);
         if (patient is null)
@@ -133,8 +134,7 @@ public static class PatientEndpoints
         var recordings = db.Feedbacks.Where(f => f.PatientId == patient.Id && f.VoiceRecordingId != null).Select(f => f.VoiceRecordingId);
         await db.VoiceRecordings.Where(r => recordings.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
         await db.Feedbacks.Where(f => f.PatientId == patient.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.Content, (string?)null), cancellationToken);
-        await db.Reminders.Where(r => r.PatientId == patient.Id && r.Status == ReminderStatus.Scheduled)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, ReminderStatus.Cancelled), cancellationToken);
+        await reminders.CancelAllOfPatientAsync(patient.Id, cancellationToken);
         await db.Reminders.Where(r => r.PatientId == patient.Id).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.PhoneNumber, (string?)null).SetProperty(r => r.Email, (string?)null).SetProperty(r => r.Message, "[erased]"), cancellationToken);
         (patient.Phone, patient.PhoneHash, patient.Email, patient.ExternalId, patient.UpdatedAt) = (null, null, null, $"ERASED-{patient.Id}", now);

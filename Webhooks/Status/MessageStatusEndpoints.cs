@@ -1,4 +1,4 @@
-using TwilioFeedback.Scheduling;
+using TwilioFeedback.Scheduling.Reminders;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Webhooks.Twilio;
@@ -17,7 +17,7 @@ public static class MessageStatusEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
-        MessageStatusCallback callback, FeedbackDbContext db, ProviderEvents events, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
+        MessageStatusCallback callback, ProviderEvents events, ReminderTransitions reminders, CancellationToken cancellationToken)
     {
         if (callback.Problem is { } problem)
         {
@@ -34,7 +34,7 @@ public static class MessageStatusEndpoints
         };
         if (next is not null)
         {
-            metrics.ReminderTransitions(next, await ReminderProgress.AdvanceAsync(db, sid, next, errorCode, clock.GetUtcNow(), cancellationToken));
+            await reminders.AdvanceAsync(sid, next, errorCode, cancellationToken);
         }
         return new TwiMLResult(new MessagingResponse());
     }

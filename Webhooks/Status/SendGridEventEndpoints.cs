@@ -1,4 +1,4 @@
-using TwilioFeedback.Scheduling;
+using TwilioFeedback.Scheduling.Reminders;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
@@ -27,7 +27,7 @@ public static class SendGridEventEndpoints
     }
 
     internal static async Task<Results<Ok, ProblemHttpResult>> HandleAsync(
-        string secret, SendGridEvent[] events, IOptions<EmailOptions> options, FeedbackDbContext db, ProviderEvents log, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
+        string secret, SendGridEvent[] events, IOptions<EmailOptions> options, ProviderEvents log, ReminderTransitions reminders, CancellationToken cancellationToken)
     {
         var expected = options.Value.EventWebhookSecret;
         if (string.IsNullOrEmpty(expected) || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(expected)))
@@ -55,7 +55,7 @@ public static class SendGridEventEndpoints
             };
             if (next is not null)
             {
-                metrics.ReminderTransitions(next, await ReminderProgress.AdvanceAsync(db, messageId, next, name, clock.GetUtcNow(), cancellationToken));
+                await reminders.AdvanceAsync(messageId, next, name, cancellationToken);
             }
         }
         return TypedResults.Ok();

@@ -1,4 +1,4 @@
-using TwilioFeedback.Scheduling;
+using TwilioFeedback.Scheduling.Reminders;
 using System.Globalization;
 using Coravel.Queuing.Interfaces;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -117,7 +117,7 @@ public static class VoiceEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> CallStatusAsync(
-        CallStatusCallback callback, ProviderEvents events, FeedbackDbContext db, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
+        CallStatusCallback callback, ProviderEvents events, ReminderTransitions reminders, CancellationToken cancellationToken)
     {
         if (callback.Problem is { } problem)
         {
@@ -134,7 +134,7 @@ public static class VoiceEndpoints
         };
         if (next is not null)
         {
-            metrics.ReminderTransitions(next, await ReminderProgress.AdvanceAsync(db, sid, next, status, clock.GetUtcNow(), cancellationToken));
+            await reminders.AdvanceAsync(sid, next, status, cancellationToken);
         }
         return new TwiMLResult(new VoiceResponse());
     }

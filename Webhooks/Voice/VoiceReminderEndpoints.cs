@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Twilio;
 
@@ -20,7 +21,7 @@ public static class VoiceReminderEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
-        CallStep call, [AsParameters] VoiceServices services, FeedbackDbContext db, PatientCache patients, TimeProvider clock,
+        CallStep call, [AsParameters] VoiceServices services, FeedbackDbContext db, PatientCache patients, ReminderTransitions transitions,
         CancellationToken cancellationToken, long id = 0, int step = 0)
     {
         var reminder = await db.Reminders.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
@@ -31,17 +32,16 @@ public static class VoiceReminderEndpoints
         var language = Languages.FromCode(reminder.Language) ?? Language.French;
         var (texts, voice) = (services.Texts, services.Prompts(typeof(VoiceReminderEndpoints)));
         var response = new VoiceResponse();
-        // Only the key pressed matters on a call we placed: the form is not required (call.Problem is not an error here).
+        // Only the call and the key pressed matter on a call we placed: the form is not required (call.Problem is not an error here).
         var digits = call.Digits;
 
         if (step > 0 && digits is "1" or "2")
         {
             var confirmed = digits == "1";
-            var now = clock.GetUtcNow();
-            await db.Reminders.Where(r => r.Id == id && r.RespondedAt == null).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.Status, confirmed ? ReminderStatus.Confirmed : ReminderStatus.Declined)
-                .SetProperty(r => r.RespondedAt, now)
-                .SetProperty(r => r.UpdatedAt, now), cancellationToken);
+            // The same path as a 1 or 2 by message. What answered is the call and its step (a CallSid is 34
+            // characters; a longer one is cut to fit the column), so the same request again answers nothing else.
+            var answeredBy = $"{SafeText.Clean(call.CallSid, 40)}:{step}";
+            await transitions.AnswerAsync(id, confirmed, answeredBy, cancellationToken);
             // Whether another reminder still waits for the patient's 1 or 2: the copy conversations read is dropped.
             if (await db.Patients.Where(p => p.Id == reminder.PatientId).Select(p => p.PhoneHash).FirstOrDefaultAsync(cancellationToken) is { } phoneHash)
             {

@@ -121,10 +121,10 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
         }
         var redis = Factory.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
         // Another instance's drainer holds the queue: nothing held is written back while the test looks.
-        Assert.True(await redis.LockTakeAsync($"{Factory.KeyPrefix}pending:lock", "elsewhere", TimeSpan.FromMinutes(1)));
+        Assert.True(await redis.LockTakeAsync(new RedisKeys(Factory.KeyPrefix).DrainLock, "elsewhere", TimeSpan.FromMinutes(1)));
         var cipher = Factory.Services.GetRequiredService<DataCipher>();
-        var items = PendingEffects.ItemsKey(Factory.KeyPrefix);
-        var failed = PendingEffects.FailedKey(Factory.KeyPrefix);
+        var items = new RedisKeys(Factory.KeyPrefix).HeldItems;
+        var failed = new RedisKeys(Factory.KeyPrefix).HeldFailed;
         async Task HoldAsync(StackExchange.Redis.RedisKey key, long patientId, string messageId)
         {
             var held = new HeldEffects(patientId, TwilioFeedback.Conversations.Channel.Sms, messageId, Factory.Clock.GetUtcNow(),
@@ -132,7 +132,7 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
             await redis.HashSetAsync(key, messageId, cipher.Protect(JsonSerializer.Serialize(held, PendingJson.Default.HeldEffects)));
             if (key == items)
             {
-                await redis.SortedSetAddAsync(PendingEffects.OrderKey(Factory.KeyPrefix), messageId, await redis.SortedSetLengthAsync(PendingEffects.OrderKey(Factory.KeyPrefix)));
+                await redis.SortedSetAddAsync(new RedisKeys(Factory.KeyPrefix).HeldOrder, messageId, await redis.SortedSetLengthAsync(new RedisKeys(Factory.KeyPrefix).HeldOrder));
             }
         }
         await HoldAsync(items, erased, "SMerased1");
@@ -143,7 +143,7 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
         Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("/api/v1/patients/PAT500")).StatusCode);
 
         Assert.Equal(["SMsomeoneelse"], (await redis.HashKeysAsync(items)).Select(k => k.ToString()));
-        Assert.Equal(["SMsomeoneelse"], (await redis.SortedSetRangeByRankAsync(PendingEffects.OrderKey(Factory.KeyPrefix))).Select(k => k.ToString()));
+        Assert.Equal(["SMsomeoneelse"], (await redis.SortedSetRangeByRankAsync(new RedisKeys(Factory.KeyPrefix).HeldOrder)).Select(k => k.ToString()));
         Assert.Empty(await redis.HashKeysAsync(failed));
     }
 }

@@ -4,7 +4,7 @@ using TwilioFeedback.Resources.Texts;
 
 namespace TwilioFeedback.Tests.Conversations;
 
-/// <summary>The engine as a table: (state, patient, text) → (reply key, language, next question, effects).</summary>
+/// <summary>The engine as a table: (state, patient, text, channel) → (reply key, language, next question, effects).</summary>
 public sealed class ConversationEngineTests
 {
     private static readonly SurveyDefinition Survey = SurveyDefinition.Default();
@@ -25,8 +25,10 @@ public sealed class ConversationEngineTests
         UpdatedAt = Now.AddMinutes(-1),
     };
 
-    /// <summary>One row: what the patient has, what they send, and what must come out.</summary>
-    public sealed record Row(string Label, ConversationState? State, PatientSnapshot Patient, string Text, string? ReplyKey, Language ReplyLanguage, string? NextQuestion, string Effects)
+    /// <summary>One row: what the patient has, what they send on which channel, and what must come out.</summary>
+    /// <param name="Text">What the patient sent: typed text, or on a call the keys pressed.</param>
+    public sealed record Row(string Label, ConversationState? State, PatientSnapshot Patient, string Text, string? ReplyKey, Language ReplyLanguage, string? NextQuestion, string Effects,
+        Channel Channel = Channel.Sms)
     {
         public override string ToString() => Label;
     }
@@ -56,13 +58,24 @@ public sealed class ConversationEngineTests
         new("HELP keeps the question", At("rating"), French, "HELP", MessageKeys.Help, Language.French, "rating", ""),
         new("LANG mid-survey → menu, then back", At("comment", rating: 3), French, "LANGUE", MessageKeys.LanguageMenu, Language.French, "language", ""),
         new("START without opt-out starts afresh", At("comment", rating: 3), French, "START", MessageKeys.AskRating, Language.French, "rating", ""),
+        // Channel rules: a call forgives one miss, the others two; opting out silences messaging only.
+        new("call: rating missed once → asked again", At("rating"), French, "", MessageKeys.AskRatingAgain, Language.French, "rating", "", Channel.Voice),
+        new("call: rating missed twice → goodbye", At("rating", misses: 1), French, "9", MessageKeys.TooManyMisses, Language.French, null, "", Channel.Voice),
+        new("USSD: rating missed twice → asked again", At("rating", misses: 1), French, "bien", MessageKeys.AskRatingAgain, Language.French, "rating", "", Channel.Ussd),
+        new("WhatsApp: rating missed a third time → polite close", At("rating", misses: 2), French, "bien", MessageKeys.TooManyMisses, Language.French, null, "", Channel.WhatsApp),
+        new("WhatsApp: opted out gets nothing", null, OptedOut, "5", null, Language.French, null, "", Channel.WhatsApp),
+        new("call: an opted-out patient who calls still gives a rating", null, OptedOut, "5", MessageKeys.AskComment, Language.French, "comment", "SaveRating(5,fr)", Channel.Voice),
+        new("USSD: an opted-out patient who dials still gets the survey", null, OptedOut, "hello", MessageKeys.AskRating, Language.French, "rating", "", Channel.Ussd),
     ];
 
     [Theory]
     [MemberData(nameof(Rows))]
     public void Each_step_gives_the_expected_reply_state_and_effects(Row row)
     {
-        var outcome = ConversationEngine.Handle(Survey, row.State, row.Patient, new Inbound(Channel.Sms, "+237690000001", "+237233000000", row.Text, "SMnext"), Now);
+        var inbound = row.Channel == Channel.Voice
+            ? new Inbound(row.Channel, "+237690000001", "+237233000000", null, "CAnext:1", Digits: row.Text, SessionId: "CAnext")
+            : new Inbound(row.Channel, "+237690000001", "+237233000000", row.Text, "SMnext");
+        var outcome = ConversationEngine.Handle(Survey, row.State, row.Patient, inbound, Now);
 
         Assert.Equal(row.ReplyKey, outcome.Reply.Prompts.SingleOrDefault()?.Key);
         Assert.Equal(row.ReplyLanguage, outcome.Reply.Language);

@@ -41,7 +41,7 @@ public sealed class PrivatePostgresFactory : AppFactory
     protected override async Task StopServicesAsync() => await Postgres.DisposeAsync();
 
     /// <summary>How many messages' effects wait in Redis for PostgreSQL.</summary>
-    public Task<long> HeldAsync() => Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().SortedSetLengthAsync(PendingEffects.OrderKey(KeyPrefix));
+    public Task<long> HeldAsync() => Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().SortedSetLengthAsync(new RedisKeys(KeyPrefix).HeldOrder);
 }
 
 /// <summary>PostgreSQL down for a while: patients are answered, their feedback held and written once when it returns.</summary>
@@ -84,7 +84,7 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
             Assert.Equal(Text(MessageKeys.Thanks), await client.SmsAsync(Patient, "Long wait at the pharmacy"));
             Assert.Equal(2, await Factory.HeldAsync());
             // What waits in Redis is encrypted like the columns it is bound for.
-            var held = await Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync(PendingEffects.ItemsKey(Factory.KeyPrefix));
+            var held = await Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync(new RedisKeys(Factory.KeyPrefix).HeldItems);
             Assert.Equal(2, held.Length);
             Assert.All(held, entry => Assert.StartsWith("enc1:", entry.Value.ToString()));
             Assert.DoesNotContain(held, entry => entry.Value.ToString().Contains("pharmacy", StringComparison.Ordinal));

@@ -33,6 +33,11 @@ public static class TwilioRequests
             AppFactory.PublicBaseUrl + path,
             form.GroupBy(p => p.Key).Select(g => new KeyValuePair<string, StringValues>(g.Key, g.Select(p => p.Value).ToArray())));
 
+    /// <summary>The signature of a raw url-encoded body, over the fields as the server's form reader parses them.</summary>
+    public static string SignBody(string path, string body, string authToken = AppFactory.AuthToken) =>
+        Sign(path, Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body)
+            .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? ""))), authToken);
+
     public static Task<HttpResponseMessage> PostTwilioAsync(this HttpClient client, string path, IEnumerable<KeyValuePair<string, string>> form, string? signature = null)
     {
         var fields = form.ToList();

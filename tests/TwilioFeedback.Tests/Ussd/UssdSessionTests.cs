@@ -8,7 +8,10 @@ using TwilioFeedback.Webhooks.Ussd;
 
 namespace TwilioFeedback.Tests.Ussd;
 
-/// <summary>USSD sessions as the gateway drives them: <c>text</c> grows by <c>*answer</c> each step.</summary>
+/// <summary>
+/// Whole USSD sessions as the gateway drives them: <c>text</c> grows by <c>*answer</c> each step. Single
+/// steps (a wrong choice, a repeated step, the secret) are rows of <see cref="WebhookTables.UssdWebhooks"/>.
+/// </summary>
 public sealed class UssdSessionTests(TwilioApiFactory factory) : IntegrationTest<TwilioApiFactory>(factory)
 {
     private const string Phone = "+237699000001";
@@ -16,18 +19,15 @@ public sealed class UssdSessionTests(TwilioApiFactory factory) : IntegrationTest
 
     private PatientTexts Texts => Factory.Services.GetRequiredService<PatientTexts>();
 
-    private async Task<HttpResponseMessage> PostAsync(string text, string path = "/ussd", string? secret = TwilioApiFactory.UssdSecret, string? session = null)
+    private async Task<HttpResponseMessage> PostAsync(string text)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        var request = new HttpRequestMessage(HttpMethod.Post, "/ussd")
         {
             Content = new FormUrlEncodedContent([
-                new("sessionId", session ?? _session), new("serviceCode", "*384*1234#"), new("phoneNumber", Phone),
+                new("sessionId", _session), new("serviceCode", "*384*1234#"), new("phoneNumber", Phone),
                 new("networkCode", "62401"), new("text", text)]),
         };
-        if (secret is not null)
-        {
-            request.Headers.Add("X-Ussd-Secret", secret);
-        }
+        request.Headers.Add("X-Ussd-Secret", TwilioApiFactory.UssdSecret);
         return await Client.SendAsync(request);
     }
 
@@ -62,67 +62,6 @@ public sealed class UssdSessionTests(TwilioApiFactory factory) : IntegrationTest
         {
             Assert.Equal("Bon accueil", (await db.Feedbacks.SingleAsync()).Content);
         }
-    }
-
-    [Fact]
-    public async Task The_comment_can_be_skipped_and_a_wrong_choice_is_asked_again()
-    {
-        await ScreenAsync("");
-        await ScreenAsync("1");
-        Assert.Equal("CON " + Texts.Get("Ussd_AskRatingAgain", Language.English), await ScreenAsync("1*9"));
-        await ScreenAsync("1*9*5");
-        Assert.Equal("END " + Texts.Get(MessageKeys.Thanks, Language.English), await ScreenAsync("1*9*5*0"));
-    }
-
-    [Fact]
-    public async Task A_repeated_step_from_the_gateway_has_one_effect()
-    {
-        await ScreenAsync("");
-        await ScreenAsync("2");
-        var first = await ScreenAsync("2*3");
-        var again = await ScreenAsync("2*3");
-        Assert.Equal(first, again);
-        await using var db = Factory.Db();
-        Assert.Equal(1, await db.Feedbacks.CountAsync());
-    }
-
-    [Fact]
-    public async Task A_number_without_plus_is_the_same_patient_as_by_SMS()
-    {
-        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "hello"));
-        await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "4"));   // Basaa chosen by SMS
-        var request = new HttpRequestMessage(HttpMethod.Post, "/ussd")
-        {
-            Content = new FormUrlEncodedContent([new("sessionId", _session), new("serviceCode", "*384#"), new("phoneNumber", Phone[1..]), new("text", "")]),
-        };
-        request.Headers.Add("X-Ussd-Secret", TwilioApiFactory.UssdSecret);
-        var screen = await (await Client.SendAsync(request)).Content.ReadAsStringAsync();
-
-        Assert.Equal("CON " + Texts.Get("Ussd_AskRating", Language.Basaa), screen);
-        await using var db = Factory.Db();
-        Assert.Equal(1, await db.Patients.CountAsync());
-    }
-
-    [Fact]
-    public async Task The_secret_may_be_a_path_segment()
-    {
-        var response = await PostAsync("", path: "/ussd/" + TwilioApiFactory.UssdSecret, secret: null);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("CON ", await response.Content.ReadAsStringAsync());
-    }
-
-    [Theory]
-    [InlineData(null)]
-    [InlineData("wrong-secret")]
-    public async Task A_request_without_the_secret_gets_403_and_changes_nothing(string? secret)
-    {
-        var response = await PostAsync("", secret: secret);
-        var inPath = await PostAsync("", path: "/ussd/not-the-secret", secret: null);
-
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, inPath.StatusCode);
-        await using var db = Factory.Db();
-        Assert.Equal(0, await db.Patients.CountAsync());
     }
 
     [Theory]

@@ -11,7 +11,11 @@ using WireMock.ResponseBuilders;
 
 namespace TwilioFeedback.Tests.Voice;
 
-/// <summary>Whole calls through signed webhooks; TwiML read as XML, each action URL followed.</summary>
+/// <summary>
+/// Whole calls through signed webhooks; TwiML read as XML, each action URL followed. Single requests
+/// of a call are rows of <see cref="WebhookTables.VoiceWebhooks"/>, status callbacks of
+/// <see cref="WebhookTables.StatusCallbackWebhooks"/>.
+/// </summary>
 public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<TwilioApiFactory>(factory)
 {
     private const string Caller = "+237677000001";
@@ -124,60 +128,6 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
     }
 
     [Fact]
-    public async Task No_keypress_asks_again_then_says_goodbye()
-    {
-        var menu = await PostAsync("/twilio/voice");
-        var rating = await PostAsync(ActionOf(menu), ("Digits", "1"));
-
-        var again = await PostAsync(ActionOf(rating));
-        Assert.Equal(Texts.Get("Voice_AskRatingAgain", Language.English), Heard(again.Element("Gather")!).Single().Text);
-        var goodbye = await PostAsync(ActionOf(again));
-
-        Assert.Equal(Texts.Get("Voice_TooManyMisses", Language.English), Heard(goodbye).Single().Text);
-        Assert.Equal("Hangup", goodbye.Elements().Last().Name.LocalName);
-    }
-
-    [Fact]
-    public async Task A_wrong_key_gets_a_short_reprompt()
-    {
-        var menu = await PostAsync("/twilio/voice");
-        var again = await PostAsync(ActionOf(menu), ("Digits", "9"));
-        Assert.Equal(5, Heard(again.Element("Gather")!).Count());
-        var rating = await PostAsync(ActionOf(again), ("Digits", "2"));
-        var wrong = await PostAsync(ActionOf(rating), ("Digits", "7"));
-        Assert.Equal(Texts.Get("Voice_AskRatingAgain", Language.French), Heard(wrong.Element("Gather")!).Single().Text);
-        var comment = await PostAsync(ActionOf(wrong), ("Digits", "4"));
-        Assert.Equal(Texts.Get("Voice_AskComment", Language.French), Heard(comment).Single().Text);
-    }
-
-    [Fact]
-    public async Task Star_skips_the_spoken_comment()
-    {
-        var menu = await PostAsync("/twilio/voice");
-        var rating = await PostAsync(ActionOf(menu), ("Digits", "1"));
-        var comment = await PostAsync(ActionOf(rating), ("Digits", "5"));
-        var thanks = await PostAsync(ActionOf(comment), ("RecordingUrl", "https://api.twilio.com/x"), ("RecordingSid", "RE0"), ("RecordingDuration", "0"), ("Digits", "*"));
-
-        Assert.Equal("Hangup", thanks.Elements().Last().Name.LocalName);
-        await using var db = Factory.Db();
-        Assert.Equal(5, (await db.Feedbacks.SingleAsync()).Rating);
-        Assert.Equal(0, await db.VoiceRecordings.CountAsync());
-    }
-
-    [Fact]
-    public async Task A_retried_keypress_has_one_effect()
-    {
-        var menu = await PostAsync("/twilio/voice");
-        var rating = await PostAsync(ActionOf(menu), ("Digits", "1"));
-        var first = await PostAsync(ActionOf(rating), ("Digits", "2"));
-        var retried = await PostAsync(ActionOf(rating), ("Digits", "2"));
-
-        Assert.Equal(first.ToString(), retried.ToString());
-        await using var db = Factory.Db();
-        Assert.Equal(2, (await db.Feedbacks.SingleAsync()).Rating);
-    }
-
-    [Fact]
     public async Task The_recording_callback_fetches_once_stores_encrypted_and_deletes_at_Twilio()
     {
         var recordingSid = "RE" + Guid.NewGuid().ToString("N");
@@ -246,19 +196,6 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
         Assert.Equal(("audio/ogg", "whatsapp", RecordingStatus.Stored), (stored.VoiceRecording!.ContentType, stored.VoiceRecording.Source, stored.VoiceRecording.Status));
         Assert.Equal(note, await Client.GetByteArrayAsync($"/api/v1/feedback/{stored.Id}/voice"));
         Assert.DoesNotContain(Factory.TwilioApi.LogEntries, e => e.RequestMessage.Method == "DELETE");
-    }
-
-    [Fact]
-    public async Task Call_status_callbacks_are_recorded_once_each()
-    {
-        await PostAsync("/twilio/status/call", ("CallStatus", "completed"), ("CallDuration", "42"));
-        await PostAsync("/twilio/status/call", ("CallStatus", "completed"), ("CallDuration", "42"));
-        var forged = await Client.PostTwilioAsync("/twilio/status/call", CallForm(("CallStatus", "failed")), signature: "forged");
-
-        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
-        await using var db = Factory.Db();
-        var status = await db.ProviderEvents.SingleAsync();
-        Assert.Equal(("call", _callSid, "completed"), (status.Kind, status.Sid, status.Status));
     }
 
     [Fact]

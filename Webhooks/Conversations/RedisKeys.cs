@@ -1,0 +1,42 @@
+using StackExchange.Redis;
+using TwilioFeedback.Conversations;
+
+namespace TwilioFeedback.Webhooks.Conversations;
+
+/// <summary>
+/// Every Redis key and lock of the server, under <see cref="RedisOptions.KeyPrefix"/>, so that two
+/// deployments (or test classes) sharing one Redis never meet. Values carry no phone number: patients
+/// are named by the keyed hash of theirs.
+/// </summary>
+public sealed class RedisKeys(string prefix)
+{
+    /// <summary>A conversation's state: per channel and patient (or call / USSD session).</summary>
+    public RedisKey Conversation(Channel channel, string subject) => $"{prefix}conv:{channel}:{subject}";
+
+    /// <summary>Held while one message is applied to a conversation (<see cref="RedisLock"/>).</summary>
+    public RedisKey ConversationLock(Channel channel, string subject) => $"{prefix}lock:{channel}:{subject}";
+
+    /// <summary>The reply given to a provider message id, to answer a retry identically.</summary>
+    public RedisKey Reply(string providerMessageId) => $"{prefix}reply:{providerMessageId}";
+
+    /// <summary>Set while a request handles a provider message id.</summary>
+    public RedisKey Claim(string providerMessageId) => $"{prefix}claim:{providerMessageId}";
+
+    /// <summary>The patient's copy, named by the keyed hash of their number.</summary>
+    public RedisKey Patient(byte[] phoneHash) => $"{prefix}patient:{Convert.ToHexStringLower(phoneHash)}";
+
+    /// <summary>Effects held while PostgreSQL is down, by provider message id (a hash).</summary>
+    public RedisKey HeldItems => $"{prefix}pending:items";
+
+    /// <summary>The order held effects are written in (a sorted set of provider message ids).</summary>
+    public RedisKey HeldOrder => $"{prefix}pending:order";
+
+    /// <summary>The counter that orders held effects.</summary>
+    public RedisKey HeldSequence => $"{prefix}pending:sequence";
+
+    /// <summary>Held items PostgreSQL refused for another reason than an outage, set aside by the drainer.</summary>
+    public RedisKey HeldFailed => $"{prefix}pending:failed";
+
+    /// <summary>One drainer at a time across instances (<see cref="RedisLock"/>).</summary>
+    public RedisKey DrainLock => $"{prefix}pending:lock";
+}

@@ -1,0 +1,214 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Scheduling.Reminders;
+using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Tests.Observability;
+
+namespace TwilioFeedback.Tests.Reminders;
+
+/// <summary>A host of its own, so that no other test class moves its counters.</summary>
+public sealed class ReminderTransitionsFactory : AppFactory;
+
+/// <summary>
+/// Every move a reminder's status may make, and every one it may not, against the real database: the
+/// row's status afterwards and what <c>tf_reminder_transitions_total</c> counted.
+/// </summary>
+public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory) : IntegrationTest<ReminderTransitionsFactory>(factory)
+{
+    private const string Scheduled = ReminderStatus.Scheduled, Sending = ReminderStatus.Sending, Sent = ReminderStatus.Sent,
+        Delivered = ReminderStatus.Delivered, Failed = ReminderStatus.Failed, Cancelled = ReminderStatus.Cancelled,
+        Skipped = ReminderStatus.Skipped, Confirmed = ReminderStatus.Confirmed, Declined = ReminderStatus.Declined;
+
+    private const string ProviderId = "SMtransition000000000000000000001";
+
+    private static readonly string[] Statuses = [Scheduled, Sending, Sent, Delivered, Failed, Cancelled, Skipped, Confirmed, Declined];
+
+    /// <summary>The moves allowed, written out here rather than read from the code under test.</summary>
+    private static readonly (ReminderMove Move, string From, string To)[] Allowed =
+    [
+        (ReminderMove.Claim, Scheduled, Sending),
+        (ReminderMove.TakeOver, Sending, Sending),
+        (ReminderMove.HandBack, Sending, Scheduled),
+        (ReminderMove.Outcome, Sending, Sent),
+        (ReminderMove.Outcome, Sending, Failed),
+        (ReminderMove.Outcome, Sending, Skipped),
+        (ReminderMove.Outcome, Sending, Scheduled),
+        (ReminderMove.Callback, Scheduled, Sent),
+        (ReminderMove.Callback, Sending, Sent),
+        (ReminderMove.Callback, Scheduled, Delivered),
+        (ReminderMove.Callback, Sending, Delivered),
+        (ReminderMove.Callback, Sent, Delivered),
+        (ReminderMove.Callback, Scheduled, Failed),
+        (ReminderMove.Callback, Sending, Failed),
+        (ReminderMove.Callback, Sent, Failed),
+        (ReminderMove.Answer, Sent, Confirmed),
+        (ReminderMove.Answer, Delivered, Confirmed),
+        (ReminderMove.Answer, Sent, Declined),
+        (ReminderMove.Answer, Delivered, Declined),
+        (ReminderMove.Cancel, Scheduled, Cancelled),
+    ];
+
+    /// <summary>Where each move tries to take a reminder; every status is tried as its start.</summary>
+    private static readonly (ReminderMove Move, string[] To)[] Tries =
+    [
+        (ReminderMove.Claim, [Sending]),
+        (ReminderMove.TakeOver, [Sending]),
+        (ReminderMove.HandBack, [Scheduled]),
+        (ReminderMove.Outcome, [Sent, Failed, Skipped, Scheduled, Delivered, Confirmed, Cancelled]),
+        (ReminderMove.Callback, [Sent, Delivered, Failed]),
+        (ReminderMove.Answer, [Confirmed, Declined]),
+        (ReminderMove.Cancel, [Cancelled]),
+    ];
+
+    public static TheoryData<ReminderMove, string, string, bool> Transitions()
+    {
+        var rows = new TheoryData<ReminderMove, string, string, bool>();
+        foreach (var (move, targets) in Tries)
+        {
+            foreach (var to in targets)
+            {
+                foreach (var from in Statuses)
+                {
+                    rows.Add(move, from, to, Allowed.Contains((move, from, to)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    [Fact]
+    public void The_table_in_the_code_allows_exactly_the_moves_listed_here()
+    {
+        Assert.Equal(
+            Allowed.Select(t => $"{t.Move} {t.From}→{t.To}").Order(),
+            ReminderTransitions.Allowed.Select(t => $"{t.Move} {t.From}→{t.To}").Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(Transitions))]
+    public async Task A_reminder_moves_only_as_the_table_allows(ReminderMove move, string from, string to, bool allowed)
+    {
+        var now = Factory.Clock.GetUtcNow();
+        var lease = now.AddMinutes(move == ReminderMove.TakeOver ? -1 : 1);
+        var id = await ReminderAsync(from, lease, r =>
+        {
+            // A row the claim would take only for the move under test: due (claim) or with its lease passed (take-over).
+            r.ScheduledTime = move == ReminderMove.TakeOver ? now.AddHours(1) : now.AddMinutes(-1);
+        });
+        var before = await ScrapeAsync();
+
+        using (var scope = Factory.Services.CreateScope())
+        {
+            var transitions = scope.ServiceProvider.GetRequiredService<ReminderTransitions>();
+            switch (move)
+            {
+                case ReminderMove.Claim or ReminderMove.TakeOver:
+                    await transitions.ClaimAsync(now, now.AddMinutes(2), 10, CancellationToken.None);
+                    break;
+                case ReminderMove.HandBack:
+                    await transitions.HandBackAsync([id], lease);
+                    break;
+                case ReminderMove.Outcome:
+                    await RecordOutcomeAsync(scope, transitions, id, to, lease);
+                    break;
+                case ReminderMove.Callback:
+                    await transitions.AdvanceAsync(ProviderId, to, "30003", CancellationToken.None);
+                    break;
+                case ReminderMove.Answer:
+                    await transitions.AnswerAsync(id, to == Confirmed, "SManswer00000000000000000000000001", CancellationToken.None);
+                    break;
+                case ReminderMove.Cancel:
+                    await transitions.CancelAsync(id, CancellationToken.None);
+                    break;
+            }
+        }
+
+        await using var db = Factory.Db();
+        var row = await db.Reminders.AsNoTracking().SingleAsync(r => r.Id == id);
+        Assert.Equal(allowed ? to : from, row.Status);
+        if (move == ReminderMove.TakeOver)
+        {
+            Assert.Equal(allowed ? 2 : 1, row.Attempts); // the status stays: the claim is what moved
+        }
+        var after = await ScrapeAsync();
+        Assert.Equal(allowed ? 1 : 0, Counted(after, to) - Counted(before, to));
+    }
+
+    [Theory]
+    [InlineData("keypad", "1", Confirmed)]
+    [InlineData("keypad", "2", Declined)]
+    [InlineData("sms", "1", Confirmed)]
+    [InlineData("sms", "2", Declined)]
+    public async Task A_keypad_answer_records_what_answered_and_is_counted_like_an_SMS_answer(string by, string digit, string status)
+    {
+        const string phone = "+237677000090";
+        var response = await Client.PostAsync("/api/v1/reminders", new StringContent($$"""
+            {"patient_id":"PAT90","message":"Votre rendez-vous est demain.","language":"fr","scheduled_time":"{{Factory.Now()}}",
+             "phone_number":"{{phone}}","channels":["{{(by == "sms" ? "sms" : "voice")}}"],"confirm":true}
+            """, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        await Factory.DispatchAsync(); // dry-run: sent
+        var before = await ScrapeAsync();
+
+        const string callSid = "CAkeypad000000000000000000000000001";
+        var messageSid = TwilioRequests.NewMessageSid();
+        var answer = by == "sms"
+            ? await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(phone, digit, messageSid))
+            : await Client.PostTwilioAsync($"/twilio/voice/reminder?id={id}&step=1", [new("CallSid", callSid), new("Digits", digit)]);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+
+        var reminder = await Factory.ReminderAsync(id);
+        Assert.Equal((status, by == "sms" ? messageSid : $"{callSid}:1"), (reminder.Status, reminder.RespondedMessageId));
+        Assert.NotNull(reminder.RespondedAt);
+        Assert.Equal(1, Counted(await ScrapeAsync(), status) - Counted(before, status));
+
+        // The same request again (Twilio retries) answers nothing more.
+        await (by == "sms"
+            ? Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(phone, digit == "1" ? "2" : "1", messageSid))
+            : Client.PostTwilioAsync($"/twilio/voice/reminder?id={id}&step=1", [new("CallSid", callSid), new("Digits", digit == "1" ? "2" : "1")]));
+        Assert.Equal(status, (await Factory.ReminderAsync(id)).Status);
+    }
+
+    private async Task<long> ReminderAsync(string status, DateTimeOffset lease, Action<Reminder> adjust)
+    {
+        var now = Factory.Clock.GetUtcNow();
+        await using var db = Factory.Db();
+        var patient = new Patient { ExternalId = "PATMOVE", CreatedAt = now, UpdatedAt = now };
+        var reminder = new Reminder
+        {
+            Patient = patient, Message = "Moves", Language = "en", PhoneNumber = "+237677000091", Channels = ["sms"], Status = status,
+            Confirm = true, SentAt = now.AddMinutes(-5), ProviderId = ProviderId, LeaseUntil = lease, Attempts = 1, CreatedAt = now, UpdatedAt = now,
+        };
+        adjust(reminder);
+        db.Reminders.Add(reminder);
+        await db.SaveChangesAsync();
+        return reminder.Id;
+    }
+
+    /// <summary>Saves a send's outcome as the dispatcher does; an outcome the table refuses is refused before anything is written.</summary>
+    private static async Task RecordOutcomeAsync(IServiceScope scope, ReminderTransitions transitions, long id, string to, DateTimeOffset lease)
+    {
+        var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
+        var reminder = await db.Reminders.AsNoTracking().SingleAsync(r => r.Id == id);
+        reminder.Status = to;
+        await db.Database.OpenConnectionAsync();
+        await using var writer = new ReminderOutcomeWriter((NpgsqlConnection)db.Database.GetDbConnection());
+        var save = () => transitions.RecordOutcomeAsync(writer, reminder, lease, CancellationToken.None);
+        if (ReminderTransitions.Allows(ReminderMove.Outcome, Sending, to))
+        {
+            await save(); // written only while the row is still sending under this lease
+        }
+        else
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(save);
+        }
+    }
+
+    private async Task<PrometheusText> ScrapeAsync() => PrometheusText.Parse(await Factory.CreateClient().GetStringAsync("/metrics"));
+
+    private static double Counted(PrometheusText scrape, string status) => scrape["tf_reminder_transitions_total", ("status", status)];
+}
