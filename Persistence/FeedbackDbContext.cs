@@ -31,6 +31,8 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<ProcessedMessage> ProcessedMessages => Set<ProcessedMessage>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var encrypted = EncryptedColumns.Converter(_cipher);
@@ -134,6 +136,14 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             status.Property(e => e.Status).HasMaxLength(32);
             status.Property(e => e.ErrorCode).HasMaxLength(16);
             status.HasIndex(e => new { e.Kind, e.Sid, e.Status }).IsUnique();
+        });
+
+        modelBuilder.Entity<ProcessedMessage>(processed =>
+        {
+            processed.HasKey(m => m.ProviderId);
+            processed.Property(m => m.ProviderId).HasMaxLength(64);
+            // The retention job purges by age.
+            processed.HasIndex(m => m.ProcessedAt);
         });
     }
 }
