@@ -6,7 +6,7 @@ using TwilioFeedback.Persistence;
 
 namespace TwilioFeedback.Scheduling.Privacy;
 
-/// <summary>Purges comments and voice recordings past the retention period, keeping the anonymous ratings.</summary>
+/// <summary>Purges comments and voice recordings past the retention period, keeping the anonymous ratings, and old handled message ids.</summary>
 public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : IInvocable
 {
     public async Task Invoke() => await PurgeAsync(CancellationToken.None);
@@ -14,6 +14,7 @@ public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider cloc
     /// <summary>Returns how many comments and recordings were removed.</summary>
     public async Task<(int Comments, int Recordings)> PurgeAsync(CancellationToken cancellationToken)
     {
+        await PurgeProcessedMessagesAsync(cancellationToken);
         if (options.Value.Days == 0)
         {
             return (0, 0);
@@ -32,6 +33,13 @@ public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider cloc
             LogPurged(logger, comments, recordings, options.Value.Days);
         }
         return (comments, recordings);
+    }
+
+    /// <summary>Forgets handled message ids older than <see cref="RetentionOptions.ProcessedMessagesDays"/>; returns how many.</summary>
+    public async Task<int> PurgeProcessedMessagesAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow().AddDays(-options.Value.ProcessedMessagesDays);
+        return await db.ProcessedMessages.Where(m => m.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Retention: purged comments of {Feedbacks} feedbacks and {Recordings} recordings older than {Days} days")]

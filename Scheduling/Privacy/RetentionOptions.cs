@@ -10,4 +10,11 @@ public sealed class RetentionOptions
     /// <summary>Comments and recordings older than this many days are purged; ratings stay. 0: kept for ever.</summary>
     [Range(0, 36500, ErrorMessage = "Retention:Days must be from 0 (keep) to 36500.")]
     public int Days { get; set; }
+
+    /// <summary>
+    /// How long a handled state-changing message id is remembered against replays (<c>Retention:ProcessedMessagesDays</c>);
+    /// far longer than Twilio retries (hours), so a replayed STOP never opts a patient out again.
+    /// </summary>
+    [Range(1, 36500, ErrorMessage = "Retention:ProcessedMessagesDays must be from 1 to 36500.")]
+    public int ProcessedMessagesDays { get; set; } = 400;
 }

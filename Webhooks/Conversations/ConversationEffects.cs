@@ -19,9 +19,38 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
     /// <summary>Longest comment kept; longer ones are cut (a WhatsApp message holds 4,096 characters).</summary>
     public const int MaxCommentLength = 4000;
 
-    public async Task ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> effects, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the effects; returns false when the message changes state (opt-out, opt-in, language,
+    /// reminder answer) and <c>processed_messages</c> says it was applied before: then nothing is applied.
+    /// </summary>
+    public async Task<bool> ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> effects, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        if (!effects.Any(ChangesState))
+        {
+            await ApplyEachAsync(patient, inbound, effects, now, cancellationToken);
+            return true;
+        }
+        // The record and the effects in one transaction: a replay months later (the Redis reply key long
+        // gone) finds the record and changes nothing; a concurrent one waits on the key, then finds it.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var first = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO processed_messages (provider_id, processed_at) VALUES ({inbound.ProviderMessageId}, {now}) ON CONFLICT DO NOTHING",
+            cancellationToken);
+        if (first == 0)
+        {
+            return false;
+        }
+        await ApplyEachAsync(patient, inbound, effects, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Effects that change the patient or a reminder: applied once per message, ever.</summary>
+    public static bool ChangesState(Effect effect) => effect is SetLanguage or OptOut or OptIn or AnswerReminder;
+
+    private async Task ApplyEachAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> effects, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         foreach (var effect in effects)
         {
             var patients = db.Patients.Where(p => p.Id == patient.Id);

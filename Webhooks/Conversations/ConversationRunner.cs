@@ -64,7 +64,13 @@ public sealed partial class ConversationRunner(
         }
 
         var outcome = ConversationEngine.Handle(survey, state, patient.Snapshot, inbound, now);
-        await effects.ApplyAsync(patient, inbound, outcome.Effects, conversation.HeldEffects > 0, cancellationToken);
+        if (!await effects.ApplyAsync(patient, inbound, outcome.Effects, conversation.HeldEffects > 0, cancellationToken))
+        {
+            // A replay older than the reply window: the conversation stays as it is, and the answer is empty.
+            var none = Reply.None(outcome.Reply.Language);
+            await conversation.CommitAsync(conversation.State, timeToLive, id, none, options.Value.ReplayWindow);
+            return none;
+        }
         await conversation.CommitAsync(outcome.Next, timeToLive, id, outcome.Reply, options.Value.ReplayWindow);
         metrics.ConversationStep(inbound.Channel, state, outcome);
 

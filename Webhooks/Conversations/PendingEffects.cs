@@ -30,18 +30,23 @@ public sealed partial class PendingEffects(
         "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1]) return 1 end return 0";
 
     /// <param name="heldBefore">Effects of earlier messages are held (the count read with the conversation's state).</param>
-    public async Task ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> outcome, bool heldBefore, CancellationToken cancellationToken)
+    /// <returns>False when the message is a replay of one whose state-changing effects were applied before: nothing changed.</returns>
+    public async Task<bool> ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> outcome, bool heldBefore, CancellationToken cancellationToken)
     {
         if (outcome.Count == 0)
         {
-            return;
+            return true;
         }
         var applied = false;
         if (!heldBefore)
         {
             try
             {
-                await effects.ApplyAsync(patient, inbound, outcome, cancellationToken);
+                if (!await effects.ApplyAsync(patient, inbound, outcome, cancellationToken))
+                {
+                    LogReplayIgnored(logger, inbound.ProviderMessageId);
+                    return false;
+                }
                 applied = true;
             }
             catch (Exception exception) when (Outage.IsDatabase(exception))
@@ -60,6 +65,7 @@ public sealed partial class PendingEffects(
         {
             patients.Remember(inbound.From, changed, trusted: !outcome.Any(e => e is AnswerReminder));
         }
+        return true;
     }
 
     private static PatientRecord Changed(PatientRecord patient, Effect effect) => effect switch
@@ -123,6 +129,9 @@ public sealed partial class PendingEffects(
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "PostgreSQL unreachable: effects of message {MessageId} held in Redis ({Error})")]
     private static partial void LogHeld(ILogger logger, string messageId, string error);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Message {MessageId} changed state before (processed_messages): replay ignored, nothing changed")]
+    private static partial void LogReplayIgnored(ILogger logger, string messageId);
 }
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
