@@ -23,7 +23,7 @@ public static class SchedulingServices
         // Recordings
         services.AddOptions<RecordingOptions>().BindConfiguration(RecordingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddTransient<RecordingFetcher>();
-        services.AddHttpClient(RecordingFetcher.HttpClientName).AddStandardResilienceHandler(resilience =>
+        services.AddHttpClient(RecordingFetcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(RecordingOptions.Handler).AddStandardResilienceHandler(resilience =>
         {
             resilience.Retry.MaxRetryAttempts = 3;
             resilience.Retry.Delay = TimeSpan.FromMilliseconds(500);

@@ -71,47 +71,99 @@ public sealed partial class RecordingFetcher(
                 await DeleteAtTwilioAsync(sid, cancellationToken);
             }
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or InvalidDataException)
+        catch (Exception exception)
         {
+            // Whatever went wrong, the row leaves `fetching`: back to pending with a backoff, or failed with the reason.
             var attempts = recording.Attempts;
-            var failed = attempts >= options.Value.MaxAttempts;
+            var failed = exception is RecordingRejectedException || attempts >= options.Value.MaxAttempts;
             var next = now + TimeSpan.FromSeconds(Math.Min(3600, 15 * Math.Pow(2, attempts)));
+            var reason = exception.Message.Length > 500 ? exception.Message[..500] : exception.Message;
             await db.VoiceRecordings.Where(r => r.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, failed ? RecordingStatus.Failed : RecordingStatus.Pending)
                 .SetProperty(r => r.NextAttemptAt, next)
-                .SetProperty(r => r.LastError, exception.Message.Length > 500 ? exception.Message[..500] : exception.Message), cancellationToken);
+                .SetProperty(r => r.LastError, reason), CancellationToken.None);
             metrics.ProviderError("twilio", failed ? "permanent" : "transient");
-            LogFetchFailed(logger, recording.ProviderSid ?? id.ToString(), attempts, failed, exception.Message);
+            LogFetchFailed(logger, recording.ProviderSid ?? id.ToString(), attempts, failed, reason);
         }
     }
 
     private async Task<(byte[] Audio, string ContentType)> DownloadAsync(VoiceRecording recording, CancellationToken cancellationToken)
     {
-        var source = recording.SourceUrl ?? throw new InvalidDataException("The recording has no source URL.");
+        var source = recording.SourceUrl ?? throw new RecordingRejectedException("The recording has no source URL.");
         // Call recordings come as WAV when ".wav" is added; WhatsApp media come as they are.
         var url = recording.Source == "call" && !source.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) ? source + ".wav" : source;
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        Authorize(request, url);
-        using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        if (response.Content.Headers.ContentLength > options.Value.MaxBytes)
+        var target = TwilioMediaUrls.Credentialed(twilio.Value.ApiBaseUrl, twilio.Value.AccountSid ?? "", url)
+            ?? throw new RecordingRejectedException("The recording URL is not a recording or media path of our account on the Twilio API (https).");
+        var client = httpClients.CreateClient(HttpClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Get, target);
+        Authorize(request);
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        try
         {
-            throw new InvalidDataException($"The recording is larger than {options.Value.MaxBytes} bytes.");
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                // Media redirect to Twilio's CDN: one hop, https, an allowed host, and no credentials.
+                var location = response.Headers.Location is { } l ? new Uri(target, l) : null;
+                if (location is null || !TwilioMediaUrls.IsAllowedRedirect(location, options.Value.AllowedRedirectHosts))
+                {
+                    throw new RecordingRejectedException($"The recording URL redirects to a host we do not fetch from ({location?.Scheme}://{location?.IdnHost}).");
+                }
+                response.Dispose();
+                using var redirected = new HttpRequestMessage(HttpMethod.Get, location);
+                response = await client.SendAsync(redirected, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                if ((int)response.StatusCode is >= 300 and < 400)
+                {
+                    throw new RecordingRejectedException("The recording URL redirects more than once.");
+                }
+            }
+            response.EnsureSuccessStatusCode();
+            var contentType = response.Content.Headers.ContentType?.MediaType;
+            if (contentType is null || !contentType.StartsWith("audio/", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new RecordingRejectedException($"The recording is not audio ({contentType ?? "no content type"}).");
+            }
+            return (await ReadAtMostAsync(response.Content, options.Value.MaxBytes, cancellationToken), contentType);
         }
-        var audio = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (audio.Length > options.Value.MaxBytes)
+        finally
         {
-            throw new InvalidDataException($"The recording is larger than {options.Value.MaxBytes} bytes.");
+            response.Dispose();
         }
-        var contentType = response.Content.Headers.ContentType?.MediaType ?? recording.ContentType;
-        return (audio, contentType);
+    }
+
+    /// <summary>Reads the body, stopping as soon as it passes <paramref name="maxBytes"/> (with or without a Content-Length).</summary>
+    private static async Task<byte[]> ReadAtMostAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
+        var tooLarge = new RecordingRejectedException($"The recording is larger than {maxBytes} bytes.");
+        if (content.Headers.ContentLength > maxBytes)
+        {
+            throw tooLarge;
+        }
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw tooLarge;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
     }
 
     private async Task DeleteAtTwilioAsync(string recordingSid, CancellationToken cancellationToken)
     {
+        // The sid came in a callback: only a recording's sid makes the path, never "../Messages/…".
+        if (!TwilioMediaUrls.IsSid(recordingSid, "RE"))
+        {
+            LogDeleteFailed(logger, recordingSid.Length > 40 ? recordingSid[..40] : recordingSid, "not a recording sid (RE and 32 hex digits): not deleted");
+            return;
+        }
         var url = $"{twilio.Value.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{twilio.Value.AccountSid}/Recordings/{recordingSid}.json";
         using var request = new HttpRequestMessage(HttpMethod.Delete, url);
-        Authorize(request, url);
+        Authorize(request);
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
@@ -124,14 +176,9 @@ public sealed partial class RecordingFetcher(
         }
     }
 
-    // Credentials go only to Twilio's own API host, never to a URL someone put in a request.
-    private void Authorize(HttpRequestMessage request, string url)
+    // Called only with a URL TwilioMediaUrls accepted (or built from a checked sid).
+    private void Authorize(HttpRequestMessage request)
     {
-        var apiHost = new Uri(twilio.Value.ApiBaseUrl).Authority;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var target) || !string.Equals(target.Authority, apiHost, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidDataException("Recording URL is not on the Twilio API host.");
-        }
         var credentials = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{twilio.Value.AccountSid}:{twilio.Value.AuthToken}"));
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", credentials);
     }

@@ -174,7 +174,7 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
     public async Task A_WhatsApp_voice_note_is_the_comment_and_is_stored()
     {
         const string from = "whatsapp:+237677000009";
-        var mediaPath = $"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Messages/MM{Guid.NewGuid():N}/Media/ME1";
+        var mediaPath = $"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Messages/MM{Guid.NewGuid():N}/Media/ME{Guid.NewGuid():N}";
         var note = "OggS-voice-note-bytes"u8.ToArray();
         Factory.TwilioApi.Given(Request.Create().WithPath(mediaPath).UsingGet())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "audio/ogg").WithBody(note));
