@@ -17,8 +17,14 @@ public static class ConversationServices
             .ValidateOnStart();
         services.AddSingleton<IConnectionMultiplexer>(sp =>
         {
-            var configuration = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
+            var redis = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
+            var configuration = ConfigurationOptions.Parse(redis.Configuration);
             configuration.AbortOnConnectFail = false;
+            // While Redis is down a patient waits for the polite answer at most this long: no 5 s
+            // defaults, and no backlog that holds commands until a reconnect or the timeout.
+            var timeout = (int)redis.Timeout.TotalMilliseconds;
+            (configuration.ConnectTimeout, configuration.SyncTimeout, configuration.AsyncTimeout) = (timeout, timeout, timeout);
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;
             // Completions on .NET's own thread pool: the library's dedicated pipe scheduler (10 threads)
             // hands every reply across threads, and on 2 cores the context switches cost about half of
             // the server's CPU under load (profiled, see bench/NOTES.md).
