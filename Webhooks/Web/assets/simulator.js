@@ -122,10 +122,18 @@
         setMode();
     }
 
+    // Only the server's test numbers are offered (and accepted): the simulator never speaks for a real patient.
+    function offerNumbers() {
+        $("test-numbers").replaceChildren(...config.test_numbers.map(n => el("option", { value: n })));
+        $("from-help").textContent = t("sim.test_numbers", config.test_prefixes.map(p => p + "…").join(", "));
+        const from = $("from").value.trim();
+        if (!config.test_prefixes.some(p => from.startsWith(p))) $("from").value = config.test_numbers[0];
+    }
+
     async function loadConfig() {
         try {
             const response = await api("/api/v1/simulator");
-            if (response.ok) { config = await response.json(); setMode(); }
+            if (response.ok) { config = await response.json(); offerNumbers(); setMode(); }
         } catch { /* the sign-in box is shown */ }
     }
 
@@ -133,7 +141,7 @@
         TF.apply();
         TF.initToggle();
         TF.initLogin(loadConfig);
-        TF.onLang(setMode);
+        TF.onLang(() => { if (config) offerNumbers(); setMode(); });
         for (const key of ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"]) {
             $("keypad").append(el("button", { type: "button", text: key, onclick: () => voiceStep(key) }));
         }
