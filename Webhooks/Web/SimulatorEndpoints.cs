@@ -17,8 +17,8 @@ using TwilioFeedback.Webhooks.Voice;
 
 namespace TwilioFeedback.Webhooks.Web;
 
-/// <summary>What the page sends: a channel, the patient's number, and this step's text or keys.</summary>
-public sealed record SimulatorRequest(string? Channel, string? From, string? Text, string? Digits, string? SessionId, int? Step);
+/// <summary>What the page sends: a channel, the patient's number, and this step's text or keys (or, on a call, that the patient hung up).</summary>
+public sealed record SimulatorRequest(string? Channel, string? From, string? Text, string? Digits, string? SessionId, int? Step, bool? Hangup = null);
 
 /// <summary>One message the patient receives, with what it costs as an SMS.</summary>
 public sealed record SimulatedMessage(string Text, int Segments, string Encoding, int Units, decimal? Cost);
@@ -177,6 +177,14 @@ public static partial class SimulatorEndpoints
                 {
                     form.Add(new("Digits", request.Digits));
                 }
+                if (request.Hangup == true)
+                {
+                    // The patient hangs up: Twilio ends the call and posts its status callback, as here.
+                    form[3] = new("CallStatus", "completed");
+                    form.Add(new("CallDuration", "0"));
+                    message = Signed(VoiceEndpoints.CallStatusPath, form, authToken!, urls.Configured, baseAddress);
+                    break;
+                }
                 var path = step == 0 ? VoiceEndpoints.VoicePath : $"{VoiceEndpoints.VoicePath}?step={step.ToString(CultureInfo.InvariantCulture)}";
                 message = Signed(path, form, authToken!, urls.Configured, baseAddress);
                 break;
@@ -216,6 +224,7 @@ public static partial class SimulatorEndpoints
         return TypedResults.Ok(channel switch
         {
             "sms" or "whatsapp" => Messaging(channel, content, settings),
+            "voice" when request.Hangup == true => new SimulatorAnswer(200, null, "voice", sessionId, [], [new VoiceStep("hangup")], null, true, null, settings.Currency),
             "voice" => Voice(sessionId!, content, baseAddress, urls.Configured, settings.Currency),
             _ => Ussd(sessionId!, content, settings.Currency),
         });

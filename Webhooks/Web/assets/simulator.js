@@ -96,6 +96,15 @@
         setMode();
     }
 
+    // Hanging up ends the call at the server too: the signed "completed" status callback Twilio would post.
+    async function hangUp() {
+        const session = state.session;
+        state = fresh();
+        setMode();
+        if (session) await send({ session_id: session, hangup: true });
+        note(t("sim.hungup"));
+    }
+
     function setMode() {
         const c = channel();
         $("compose").hidden = c === "voice" || (c === "ussd" && !state.active);
@@ -157,7 +166,7 @@
         });
         $("dial").addEventListener("click", () => { note(t("sim.calling", config ? config.hospital_number : "")); voiceStep(null); });
         $("nokey").addEventListener("click", () => voiceStep(null));
-        $("hangup").addEventListener("click", () => { note(t("sim.hungup")); state = fresh(); setMode(); });
+        $("hangup").addEventListener("click", hangUp);
         $("ussd-dial").addEventListener("click", () => { bubble("in", config.ussd_service_code); sendUssd(null); });
         setMode();
         loadConfig();

@@ -351,4 +351,19 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
         good.Headers.Host = "localhost:8080";
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(good)).StatusCode);
     }
+
+    [Fact]
+    public async Task Hanging_up_mid_call_posts_the_signed_completed_call_status_callback_twilio_would()
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        var menu = await SendAsync(client, new { channel = "voice", from = Patient });
+        var callSid = menu.GetProperty("session_id").GetString()!;
+        var hangup = await SendAsync(client, new { channel = "voice", from = Patient, session_id = callSid, hangup = true });
+        Assert.Equal(200, hangup.GetProperty("status").GetInt32());
+        Assert.True(hangup.GetProperty("ended").GetBoolean());
+
+        await using var db = factory.Db();
+        var recorded = await db.ProviderEvents.Select(e => new { e.Kind, e.Sid, e.Status }).SingleAsync();
+        Assert.Equal(("call", callSid, "completed"), (recorded.Kind, recorded.Sid, recorded.Status));
+    }
 }

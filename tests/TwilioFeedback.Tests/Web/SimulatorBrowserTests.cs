@@ -106,6 +106,16 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("simulator-voice"), FullPage = true });
 
+        // A second call, hung up at the menu: the server hears Twilio's "completed" callback.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#screen .bubble.note").Last).ToContainTextAsync("Waiting for 1 key(s)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hang up", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#screen .bubble.note").Last).ToHaveTextAsync("Call ended");
+        await using (var db = factory.Db())
+        {
+            Assert.Equal(["completed"], await db.ProviderEvents.Where(e => e.Kind == "call").Select(e => e.Status).ToListAsync());
+        }
+
         // USSD: dial, choose English, rate 5, leave a comment.
         await page.GetByLabel("USSD").CheckAsync();
         await page.GetByLabel("Patient's number").FillAsync("+237000000103");
