@@ -8,9 +8,20 @@ public sealed record AuditResponse(DateTimeOffset At, string Actor, string Actio
 /// <summary>The audit log: who read, exported, changed or erased patient data.</summary>
 public sealed class AuditLog(FeedbackDbContext db, TimeProvider clock)
 {
-    public async Task RecordAsync(ClaimsPrincipal user, string action, string target, CancellationToken cancellationToken)
+    /// <summary>The token's name, else its subject; without a token, <c>anonymous@{address}</c>.</summary>
+    public static string ActorOf(ClaimsPrincipal user, System.Net.IPAddress? address) =>
+        user.FindFirst("name")?.Value ?? user.FindFirst("sub")?.Value ?? "anonymous@" + (address?.ToString() ?? "local");
+
+    public Task RecordAsync(ClaimsPrincipal user, string action, string target, CancellationToken cancellationToken) =>
+        WriteAsync(ActorOf(user, null), action, target, cancellationToken);
+
+    /// <summary>As <see cref="RecordAsync(ClaimsPrincipal, string, string, CancellationToken)"/>, naming the caller's address when there is no token.</summary>
+    public Task RecordAsync(HttpContext context, string action, string target, CancellationToken cancellationToken) =>
+        WriteAsync(ActorOf(context.User, context.Connection.RemoteIpAddress), action, target, cancellationToken);
+
+    private async Task WriteAsync(string actor, string action, string target, CancellationToken cancellationToken)
     {
-        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = user.FindFirst("name")?.Value ?? "unknown", Action = action, Target = target });
+        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = actor, Action = action, Target = target });
         await db.SaveChangesAsync(cancellationToken);
     }
 }

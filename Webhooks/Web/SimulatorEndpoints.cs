@@ -17,8 +17,8 @@ using TwilioFeedback.Webhooks.Voice;
 
 namespace TwilioFeedback.Webhooks.Web;
 
-/// <summary>What the page sends: a channel, the patient's number, and this step's text or keys.</summary>
-public sealed record SimulatorRequest(string? Channel, string? From, string? Text, string? Digits, string? SessionId, int? Step);
+/// <summary>What the page sends: a channel, the patient's number, and this step's text or keys (or, on a call, that the patient hung up).</summary>
+public sealed record SimulatorRequest(string? Channel, string? From, string? Text, string? Digits, string? SessionId, int? Step, bool? Hangup = null);
 
 /// <summary>One message the patient receives, with what it costs as an SMS.</summary>
 public sealed record SimulatedMessage(string Text, int Segments, string Encoding, int Units, decimal? Cost);
@@ -40,7 +40,9 @@ public sealed record SimulatorAnswer(
     string Currency);
 
 /// <summary>What the page needs to draw the phone.</summary>
-public sealed record SimulatorConfig(string HospitalNumber, string UssdServiceCode, decimal PricePerSegment, string Currency, bool SignsRequests, bool UssdEnabled);
+public sealed record SimulatorConfig(
+    string HospitalNumber, string UssdServiceCode, decimal PricePerSegment, string Currency, bool SignsRequests, bool UssdEnabled,
+    IReadOnlyList<string> TestNumbers, IReadOnlyList<string> TestPrefixes);
 
 /// <summary>
 /// The phone on screen: each step becomes the request Twilio (or the USSD gateway) would send, signed
@@ -53,7 +55,8 @@ public static partial class SimulatorEndpoints
 
     public static IEndpointRouteBuilder MapSimulator(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/simulator").WithTags("Simulator").RequireAuthorization(Policy).RequireRateLimiting(RateLimitOptions.ApiPolicy);
+        var group = app.MapGroup("/api/v1/simulator").WithTags("Simulator").RequireAuthorization(Policy)
+            .RequireRateLimiting(SimulatorRateLimit.Instance).AddEndpointFilter(LocalUnlessSignedIn);
         group.MapGet("/", Config).WithName("SimulatorConfig");
         group.MapPost("/send", SendAsync).WithName("SimulatorSend").WithSummary("One step of a simulated SMS, WhatsApp, voice or USSD conversation, through the real webhooks.");
         return app;
@@ -62,7 +65,15 @@ public static partial class SimulatorEndpoints
     internal static Ok<SimulatorConfig> Config(IOptions<SimulatorOptions> options, IOptions<TwilioOptions> twilio, IOptions<UssdOptions> ussd) =>
         TypedResults.Ok(new SimulatorConfig(
             HospitalNumber(options.Value, twilio.Value), options.Value.UssdServiceCode, options.Value.PricePerSegment, options.Value.Currency,
-            !string.IsNullOrEmpty(twilio.Value.AuthToken), !string.IsNullOrEmpty(ussd.Value.SharedSecret)));
+            !string.IsNullOrEmpty(twilio.Value.AuthToken), !string.IsNullOrEmpty(ussd.Value.SharedSecret),
+            SimulatorNumbers.Examples(options.Value), SimulatorNumbers.Prefixes(options.Value)));
+
+    /// <summary>Without a token (a local run, Development) the simulator answers only callers on this machine.</summary>
+    private static async ValueTask<object?> LocalUnlessSignedIn(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        SimulatorCaller.IsStaff(context.HttpContext.User) || SimulatorCaller.IsLocal(context.HttpContext)
+            ? await next(context)
+            : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+                title: "Without a staff token the simulator answers only on the machine the server runs on.");
 
     internal static async Task<Results<Ok<SimulatorAnswer>, ValidationProblem, ProblemHttpResult>> SendAsync(
         SimulatorRequest request,
@@ -72,7 +83,7 @@ public static partial class SimulatorEndpoints
         IOptionsMonitor<TwilioOptions> twilio,
         PublicUrls urls,
         IOptionsMonitor<UssdOptions> ussd,
-        System.Security.Claims.ClaimsPrincipal user,
+        HttpContext context,
         TwilioFeedback.Webhooks.Api.AuditLog audit,
         CancellationToken cancellationToken)
     {
@@ -85,6 +96,11 @@ public static partial class SimulatorEndpoints
         if (request.From is null || !PhonePattern().IsMatch(request.From))
         {
             errors["from"] = ["from must be a phone number such as +237670000001."];
+        }
+        else if (!SimulatorNumbers.IsReserved(options.Value, request.From.StartsWith('+') ? request.From : "+" + request.From))
+        {
+            // It never speaks for a real patient: it could answer their reminder, opt them out or spend their budget.
+            errors["from"] = [$"The simulator speaks only for its test numbers ({string.Join(", ", SimulatorNumbers.Prefixes(options.Value).Select(p => p + "…"))}, Simulator:TestNumbers), never for a real patient."];
         }
         if (request.Text is { Length: > 1600 })
         {
@@ -122,7 +138,7 @@ public static partial class SimulatorEndpoints
 
         var from = request.From!.StartsWith('+') ? request.From : "+" + request.From;
         // It speaks for a number as Twilio would: who did so, and for which (masked) number, is audited.
-        await audit.RecordAsync(user, "simulate", $"{channel} {TwilioFeedback.Persistence.Privacy.Mask.Phone(from)}", cancellationToken);
+        await audit.RecordAsync(context, "simulate", $"{channel} {TwilioFeedback.Persistence.Privacy.Mask.Phone(from)}", cancellationToken);
         var hospital = HospitalNumber(settings, twilio.CurrentValue);
         var accountSid = twilio.CurrentValue.AccountSid is { Length: > 0 } sid ? sid : "AC" + new string('0', 32);
         var client = clients.CreateClient(HttpClientName);
@@ -160,6 +176,14 @@ public static partial class SimulatorEndpoints
                 if (!string.IsNullOrEmpty(request.Digits))
                 {
                     form.Add(new("Digits", request.Digits));
+                }
+                if (request.Hangup == true)
+                {
+                    // The patient hangs up: Twilio ends the call and posts its status callback, as here.
+                    form[3] = new("CallStatus", "completed");
+                    form.Add(new("CallDuration", "0"));
+                    message = Signed(VoiceEndpoints.CallStatusPath, form, authToken!, urls.Configured, baseAddress);
+                    break;
                 }
                 var path = step == 0 ? VoiceEndpoints.VoicePath : $"{VoiceEndpoints.VoicePath}?step={step.ToString(CultureInfo.InvariantCulture)}";
                 message = Signed(path, form, authToken!, urls.Configured, baseAddress);
@@ -200,6 +224,7 @@ public static partial class SimulatorEndpoints
         return TypedResults.Ok(channel switch
         {
             "sms" or "whatsapp" => Messaging(channel, content, settings),
+            "voice" when request.Hangup == true => new SimulatorAnswer(200, null, "voice", sessionId, [], [new VoiceStep("hangup")], null, true, null, settings.Currency),
             "voice" => Voice(sessionId!, content, baseAddress, urls.Configured, settings.Currency),
             _ => Ussd(sessionId!, content, settings.Currency),
         });

@@ -2,6 +2,14 @@ using System.ComponentModel.DataAnnotations;
 
 namespace TwilioFeedback.Webhooks.Web;
 
+/// <summary>Each <c>Simulator:TestNumbers</c> entry is <c>+</c> and 4 to 14 digits.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SimulatorPrefixesAttribute() : ValidationAttribute("Simulator:TestNumbers must be prefixes such as +2370000 (+ and 4 to 14 digits).")
+{
+    public override bool IsValid(object? value) =>
+        value is not string[] prefixes || prefixes.All(p => p is { Length: >= 5 and <= 15 } && p[0] == '+' && p[1..].All(char.IsAsciiDigit));
+}
+
 /// <summary>The simulator (<c>Simulator:*</c>): what an SMS costs, where the server reaches itself, who may use it.</summary>
 public sealed class SimulatorOptions
 {
@@ -24,6 +32,17 @@ public sealed class SimulatorOptions
 
     /// <summary>The USSD code shown and sent as <c>serviceCode</c>.</summary>
     public string UssdServiceCode { get; set; } = "*384#";
+
+    /// <summary>
+    /// Prefixes of the numbers the simulator may speak for (E.164, e.g. <c>+2370000</c>); empty: that
+    /// default range, which no Cameroonian phone can have.
+    /// </summary>
+    [SimulatorPrefixes]
+    public string[]? TestNumbers { get; set; }
+
+    /// <summary>Simulated steps a minute per person (or, without a token, per address): its own budget, apart from the API's and the patients'.</summary>
+    [Range(1, 100_000, ErrorMessage = "Simulator:PermitsPerMinute must be from 1 to 100000.")]
+    public int PermitsPerMinute { get; set; } = 120;
 
     /// <summary>Lets anyone on the page use the simulator without a token: for local runs only (always so in Development).</summary>
     public bool AllowAnonymous { get; set; }

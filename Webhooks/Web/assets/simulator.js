@@ -96,6 +96,15 @@
         setMode();
     }
 
+    // Hanging up ends the call at the server too: the signed "completed" status callback Twilio would post.
+    async function hangUp() {
+        const session = state.session;
+        state = fresh();
+        setMode();
+        if (session) await send({ session_id: session, hangup: true });
+        note(t("sim.hungup"));
+    }
+
     function setMode() {
         const c = channel();
         $("compose").hidden = c === "voice" || (c === "ussd" && !state.active);
@@ -122,10 +131,18 @@
         setMode();
     }
 
+    // Only the server's test numbers are offered (and accepted): the simulator never speaks for a real patient.
+    function offerNumbers() {
+        $("test-numbers").replaceChildren(...config.test_numbers.map(n => el("option", { value: n })));
+        $("from-help").textContent = t("sim.test_numbers", config.test_prefixes.map(p => p + "…").join(", "));
+        const from = $("from").value.trim();
+        if (!config.test_prefixes.some(p => from.startsWith(p))) $("from").value = config.test_numbers[0];
+    }
+
     async function loadConfig() {
         try {
             const response = await api("/api/v1/simulator");
-            if (response.ok) { config = await response.json(); setMode(); }
+            if (response.ok) { config = await response.json(); offerNumbers(); setMode(); }
         } catch { /* the sign-in box is shown */ }
     }
 
@@ -133,7 +150,7 @@
         TF.apply();
         TF.initToggle();
         TF.initLogin(loadConfig);
-        TF.onLang(setMode);
+        TF.onLang(() => { if (config) offerNumbers(); setMode(); });
         for (const key of ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"]) {
             $("keypad").append(el("button", { type: "button", text: key, onclick: () => voiceStep(key) }));
         }
@@ -149,7 +166,7 @@
         });
         $("dial").addEventListener("click", () => { note(t("sim.calling", config ? config.hospital_number : "")); voiceStep(null); });
         $("nokey").addEventListener("click", () => voiceStep(null));
-        $("hangup").addEventListener("click", () => { note(t("sim.hungup")); state = fresh(); setMode(); });
+        $("hangup").addEventListener("click", hangUp);
         $("ussd-dial").addEventListener("click", () => { bubble("in", config.ussd_service_code); sendUssd(null); });
         setMode();
         loadConfig();

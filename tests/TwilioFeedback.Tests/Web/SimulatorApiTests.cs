@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,8 @@ namespace TwilioFeedback.Tests.Web;
 /// <summary>The simulator endpoint: staff only, and every step signed and checked by the real webhooks.</summary>
 public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture<BrowserAppFactory>, IAsyncLifetime
 {
-    private const string Patient = "+237670000042";
+    // One of the simulator's reserved test numbers (Simulator:TestNumbers, default +2370000…).
+    private const string Patient = "+237000000042";
 
     private PatientTexts Texts => factory.Services.GetRequiredService<PatientTexts>();
 
@@ -139,8 +141,7 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
     }
 
     private WebApplicationFactory<Program> With(params (string Key, string Value)[] settings) =>
-        factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration((_, configuration) =>
-            configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))));
+        From(null, settings);
 
     [Fact]
     public async Task Without_a_twilio_auth_token_the_simulator_says_why_instead_of_signing_with_a_made_up_key()
@@ -214,7 +215,7 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
     }
 
     [Theory]
-    [InlineData("fax", "+237670000042", "channel")]
+    [InlineData("fax", "+237000000042", "channel")]
     [InlineData("sms", "not a number", "from")]
     public async Task Bad_steps_get_a_validation_problem(string channel, string from, string field)
     {
@@ -229,8 +230,140 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
     public async Task Patient_numbers_and_texts_sent_through_the_simulator_stay_out_of_the_logs()
     {
         using var client = factory.SocketClient(AppFactory.Token("staff"));
-        await SendAsync(client, new { channel = "sms", from = "+237670009876", text = "secret words here" });
-        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains("670009876", StringComparison.Ordinal) || l.Contains("secret words here", StringComparison.Ordinal));
+        await SendAsync(client, new { channel = "sms", from = "+237000009876", text = "secret words here" });
+        Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains("000009876", StringComparison.Ordinal) || l.Contains("secret words here", StringComparison.Ordinal));
         Assert.DoesNotContain(factory.Logs.Lines, l => l.Contains(AppFactory.AuthToken, StringComparison.Ordinal));
+    }
+
+    /// <summary>The app as reached from <paramref name="address"/> (what Kestrel would report; null: as the test host leaves it), with <paramref name="settings"/>.</summary>
+    /// <remarks>The in-process host has no address of its own: the simulator posts to the socket server's.</remarks>
+    private WebApplicationFactory<Program> From(IPAddress? address, params (string Key, string Value)[] settings) =>
+        factory.WithWebHostBuilder(b =>
+        {
+            b.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(
+                settings.Prepend((Key: "Simulator:BaseAddress", Value: factory.Address.ToString()))
+                    .GroupBy(s => s.Key).Select(g => new KeyValuePair<string, string?>(g.Key, g.Last().Value))));
+            if (address is not null)
+            {
+                b.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RemoteAddress(address)));
+            }
+        });
+
+    private sealed class RemoteAddress(IPAddress address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) => { context.Connection.RemoteIpAddress = address; return nextMiddleware(context); });
+            next(app);
+        };
+    }
+
+    [Fact]
+    public async Task A_real_patients_number_is_refused_with_a_message_naming_the_test_numbers_and_nothing_is_done_for_them()
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        var response = await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "sms", from = "+237670000042", text = "STOP" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("+2370000…", problem.GetProperty("errors").GetProperty("from")[0].GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "voice", from = "237670000042" })).StatusCode);
+
+        await using var db = factory.Db();
+        Assert.Equal(0, await db.Patients.CountAsync());
+        Assert.Equal(0, await db.AuditEntries.CountAsync(a => a.Action == "simulate"));
+        // The page offers the reserved numbers.
+        var config = await client.GetFromJsonAsync<JsonElement>("/api/v1/simulator");
+        Assert.Equal(["+237000000001", "+237000000002", "+237000000003"], config.GetProperty("test_numbers").EnumerateArray().Select(n => n.GetString()));
+    }
+
+    [Fact]
+    public async Task A_configured_test_range_replaces_the_default_one()
+    {
+        await using var custom = With(("Simulator:TestNumbers:0", "+23769999"));
+        using var client = custom.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.Token("staff"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "ussd", from = Patient, text = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "ussd", from = "+237699990001", text = "" })).StatusCode);
+    }
+
+    [Fact]
+    public void No_number_of_the_default_test_range_is_a_valid_cameroonian_number()
+    {
+        var util = PhoneNumbers.PhoneNumberUtil.GetInstance();
+        // +2370000 followed by the five digits that make a Cameroonian number whole (and shorter and longer ones).
+        var numbers = Enumerable.Range(0, 100_000).Select(i => "+2370000" + i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture))
+            .Concat(Enumerable.Range(0, 10_000).Select(i => "+2370000" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)))
+            .Concat(Enumerable.Range(0, 1000).Select(i => "+2370000" + i.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.DoesNotContain(numbers, n => util.IsValidNumber(util.Parse(n, "CM")));
+    }
+
+    [Fact]
+    public async Task Anonymous_use_is_audited_with_the_callers_address_never_as_unknown()
+    {
+        await using var local = From(IPAddress.Loopback, ("Simulator:AllowAnonymous", "true"));
+        using var client = local.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "ussd", from = Patient, text = "" })).StatusCode);
+        await using var db = factory.Db();
+        var actors = await db.AuditEntries.Where(a => a.Action == "simulate").Select(a => a.Actor).ToListAsync();
+        Assert.Equal(["anonymous@127.0.0.1"], actors);
+    }
+
+    [Fact]
+    public async Task Without_a_token_the_simulator_refuses_callers_from_another_machine_but_staff_may_use_it_from_anywhere()
+    {
+        await using var remote = From(IPAddress.Parse("192.0.2.7"), ("Simulator:AllowAnonymous", "true"));
+        using var anonymous = remote.CreateClient();
+        var refused = await anonymous.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "ussd", from = Patient, text = "" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("staff token", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+
+        using var staff = remote.CreateClient();
+        staff.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.Token("staff"));
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "ussd", from = Patient, text = "" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_simulator_has_its_own_budget_apart_from_the_api_and_the_patients()
+    {
+        await using var tight = With(("Simulator:PermitsPerMinute", "2"));
+        using var client = tight.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AppFactory.Token("staff"));
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "ussd", from = Patient, text = "" })).StatusCode);
+        }
+        var over = await client.PostAsJsonAsync("/api/v1/simulator/send", new { channel = "ussd", from = Patient, text = "" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, over.StatusCode);
+        Assert.Contains("Simulator:PermitsPerMinute", (await over.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        // The same person's API budget is untouched.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/feedback")).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_allowed_hosts_set_as_scripts_run_sets_them_a_rebound_host_name_is_refused()
+    {
+        await using var local = With(("AllowedHosts", "localhost;127.0.0.1;[::1]"), ("Simulator:AllowAnonymous", "true"));
+        using var client = local.CreateClient();
+        using var evil = new HttpRequestMessage(HttpMethod.Get, "/api/v1/simulator");
+        evil.Headers.Host = "evil.example";
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.SendAsync(evil)).StatusCode);
+        using var good = new HttpRequestMessage(HttpMethod.Get, "/api/v1/simulator");
+        good.Headers.Host = "localhost:8080";
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(good)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Hanging_up_mid_call_posts_the_signed_completed_call_status_callback_twilio_would()
+    {
+        using var client = factory.SocketClient(AppFactory.Token("staff"));
+        var menu = await SendAsync(client, new { channel = "voice", from = Patient });
+        var callSid = menu.GetProperty("session_id").GetString()!;
+        var hangup = await SendAsync(client, new { channel = "voice", from = Patient, session_id = callSid, hangup = true });
+        Assert.Equal(200, hangup.GetProperty("status").GetInt32());
+        Assert.True(hangup.GetProperty("ended").GetBoolean());
+
+        await using var db = factory.Db();
+        var recorded = await db.ProviderEvents.Select(e => new { e.Kind, e.Sid, e.Status }).SingleAsync();
+        Assert.Equal(("call", callSid, "completed"), (recorded.Kind, recorded.Sid, recorded.Status));
     }
 }

@@ -73,7 +73,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         await SignInAsync(page);
 
         // SMS: each answer shows its segments, encoding and estimated cost.
-        await page.GetByLabel("Patient's number").FillAsync("+237670000101");
+        await page.GetByLabel("Patient's number").FillAsync("+237000000101");
         await TypeAsync(page, "hello");
         await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.LanguageMenu, Language.English).Split('\n')[0]);
         await Expect(LastReceived(page).Locator(".meta")).ToContainTextAsync("1 segment(s) · UCS-2");
@@ -90,7 +90,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
 
         // Voice: call, choose French by keypad, rate 2, skip the spoken comment.
         await page.GetByLabel("Voice call").CheckAsync();
-        await page.GetByLabel("Patient's number").FillAsync("+237670000102");
+        await page.GetByLabel("Patient's number").FillAsync("+237000000102");
         await page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true }).ClickAsync();
         await Expect(page.Locator("#screen")).ToContainTextAsync("For English, press 1.");
         await Expect(page.Locator("#screen")).ToContainTextAsync("Pour le français, appuyez sur 2.");
@@ -106,9 +106,19 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("simulator-voice"), FullPage = true });
 
+        // A second call, hung up at the menu: the server hears Twilio's "completed" callback.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#screen .bubble.note").Last).ToContainTextAsync("Waiting for 1 key(s)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Hang up", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#screen .bubble.note").Last).ToHaveTextAsync("Call ended");
+        await using (var db = factory.Db())
+        {
+            Assert.Equal(["completed"], await db.ProviderEvents.Where(e => e.Kind == "call").Select(e => e.Status).ToListAsync());
+        }
+
         // USSD: dial, choose English, rate 5, leave a comment.
         await page.GetByLabel("USSD").CheckAsync();
-        await page.GetByLabel("Patient's number").FillAsync("+237670000103");
+        await page.GetByLabel("Patient's number").FillAsync("+237000000103");
         await page.GetByRole(AriaRole.Button, new() { Name = "Dial *384#" }).ClickAsync();
         await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.LanguageMenu, Language.English).Split('\n')[0]);
         await TypeAsync(page, "1");
