@@ -30,9 +30,8 @@ public static class SchedulingServices
         });
 
         // Analysis
-        services.AddOptions<AnalysisOptions>().BindConfiguration(AnalysisOptions.Section)
-            .Validate(o => string.IsNullOrEmpty(o.AlertEmail) || System.Net.Mail.MailAddress.TryCreate(o.AlertEmail, out _), "Analysis:AlertEmail must be an email address.")
-            .ValidateOnStart();
+        services.AddOptions<AnalysisOptions>().BindConfiguration(AnalysisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AnalysisOptions>, AnalysisOptionsValidator>();
         services.AddSingleton<IFeedbackAnalyzer, LexiconFeedbackAnalyzer>();
         services.AddTransient<FeedbackAnalysisJob>();
 

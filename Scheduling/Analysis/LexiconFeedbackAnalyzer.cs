@@ -1,36 +1,22 @@
+using Microsoft.Extensions.Options;
 using TwilioFeedback.Resources;
 
 namespace TwilioFeedback.Scheduling.Analysis;
 
 /// <summary>
-/// Sentiment from the rating and English/French word lists plus emoji (and the few Duala/Basaa
-/// words LEXICON.md trusts); topics by keywords; alarming words (death, emergency, abuse, bribe) in en/fr.
+/// Reads a comment's words: English and French lexicons of hospital care, negation ("pas", "n'… pas",
+/// "jamais", "sans", "not", "never") over the next words of the clause, contrast (what follows "mais"/"but"
+/// outweighs what came before), intensifiers ("très", "trop", "very"), emoji; the rating counts for less
+/// than clear words. Topics from <see cref="TopicCatalog"/>; alarming words (death, abuse, bribe…) in en/fr.
 /// </summary>
-public sealed class LexiconFeedbackAnalyzer : IFeedbackAnalyzer
+public sealed class LexiconFeedbackAnalyzer(IOptions<AnalysisOptions> options) : IFeedbackAnalyzer
 {
-    private static readonly HashSet<string> Positive = Set(
-        "good", "great", "excellent", "kind", "thank", "thanks", "clean", "fast", "quick", "helpful", "friendly", "happy", "satisfied", "professional", "caring",
-        "bon", "bien", "bonne", "excellent", "gentil", "gentille", "gentils", "merci", "propre", "rapide", "accueillant", "satisfait", "content", "professionnel",
-        "bwam", "longe", "😀", "😊", "🙂", "👍", "❤", "😍");
-
-    private static readonly HashSet<string> Negative = Set(
-        "bad", "poor", "rude", "dirty", "slow", "long", "wait", "waited", "waiting", "expensive", "terrible", "awful", "angry", "ignored", "pain", "never", "worst",
-        "mauvais", "mauvaise", "impoli", "impolie", "sale", "lent", "lente", "longue", "attente", "attendu", "cher", "chere", "chers", "cheres", "terrible", "fache", "ignore", "douleur", "jamais", "pire",
-        "ndutu", "😡", "😞", "🙁", "😢", "👎");
-
-    private static readonly Dictionary<string, string[]> TopicWords = new()
-    {
-        ["waiting_time"] = ["wait", "waited", "waiting", "queue", "hours", "slow", "long", "attente", "attendu", "attendre", "heures", "file", "lent", "longue"],
-        ["staff_attitude"] = ["rude", "kind", "nurse", "nurses", "doctor", "staff", "friendly", "ignored", "impoli", "gentil", "gentille", "infirmier", "infirmiere", "infirmieres", "medecin", "docteur", "personnel", "accueil"],
-        ["cleanliness"] = ["dirty", "clean", "toilet", "toilets", "smell", "hygiene", "sale", "propre", "toilettes", "odeur", "proprete"],
-        ["cost"] = ["cost", "expensive", "price", "money", "pay", "paid", "fee", "fees", "bill", "cher", "chere", "chers", "cheres", "prix", "argent", "payer", "paye", "frais", "facture"],
-        ["medication"] = ["medicine", "medicines", "drug", "drugs", "pharmacy", "prescription", "tablets", "medicament", "medicaments", "pharmacie", "ordonnance", "comprimes"],
-        ["communication"] = ["explain", "explained", "information", "listen", "understand", "language", "expliquer", "explique", "ecouter", "comprendre", "langue"],
-    };
+    private readonly TopicCatalog _topics = new(options.Value);
 
     private static readonly HashSet<string> Alarm = Set(
-        "death", "died", "dead", "dying", "emergency", "abuse", "abused", "bribe", "bribes", "assault", "beaten",
-        "mort", "morte", "deces", "decede", "decedee", "urgence", "abus", "corruption", "pot-de-vin", "agression", "frappe", "battu");
+        "death", "died", "dead", "dying", "emergency", "abuse", "abused", "bribe", "bribes", "assault", "beaten", "slapped", "drunk",
+        "mort", "morte", "deces", "decede", "decedee", "urgence", "abus", "corruption", "pot-de-vin", "agression", "frappe", "battu",
+        "gifle", "tchoko", "gombo", "saoul");
 
     /// <summary>Short words that say which language a comment is in (folded; the few LEXICON.md trusts for dua/bas/ewo).</summary>
     private static readonly Dictionary<string, HashSet<string>> LanguageMarkers = new()
@@ -55,16 +41,30 @@ public sealed class LexiconFeedbackAnalyzer : IFeedbackAnalyzer
         return best.Count >= enough && best.Count > runnerUp.Count ? best.Code : null;
     }
 
-    public Task<Analysis> AnalyzeAsync(int rating, string? comment, string language, CancellationToken cancellationToken)
+    public Task<Analysis> AnalyzeAsync(int rating, string? comment, string language, CancellationToken cancellationToken) =>
+        Task.FromResult(Analyze(rating, comment));
+
+    /// <summary>The analysis, synchronously (it does no I/O).</summary>
+    public Analysis Analyze(int rating, string? comment)
     {
-        var words = Words(comment);
-        var lexicon = words.Count(Positive.Contains) - words.Count(Negative.Contains);
-        // The rating carries most of the weight; the words tip it.
-        var score = Math.Clamp((rating - 3) / 2.0 + 0.2 * Math.Clamp(lexicon, -3, 3) / 3.0 * 2, -1, 1);
-        var sentiment = score > 0.2 ? "positive" : score < -0.2 ? "negative" : "neutral";
-        var topics = TopicWords.Where(t => t.Value.Any(words.Contains)).Select(t => t.Key).ToList();
-        var alarming = words.Any(Alarm.Contains) || (comment is not null && Folding.Fold(comment).Contains("pot-de-vin", StringComparison.Ordinal));
-        return Task.FromResult(new Analysis(sentiment, Math.Round(score, 2), topics, alarming, DetectLanguage(comment)));
+        var tokens = CommentTokens.Read(comment);
+        var (text, hits) = SentimentScorer.Score(tokens);
+        var fromRating = (rating - 3) / 2.0;
+        var fromText = Math.Tanh(text / 1.5);
+        // Clear words outweigh the rating; with no words the rating decides.
+        var score = hits == 0 ? fromRating : Math.Clamp(0.7 * fromText + 0.3 * fromRating, -1, 1);
+        var sentiment = score >= 0.15 ? "positive" : score <= -0.15 ? "negative" : "neutral";
+        var disagrees = hits > 0 && (rating >= 4 && fromText <= -0.3 || rating <= 2 && fromText >= 0.3);
+        if (disagrees)
+        {
+            score = 0.8 * fromText + 0.2 * fromRating; // the words say what went wrong (or right)
+        }
+        var confidence = hits == 0
+            ? (rating == 3 ? 0.3 : 0.6)
+            : Math.Min(0.95, 0.45 + 0.3 * Math.Abs(fromText) + 0.05 * Math.Min(hits, 4)) * (disagrees ? 0.6 : 1);
+        var topics = _topics.Find(tokens);
+        var alarming = tokens.Any(Alarm.Contains) || (comment is not null && Folding.Fold(comment).Contains("pot-de-vin", StringComparison.Ordinal));
+        return new Analysis(sentiment, Math.Round(score, 2), topics, alarming, DetectLanguage(comment), Math.Round(confidence, 2), disagrees);
     }
 
     private static HashSet<string> Words(string? text)

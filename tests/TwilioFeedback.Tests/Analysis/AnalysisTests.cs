@@ -6,27 +6,86 @@ using TwilioFeedback.Scheduling.Analysis;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Tests.Reminders;
 
-namespace TwilioFeedback.Tests.Api;
+namespace TwilioFeedback.Tests.Analysis;
 
 public sealed class AnalyzerTests
 {
-    private static readonly LexiconFeedbackAnalyzer Analyzer = new();
+    private static readonly LexiconFeedbackAnalyzer Analyzer = new(Microsoft.Extensions.Options.Options.Create(new AnalysisOptions()));
 
     [Theory]
     [InlineData(5, "The nurses were very kind, thank you", "en", "positive", "staff_attitude", false)]
     [InlineData(2, "We waited five hours and the toilets were dirty", "en", "negative", "waiting_time,cleanliness", false)]
     [InlineData(1, "Attente trop longue, le personnel était impoli", "fr", "negative", "waiting_time,staff_attitude", false)]
-    [InlineData(4, "Bon accueil mais les médicaments sont trop chers", "fr", "positive", "staff_attitude,cost,medication", false)]
+    [InlineData(4, "Bon accueil mais les médicaments sont trop chers", "fr", "negative", "staff_attitude,cost,medication", false)]
     [InlineData(3, "", "en", "neutral", "", false)]
-    [InlineData(3, "The guard asked for a bribe before the emergency room", "en", "neutral", "", true)]
-    [InlineData(2, "Mon père est décédé faute de soins", "fr", "negative", "", true)]
+    [InlineData(3, "The guard asked for a bribe before the emergency room", "en", "negative", "staff_attitude,cost", true)]
+    [InlineData(2, "Mon père est décédé faute de soins", "fr", "negative", "consultation", true)]
     [InlineData(4, "😊😊", "en", "positive", "", false)]
+    [InlineData(3, "Le personnel n'est pas accueillant", "fr", "negative", "staff_attitude", false)]
+    [InlineData(3, "Pas d'attente, reçu tout de suite", "fr", "positive", "waiting_time", false)]
+    [InlineData(3, "ils respectent pas les malades", "fr", "negative", "staff_attitude", false)]
+    [InlineData(3, "On m'a renvoyé sans explication", "fr", "negative", "communication", false)]
+    [InlineData(3, "Manque de respect total", "fr", "negative", "staff_attitude", false)]
+    [InlineData(3, "Je n'ai jamais vu un hôpital aussi sale", "fr", "negative", "cleanliness", false)]
+    [InlineData(3, "Jamais été aussi bien reçu", "fr", "positive", "", false)]
+    [InlineData(3, "The nurses were not friendly", "en", "negative", "staff_attitude", false)]
+    [InlineData(3, "No problem, never a long wait", "en", "positive", "waiting_time", false)]
+    [InlineData(3, "L'attente était longue mais le médecin était très compétent", "fr", "positive", "waiting_time,consultation", false)]
+    [InlineData(3, "Les infirmières sont gentilles mais l'attente est trop longue", "fr", "negative", "waiting_time,staff_attitude", false)]
+    [InlineData(3, "Kind nurses but the toilets are dirty", "en", "negative", "staff_attitude,cleanliness", false)]
+    [InlineData(3, "c tro sale", "fr", "negative", "cleanliness", false)]
+    [InlineData(3, "very very kind 🙏", "en", "positive", "staff_attitude", false)]
+    [InlineData(3, "la pharmacie na pas les medicaments, trop cher", "fr", "negative", "cost,medication", false)]
+    [InlineData(3, "Ni bien ni mal", "fr", "neutral", "", false)]
     public async Task Sentiment_topics_and_alarms_are_found_in_English_and_French(int rating, string comment, string language, string sentiment, string topics, bool alarming)
     {
         var analysis = await Analyzer.AnalyzeAsync(rating, comment, language, CancellationToken.None);
         Assert.Equal(sentiment, analysis.Sentiment);
         Assert.Equal(topics, string.Join(",", analysis.Topics));
         Assert.Equal(alarming, analysis.Alarming);
+    }
+
+    [Theory]
+    [InlineData(5, "attente interminable", true, "negative")]
+    [InlineData(4, "Attente interminable, personnel impoli", true, "negative")]
+    [InlineData(1, "Merci beaucoup, tout était parfait", true, "positive")]
+    [InlineData(4, "Bon accueil", false, "positive")]
+    [InlineData(2, "Long wait", false, "negative")]
+    [InlineData(4, "", false, "positive")]
+    public void A_rating_that_disagrees_with_its_comment_is_flagged_and_the_words_decide(int rating, string comment, bool disagrees, string sentiment)
+    {
+        var analysis = Analyzer.Analyze(rating, comment);
+        Assert.Equal((disagrees, sentiment), (analysis.RatingDisagrees, analysis.Sentiment));
+        Assert.InRange(analysis.Confidence, 0.05, 0.95);
+    }
+
+    [Fact]
+    public void Clear_words_are_read_with_more_confidence_than_none()
+    {
+        Assert.True(Analyzer.Analyze(3, "Très très sale, personnel impoli, attente interminable").Confidence > Analyzer.Analyze(3, "").Confidence);
+        Assert.True(Analyzer.Analyze(5, "attente interminable").Confidence < Analyzer.Analyze(2, "attente interminable").Confidence);
+    }
+
+    [Fact]
+    public void A_hospital_adds_its_departments_as_topics_by_configuration()
+    {
+        var analyzer = new LexiconFeedbackAnalyzer(Microsoft.Extensions.Options.Options.Create(new AnalysisOptions
+        {
+            Topics = new() { ["maternity"] = ["maternite", "accouch*", "sage-femme"], ["cost"] = ["cfa"] },
+        }));
+        Assert.Equal(["maternity"], analyzer.Analyze(3, "Accouchement sans souci à la maternité").Topics);
+        Assert.Equal(["cost"], analyzer.Analyze(3, "10 000 cfa").Topics);
+    }
+
+    [Theory]
+    [InlineData("Maternity", "maternite")]
+    [InlineData("maternity", "")]
+    [InlineData("maternity", "*")]
+    public void A_wrong_topic_setting_is_refused_naming_it(string topic, string word)
+    {
+        var result = new AnalysisOptionsValidator().Validate(null, new AnalysisOptions { Topics = new() { [topic] = [word] } });
+        Assert.True(result.Failed);
+        Assert.Contains($"Analysis:Topics:{topic}", result.FailureMessage);
     }
 
     [Theory]
