@@ -110,7 +110,7 @@ public static class TwilioSetupCommand
         }
         if (report.Settings.Count > 0)
         {
-            var rows = report.Settings.Select(s => (Where: s.Resource, s.Name, Now: report.Outcome == NumberSetupOutcome.DryRun ? "?" : s.Current ?? "(none)", s.Expected,
+            var rows = report.Settings.Select(s => (Where: s.Resource, s.Name, Now: report.Outcome == NumberSetupOutcome.DryRun ? "?" : string.IsNullOrEmpty(s.Current) ? "(none)" : s.Current, s.Expected,
                 Mark: report.Outcome == NumberSetupOutcome.DryRun ? "" : s.Matches ? "ok" : "DIFFERS")).ToList();
             var widths = (Where: Math.Max(5, rows.Max(r => r.Where.Length)), Name: rows.Max(r => r.Name.Length), Now: Math.Max(3, rows.Max(r => r.Now.Length)), Expected: rows.Max(r => r.Expected.Length));
             text.AppendLine(CultureInfo.InvariantCulture, $"  {"where".PadRight(widths.Where)}  {"setting".PadRight(widths.Name)}  {"now".PadRight(widths.Now)}  should be");
