@@ -9,11 +9,16 @@ using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Observability;
 using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Twilio;
+using TwilioFeedback.Webhooks.Twilio.Setup;
 using TwilioFeedback.Webhooks.Web;
 
 if (args is ["token", ..])
 {
     return StaffAuth.RunTokenCommand(args, Environment.GetEnvironmentVariable("SECRET_KEY"));
+}
+if (args is ["twilio-setup", ..])
+{
+    return await TwilioSetupCommand.RunAsync(args[1..]);
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,6 +35,7 @@ builder.Services
     .AddConversations()                     // the runner, Redis, effects held during outages
     .AddPatients()                          // the directory and the patients' Redis copy
     .AddTwilioWebhooks()                    // Twilio, USSD and SendGrid webhooks
+    .AddTwilioSetup()                       // the number's webhooks at Twilio, the webhooks seen here
     .AddApi()                               // REST API, OpenAPI, audit
     .AddEdge()                              // compression, rate limits, problem details, health
     .AddStaffAuth()                         // bearer tokens and policies

@@ -39,4 +39,7 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>One drainer at a time across instances (<see cref="RedisLock"/>).</summary>
     public RedisKey DrainLock => $"{prefix}pending:lock";
+
+    /// <summary>When each channel's webhook was last seen with a good and with a bad signature (a hash: <c>{channel}:ok|bad</c> → Unix ms).</summary>
+    public RedisKey WebhookSightings => $"{prefix}webhooks:seen";
 }

@@ -8,7 +8,7 @@ namespace TwilioFeedback.Webhooks.Observability;
 /// Times every webhook by channel and gives each answer an <c>X-Request-Id</c> (the id on the
 /// request's log lines), so a support question can be matched with the logs.
 /// </summary>
-public sealed class WebhookTiming(RequestDelegate next, WebhookMetrics metrics)
+public sealed class WebhookTiming(RequestDelegate next, WebhookMetrics metrics, WebhookSightings sightings)
 {
     public const string RequestIdHeader = "X-Request-Id";
 
@@ -41,6 +41,8 @@ public sealed class WebhookTiming(RequestDelegate next, WebhookMetrics metrics)
                 channel = "whatsapp";
             }
             metrics.WebhookAnswered(channel, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+            // The signature filter (and the USSD secret check) answer 403 before anything else.
+            sightings.Seen(channel, signatureValid: context.Response.StatusCode != StatusCodes.Status403Forbidden);
         }
     }
 }

@@ -5,6 +5,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Edge;
+using TwilioFeedback.Webhooks.Twilio.Setup;
 
 namespace TwilioFeedback.Webhooks.Web;
 
@@ -58,6 +59,7 @@ public static class DashboardEndpoints
         app.MapGet("/api/v1/dashboard", SummaryAsync).WithTags("Dashboard").WithName("Dashboard")
             .WithSummary("Ratings over time and by language, channel and topic; latest comments; escalations; today's reminders.")
             .RequireAuthorization(StaffAuth.StaffPolicy).RequireRateLimiting(RateLimitOptions.ApiPolicy).WithETags();
+        app.MapTwilioNumberAdmin();                 // admin: the number's webhooks at Twilio, the webhooks seen
         return app;
     }
 
