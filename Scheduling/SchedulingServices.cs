@@ -1,5 +1,6 @@
 using Coravel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Scheduling.Analysis;
 using TwilioFeedback.Scheduling.Email;
@@ -10,7 +11,7 @@ using TwilioFeedback.Scheduling.Reminders;
 namespace TwilioFeedback.Scheduling;
 
 /// <summary>The background jobs and the providers they send through.</summary>
-public static class SchedulingServices
+public static partial class SchedulingServices
 {
     /// <summary>Coravel's queue and scheduler, the jobs, their options and the providers' HTTP clients.</summary>
     public static IServiceCollection AddScheduling(this IServiceCollection services)
@@ -48,7 +49,9 @@ public static class SchedulingServices
         services.AddTransient<ReminderClaims>();
         services.AddTransient<ReminderDelivery>();
         services.AddScoped<ReminderTransitions>();
-        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations()
+            .Validate(o => EmailAddresses.IsValid(o.FromAddress), "Email:FromAddress must be one email address (name@domain.example).")
+            .ValidateOnStart();
         services.AddTransient<IEmailSender>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<EmailOptions>>().Value.SendGridApiKey)
             ? ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp)
             : ActivatorUtilities.CreateInstance<SendGridEmailSender>(sp));
@@ -64,6 +67,9 @@ public static class SchedulingServices
     {
         var reminders = services.GetRequiredService<IOptions<ReminderOptions>>().Value;
         var analysis = services.GetRequiredService<IOptions<AnalysisOptions>>().Value;
+        // Coravel swallows what a job throws: each is logged here, with its exception.
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SchedulingServices).FullName!);
+        services.ConfigureQueue().OnError(exception => LogQueuedJobFailed(logger, exception, exception.GetType().Name));
         services.UseScheduler(scheduler =>
         {
             scheduler.Schedule<RecordingFetcher>().EveryMinute().PreventOverlapping(nameof(RecordingFetcher));
@@ -78,7 +84,13 @@ public static class SchedulingServices
                 // In-process no-overlap only; across instances the SKIP LOCKED claim keeps sends unique.
                 scheduler.Schedule<ReminderDispatcher>().EverySeconds(reminders.DispatchEverySeconds).PreventOverlapping(nameof(ReminderDispatcher));
             }
-        });
+        }).OnError(exception => LogScheduledJobFailed(logger, exception, exception.GetType().Name));
         return services;
     }
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Error, Message = "A scheduled job failed: {Error}")]
+    private static partial void LogScheduledJobFailed(ILogger logger, Exception exception, string error);
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Error, Message = "A queued job failed: {Error}")]
+    private static partial void LogQueuedJobFailed(ILogger logger, Exception exception, string error);
 }

@@ -9,7 +9,7 @@ public sealed partial class AnalysisOptionsValidator : IValidateOptions<Analysis
     public ValidateOptionsResult Validate(string? name, AnalysisOptions options)
     {
         var failures = new List<string>();
-        if (!string.IsNullOrEmpty(options.AlertEmail) && !System.Net.Mail.MailAddress.TryCreate(options.AlertEmail, out _))
+        if (!string.IsNullOrEmpty(options.AlertEmail) && !Email.EmailAddresses.IsValid(options.AlertEmail))
         {
             failures.Add("Analysis:AlertEmail must be an email address.");
         }

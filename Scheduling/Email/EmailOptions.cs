@@ -14,7 +14,7 @@ public sealed class EmailOptions
     /// <summary>SendGrid's API host; tests point it at a stub.</summary>
     public string SendGridHost { get; set; } = "https://api.sendgrid.com";
 
-    [EmailAddress(ErrorMessage = "Email:FromAddress must be an email address.")]
+    /// <summary>Checked at start-up with the senders' own parser (<see cref="EmailAddresses"/>).</summary>
     public string FromAddress { get; set; } = "no-reply@hospital.example";
 
     public string FromName { get; set; } = "Douala General Hospital";

@@ -6,6 +6,9 @@ public sealed record EmailResult(string? MessageId, bool Permanent, string? Erro
     /// <summary>The provider's words, with any email or phone number in them masked (they reach the database and the logs).</summary>
     public string? Error { get; init; } = TwilioFeedback.Persistence.Privacy.Mask.Scrub(Error);
 
+    /// <summary>An address the sender cannot parse: permanent, and nothing was sent.</summary>
+    public static EmailResult Unusable { get; } = new(null, true, "Not an email address the sender can use (one mailbox, as name@domain.example).");
+
     public bool Succeeded => MessageId is not null;
 }
 

@@ -12,9 +12,13 @@ public sealed class SendGridEmailSender(IHttpClientFactory httpClients, IOptions
 
     public async Task<EmailResult> SendAsync(string to, string subject, string body, CancellationToken cancellationToken)
     {
+        if (!EmailAddresses.TryParse(to, out var address))
+        {
+            return EmailResult.Unusable;
+        }
         var settings = options.Value;
         var client = new SendGridClient(httpClients.CreateClient(HttpClientName), new SendGridClientOptions { ApiKey = settings.SendGridApiKey, Host = settings.SendGridHost });
-        var message = MailHelper.CreateSingleEmail(new EmailAddress(settings.FromAddress, settings.FromName), new EmailAddress(to), subject, body, null);
+        var message = MailHelper.CreateSingleEmail(new EmailAddress(settings.FromAddress, settings.FromName), new EmailAddress(address), subject, body, null);
         try
         {
             var response = await client.SendEmailAsync(message, cancellationToken);

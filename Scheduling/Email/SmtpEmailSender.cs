@@ -10,10 +10,14 @@ public sealed class SmtpEmailSender(IOptions<EmailOptions> options) : IEmailSend
 {
     public async Task<EmailResult> SendAsync(string to, string subject, string body, CancellationToken cancellationToken)
     {
+        if (!EmailAddresses.TryParse(to, out var address))
+        {
+            return EmailResult.Unusable;
+        }
         var settings = options.Value;
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress));
-        message.To.Add(MailboxAddress.Parse(to));
+        message.To.Add(MailboxAddress.Parse(address));
         message.Subject = subject;
         message.Body = new TextPart("plain") { Text = body };
         using var client = new SmtpClient();

@@ -18,7 +18,12 @@ public sealed partial class ReminderClaims(
     public async Task<(List<long> Ids, DateTimeOffset LeaseUntil)> ClaimAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var leaseUntil = Microseconds(now + options.Value.Lease);
-        return (await transitions.ClaimAsync(now, leaseUntil, options.Value.BatchSize, cancellationToken), leaseUntil);
+        var (claimed, abandoned) = await transitions.ClaimAsync(now, leaseUntil, options.Value.BatchSize, options.Value.MaxAttempts, cancellationToken);
+        if (abandoned > 0)
+        {
+            LogAbandoned(logger, abandoned, options.Value.MaxAttempts);
+        }
+        return (claimed, leaseUntil);
     }
 
     /// <summary>
@@ -53,6 +58,9 @@ public sealed partial class ReminderClaims(
 
     /// <summary>PostgreSQL keeps microseconds: a lease written and compared must be one it can hold exactly.</summary>
     private static DateTimeOffset Microseconds(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "{Count} reminders failed for good (abandoned): their send did not finish within the lease {MaxAttempts} times")]
+    private static partial void LogAbandoned(ILogger logger, int count, int maxAttempts);
 
     [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "Stopping: {Count} claimed reminders handed back for another instance")]
     private static partial void LogReleased(ILogger logger, int count);

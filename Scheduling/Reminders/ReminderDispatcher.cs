@@ -75,12 +75,20 @@ public sealed partial class ReminderDispatcher(
         {
             // The whole batch in one query (EF decrypts the patient data); each reminder is still saved as soon as it is sent.
             // Sent in the order they fell due (RETURNING keeps no order).
-            var batch = await db.Reminders.AsNoTracking().Include(r => r.Patient).Where(r => claimed.Contains(r.Id))
-                .OrderBy(r => r.ScheduledTime).ThenBy(r => r.Id).ToListAsync(cancellationToken);
+            await using var outcomes = new ReminderOutcomeWriter((NpgsqlConnection)db.Database.GetDbConnection());
+            List<Reminder> batch;
+            try
+            {
+                batch = await Due(claimed).ToListAsync(cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One row that will not load (a value that will not decrypt) must not hold back the others.
+                batch = await LoadEachAsync(claimed, now, leaseUntil, outcomes, cancellationToken);
+            }
             var order = batch.ConvertAll(r => r.Id);
             var reminders = batch.ToDictionary(r => r.Id); // the rows still ours
             var sent = 0;
-            await using var outcomes = new ReminderOutcomeWriter((NpgsqlConnection)db.Database.GetDbConnection());
             for (var i = 0; i < order.Count; i++)
             {
                 if (lifetime.ApplicationStopping.IsCancellationRequested)
@@ -101,7 +109,15 @@ public sealed partial class ReminderDispatcher(
                     continue;
                 }
                 // Once begun, a send is finished even while stopping: cut short, it could go out unrecorded and twice.
-                await SendAsync(reminder, now, leaseUntil, outcomes, cancellationToken);
+                // One reminder's failure is its own: logged, the row failed, and the batch goes on.
+                try
+                {
+                    await SendAsync(reminder, now, leaseUntil, outcomes, cancellationToken);
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await FailAsync(reminder, leaseUntil, outcomes, exception);
+                }
                 sent += reminder.Status == ReminderStatus.Sent ? 1 : 0;
             }
             LogBatch(logger, sent, order.Count);
@@ -111,6 +127,37 @@ public sealed partial class ReminderDispatcher(
             await db.Database.CloseConnectionAsync();
         }
         return claimed.Count;
+    }
+
+    private IQueryable<Reminder> Due(IReadOnlyCollection<long> ids) =>
+        db.Reminders.AsNoTracking().Include(r => r.Patient).Where(r => ids.Contains(r.Id)).OrderBy(r => r.ScheduledTime).ThenBy(r => r.Id);
+
+    /// <summary>The batch row by row, after it would not load at once: each row that cannot be read is failed (<c>unreadable</c>) and logged.</summary>
+    private async Task<List<Reminder>> LoadEachAsync(List<long> claimed, DateTimeOffset now, DateTimeOffset leaseUntil, ReminderOutcomeWriter outcomes, CancellationToken cancellationToken)
+    {
+        var batch = new List<Reminder>(claimed.Count);
+        foreach (var id in claimed)
+        {
+            try
+            {
+                batch.AddRange(await Due([id]).ToListAsync(cancellationToken));
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogUnreadable(logger, exception, id, exception.GetType().Name);
+                // Only its plain columns: the outcome writer never touches the encrypted ones.
+                var row = await db.Reminders.AsNoTracking().Where(r => r.Id == id)
+                    .Select(r => new { r.Attempts, r.ScheduledTime, r.Language }).SingleAsync(cancellationToken);
+                var reminder = new Reminder
+                {
+                    Id = id, Message = "", Language = row.Language, Status = ReminderStatus.Failed, Reason = "unreadable",
+                    Attempts = row.Attempts, ScheduledTime = row.ScheduledTime, UpdatedAt = now,
+                    LastError = $"The row could not be read ({exception.GetType().Name}; see the server log, event 5014).",
+                };
+                await transitions.RecordOutcomeAsync(outcomes, reminder, leaseUntil, cancellationToken);
+            }
+        }
+        return [.. batch.OrderBy(r => r.ScheduledTime).ThenBy(r => r.Id)];
     }
 
     private async Task SendAsync(Reminder reminder, DateTimeOffset now, DateTimeOffset leaseUntil, ReminderOutcomeWriter outcomes, CancellationToken cancellationToken)
@@ -154,6 +201,28 @@ public sealed partial class ReminderDispatcher(
     }
 
     /// <summary>
+    /// A reminder whose handling threw: failed (unless its send had an outcome already, which is saved as
+    /// it is). Should even that fail, the row keeps its lease, and the claim's attempt limit ends it.
+    /// </summary>
+    private async Task FailAsync(Reminder reminder, DateTimeOffset leaseUntil, ReminderOutcomeWriter outcomes, Exception exception)
+    {
+        LogSendThrew(logger, exception, reminder.Id, exception.GetType().Name);
+        if (reminder.Status == ReminderStatus.Sending)
+        {
+            ReminderDelivery.Finish(reminder, ReminderStatus.Failed, "error");
+            reminder.LastError = $"{exception.GetType().Name} while sending (see the server log, event 5011).";
+        }
+        try
+        {
+            await transitions.RecordOutcomeAsync(outcomes, reminder, leaseUntil, CancellationToken.None);
+        }
+        catch (Exception again)
+        {
+            LogOutcomeNotSaved(logger, again, reminder.Id);
+        }
+    }
+
+    /// <summary>
     /// Best effort: the send is saved already, and the rest of the batch must not wait on Redis. A copy
     /// left behind is trusted for minutes at most, and never for a 1 or 2 (conversations ask PostgreSQL then).
     /// </summary>
@@ -168,6 +237,15 @@ public sealed partial class ReminderDispatcher(
             LogCopyNotDropped(logger, reminder.Id, exception.GetType().Name);
         }
     }
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Error, Message = "Reminder {ReminderId} failed: its handling threw {Error}; the rest of the batch goes on")]
+    private static partial void LogSendThrew(ILogger logger, Exception exception, long reminderId, string error);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Error, Message = "Reminder {ReminderId}: its outcome could not be saved; it is retried when its lease runs out, up to Reminders:MaxAttempts")]
+    private static partial void LogOutcomeNotSaved(ILogger logger, Exception exception, long reminderId);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Error, Message = "Reminder {ReminderId} could not be read ({Error}): failed as unreadable; the rest of the batch goes on")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, long reminderId, string error);
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "{Sent} of {Claimed} claimed reminders sent")]
     private static partial void LogBatch(ILogger logger, int sent, int claimed);

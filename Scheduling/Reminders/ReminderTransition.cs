@@ -9,6 +9,9 @@ public enum ReminderMove
     /// <summary>A dispatcher takes over a row whose claim's lease has passed (its instance died).</summary>
     TakeOver,
 
+    /// <summary>A row whose lease has passed on its last allowed attempt (<c>Reminders:MaxAttempts</c>) fails for good (<c>abandoned</c>).</summary>
+    Abandon,
+
     /// <summary>A stopping dispatcher gives back what it claimed and did not send.</summary>
     HandBack,
 
@@ -21,7 +24,7 @@ public enum ReminderMove
     /// <summary>The patient's 1 or 2, by message or keypad.</summary>
     Answer,
 
-    /// <summary>Staff cancel it, or the patient's data is erased.</summary>
+    /// <summary>Staff cancel it, or the patient's data is erased: while scheduled, or stuck sending after its lease has passed.</summary>
     Cancel,
 }
 

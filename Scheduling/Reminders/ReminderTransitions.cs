@@ -21,6 +21,7 @@ public sealed class ReminderTransitions(FeedbackDbContext db, TimeProvider clock
     [
         new(ReminderMove.Claim, Scheduled, Sending),
         new(ReminderMove.TakeOver, Sending, Sending),
+        new(ReminderMove.Abandon, Sending, Failed),
         new(ReminderMove.HandBack, Sending, Scheduled),
         new(ReminderMove.Outcome, Sending, Sent),
         new(ReminderMove.Outcome, Sending, Failed),
@@ -40,6 +41,7 @@ public sealed class ReminderTransitions(FeedbackDbContext db, TimeProvider clock
         new(ReminderMove.Answer, Sent, Declined),
         new(ReminderMove.Answer, Delivered, Declined),
         new(ReminderMove.Cancel, Scheduled, Cancelled),
+        new(ReminderMove.Cancel, Sending, Cancelled), // only once its lease has passed: a live claim wins
     ];
 
     private static readonly FrozenSet<ReminderTransition> AllowedSet = Allowed.ToFrozenSet();
@@ -50,26 +52,40 @@ public sealed class ReminderTransitions(FeedbackDbContext db, TimeProvider clock
 
     public static bool Allows(ReminderMove move, string from, string to) => AllowedSet.Contains(new(move, from, to));
 
+    /// <summary>Why a row whose claims all ran out failed (<see cref="ReminderMove.Abandon"/>).</summary>
+    public const string Abandoned = "abandoned";
+
     /// <summary>
     /// Claims up to <paramref name="batchSize"/> due rows, and rows whose lease has passed, until
-    /// <paramref name="leaseUntil"/>; <c>FOR UPDATE SKIP LOCKED</c> keeps concurrent claims apart.
+    /// <paramref name="leaseUntil"/>; <c>FOR UPDATE SKIP LOCKED</c> keeps concurrent claims apart. Each claim
+    /// counts an attempt: a row whose lease has passed on its last allowed attempt is not taken over but
+    /// fails for good (<see cref="Abandoned"/>), so a row that kills its sender cannot come back forever.
+    /// Returns the claimed ids and how many rows were abandoned.
     /// </summary>
-    public async Task<List<long>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int batchSize, CancellationToken cancellationToken)
+    public async Task<(List<long> Claimed, int Abandoned)> ClaimAsync(
+        DateTimeOffset now, DateTimeOffset leaseUntil, int batchSize, int maxAttempts, CancellationToken cancellationToken)
     {
+        var error = $"Its send did not finish within the lease, {maxAttempts} times (Reminders:MaxAttempts).";
+        var abandoned = await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE reminders SET status = {Failed}, reason = {Abandoned}, lease_until = NULL, last_error = {error}, updated_at = {now}
+            WHERE status = {Sending} AND lease_until < {now} AND attempts >= {maxAttempts}
+            """, cancellationToken);
+        metrics.ReminderTransitions(Failed, abandoned);
         var claimed = await db.Database.SqlQuery<long>(
             $"""
             UPDATE reminders SET status = {Sending}, lease_until = {leaseUntil}, attempts = attempts + 1, updated_at = {now}
             WHERE id IN (
                 SELECT id FROM reminders
                 WHERE (status = {Scheduled} AND scheduled_time <= {now})
-                   OR (status = {Sending} AND lease_until < {now})
+                   OR (status = {Sending} AND lease_until < {now} AND attempts < {maxAttempts})
                 ORDER BY scheduled_time
                 LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED)
             RETURNING id AS "Value"
             """).ToListAsync(cancellationToken);
         metrics.ReminderTransitions(Sending, claimed.Count);
-        return claimed;
+        return (claimed, abandoned);
     }
 
     /// <summary>Gives claimed but unsent rows back (no lease, the attempt not counted) while the claim still holds; returns how many.</summary>
@@ -128,9 +144,10 @@ public sealed class ReminderTransitions(FeedbackDbContext db, TimeProvider clock
     /// <summary>
     /// The patient's 1 (<paramref name="confirmed"/>) or 2 to a reminder awaiting it, by message or keypad.
     /// <paramref name="messageId"/> is what answered (a message's sid, a call's sid and step): the same
-    /// one replayed answers nothing else. Returns how many rows moved (0 or 1).
+    /// one replayed answers nothing else. With <paramref name="providerId"/> (a keypad answer), only the
+    /// call placed for that reminder answers it. Returns how many rows moved (0 or 1).
     /// </summary>
-    public async Task<int> AnswerAsync(long reminderId, bool confirmed, string? messageId, CancellationToken cancellationToken)
+    public async Task<int> AnswerAsync(long reminderId, bool confirmed, string? messageId, CancellationToken cancellationToken, string? providerId = null)
     {
         // A retried or re-drained message has answered its reminder already: it answers no other.
         if (await db.Reminders.AnyAsync(r => r.RespondedMessageId == messageId, cancellationToken))
@@ -139,8 +156,12 @@ public sealed class ReminderTransitions(FeedbackDbContext db, TimeProvider clock
         }
         var to = confirmed ? Confirmed : Declined;
         var now = clock.GetUtcNow();
-        var answered = await db.Reminders.Where(r => r.Id == reminderId && r.RespondedAt == null && AnswerFrom.Contains(r.Status))
-            .ExecuteUpdateAsync(s => s
+        var reminders = db.Reminders.Where(r => r.Id == reminderId && r.RespondedAt == null && AnswerFrom.Contains(r.Status));
+        if (providerId is not null)
+        {
+            reminders = reminders.Where(r => r.ProviderId == providerId);
+        }
+        var answered = await reminders.ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Status, to)
                 .SetProperty(r => r.RespondedAt, now)
                 .SetProperty(r => r.RespondedMessageId, messageId)
@@ -149,19 +170,23 @@ public sealed class ReminderTransitions(FeedbackDbContext db, TimeProvider clock
         return answered;
     }
 
-    /// <summary>Cancels the reminder if it is still scheduled (a dispatcher that has claimed it wins the race); returns 0 or 1.</summary>
+    /// <summary>
+    /// Cancels the reminder if it is still scheduled, or stuck sending after its lease has passed (a
+    /// dispatcher whose claim still holds wins the race); returns 0 or 1.
+    /// </summary>
     public Task<int> CancelAsync(long reminderId, CancellationToken cancellationToken) =>
-        CancelScheduledAsync(db.Reminders.Where(r => r.Id == reminderId), cancellationToken);
+        CancelWaitingAsync(db.Reminders.Where(r => r.Id == reminderId), cancellationToken);
 
-    /// <summary>Cancels every reminder of the patient still scheduled (their data is being erased); returns how many.</summary>
+    /// <summary>Cancels every reminder of the patient still waiting to go out (their data is being erased); returns how many.</summary>
     public Task<int> CancelAllOfPatientAsync(long patientId, CancellationToken cancellationToken) =>
-        CancelScheduledAsync(db.Reminders.Where(r => r.PatientId == patientId), cancellationToken);
+        CancelWaitingAsync(db.Reminders.Where(r => r.PatientId == patientId), cancellationToken);
 
-    private async Task<int> CancelScheduledAsync(IQueryable<Reminder> reminders, CancellationToken cancellationToken)
+    private async Task<int> CancelWaitingAsync(IQueryable<Reminder> reminders, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var changed = await reminders.Where(r => r.Status == Scheduled)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, Cancelled).SetProperty(r => r.UpdatedAt, now), cancellationToken);
+        var changed = await reminders.Where(r => r.Status == Scheduled || (r.Status == Sending && r.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, Cancelled).SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null)
+                .SetProperty(r => r.UpdatedAt, now), cancellationToken);
         metrics.ReminderTransitions(Cancelled, changed);
         return changed;
     }

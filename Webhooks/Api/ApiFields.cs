@@ -1,4 +1,6 @@
+using PhoneNumbers;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Scheduling.Email;
 
 namespace TwilioFeedback.Webhooks.Api;
 
@@ -25,5 +27,44 @@ internal static class ApiFields
             errors["language"] = ["language must be one of english, french, douala, bassa, ewondo (or en, fr, dua, bas, ewo)."];
         }
         return language;
+    }
+
+    /// <summary>A phone number in E.164 (libphonenumber; Cameroon without a country code); null when absent or invalid.</summary>
+    public static string? PhoneNumber(string? value, Dictionary<string, string[]> errors, string field = "phone_number")
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        try
+        {
+            var util = PhoneNumberUtil.GetInstance();
+            // A number has at most 15 digits; the cap keeps the parser off pathological input.
+            var number = value.Length <= 32 ? util.Parse(value, "CM") : null;
+            if (number is not null && util.IsValidNumber(number))
+            {
+                return util.Format(number, PhoneNumberFormat.E164);
+            }
+        }
+        catch (NumberParseException)
+        {
+        }
+        errors[field] = [$"{field} is not a valid number (Cameroon is assumed without a country code)."];
+        return null;
+    }
+
+    /// <summary>One email address, as the senders parse it (<see cref="EmailAddresses"/>): the bare address; null when absent or invalid.</summary>
+    public static string? Email(string? value, Dictionary<string, string[]> errors, string hint = "")
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        if (!EmailAddresses.TryParse(value, out var address))
+        {
+            errors["email"] = [$"email must be one address, as name@domain.example{hint}."];
+            return null;
+        }
+        return address;
     }
 }

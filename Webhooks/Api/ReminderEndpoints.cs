@@ -1,10 +1,8 @@
 using TwilioFeedback.Scheduling;
 using TwilioFeedback.Scheduling.Reminders;
 using System.Globalization;
-using System.Net.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using PhoneNumbers;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
@@ -70,13 +68,10 @@ public static class ReminderEndpoints
         }
         var message = ComposeMessage(request, kind, language, texts, errors);
         var scheduled = ParseTime(request.ScheduledTime, now, errors, "scheduled_time");
-        var phone = ParsePhone(request.PhoneNumber, errors);
-        if (!string.IsNullOrWhiteSpace(request.Email) && !MailAddress.TryCreate(request.Email.Trim(), out _))
-        {
-            errors["email"] = ["email is not a valid address."];
-        }
+        var phone = ApiFields.PhoneNumber(request.PhoneNumber, errors);
+        var email = ApiFields.Email(request.Email, errors);
         var channels = request.Channels?.Select(c => c?.Trim().ToLowerInvariant() ?? "").Distinct().ToList()
-            ?? (phone is not null ? [ReminderChannel.Sms.Name()] : !string.IsNullOrWhiteSpace(request.Email) ? [ReminderChannel.Email.Name()] : []);
+            ?? (phone is not null ? [ReminderChannel.Sms.Name()] : email is not null ? [ReminderChannel.Email.Name()] : []);
         var known = channels.ConvertAll(ReminderChannels.FromName);
         if (known.Count == 0 || known.Contains(null))
         {
@@ -96,7 +91,6 @@ public static class ReminderEndpoints
         if (request.Channels is null && patient.Channels.Count > 0)
         {
             // No channels asked for: the patient's own preference, where this reminder has the address for it.
-            var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email;
             var preferred = patient.Channels.Where(c => ReminderChannels.FromName(c) == ReminderChannel.Email ? email is not null : phone is not null).ToList();
             channels = preferred.Count > 0 ? preferred : channels;
         }
@@ -107,7 +101,7 @@ public static class ReminderEndpoints
             Language = language.Code(),
             ScheduledTime = time,
             PhoneNumber = phone,
-            Email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim(),
+            Email = email,
             Channels = channels,
             Status = ReminderStatus.Scheduled,
             Urgent = request.Urgent ?? false,
@@ -176,9 +170,9 @@ public static class ReminderEndpoints
 
     internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> CancelAsync(long id, FeedbackDbContext db, ReminderTransitions transitions, CancellationToken cancellationToken)
     {
-        // Conditional: a dispatcher that has claimed the row (sending) wins the race.
+        // Conditional: a dispatcher whose claim still holds (sending, lease not passed) wins the race.
         var changed = await transitions.CancelAsync(id, cancellationToken);
-        return await AfterChangeAsync(id, changed, db, cancellationToken);
+        return await AfterChangeAsync(id, changed, db, cancellationToken, "only a scheduled reminder, or one stuck sending after its lease, can be cancelled");
     }
 
     internal static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult, ValidationProblem>> PatchAsync(
@@ -217,7 +211,8 @@ public static class ReminderEndpoints
         return after.Result is Ok<ReminderResponse> ok ? ok : (ProblemHttpResult)after.Result;
     }
 
-    private static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> AfterChangeAsync(long id, int changed, FeedbackDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ReminderResponse>, ProblemHttpResult>> AfterChangeAsync(
+        long id, int changed, FeedbackDbContext db, CancellationToken cancellationToken, string refused = "only a scheduled reminder can be changed")
     {
         var reminder = await db.Reminders.AsNoTracking().Include(r => r.Patient).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (reminder is null)
@@ -226,7 +221,7 @@ public static class ReminderEndpoints
         }
         return changed == 1
             ? TypedResults.Ok(ToResponse(reminder, reminder.Patient.ExternalId))
-            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Reminder {id} is {reminder.Status}: only a scheduled reminder can be changed.");
+            : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Reminder {id} is {reminder.Status}: {refused}.");
     }
 
     /// <summary>The text sent: the message, or a template in the patient's language; with the 1/2 question when confirming.</summary>
@@ -312,28 +307,6 @@ public static class ReminderEndpoints
             return null;
         }
         return time.ToUniversalTime();
-    }
-
-    private static string? ParsePhone(string? value, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        try
-        {
-            var util = PhoneNumberUtil.GetInstance();
-            var number = util.Parse(value, "CM");
-            if (util.IsValidNumber(number))
-            {
-                return util.Format(number, PhoneNumberFormat.E164);
-            }
-        }
-        catch (NumberParseException)
-        {
-        }
-        errors["phone_number"] = ["phone_number is not a valid number (Cameroon is assumed without a country code)."];
-        return null;
     }
 
     private static ReminderResponse ToResponse(Reminder r, string patientId, bool withAttempts = false) => new(

@@ -12,8 +12,11 @@ using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Webhooks.Api;
 
-/// <summary>One piece of feedback collected offline (kiosk, health worker's phone), with its own id.</summary>
-public sealed record SyncItem(Guid? ClientId, string? PatientId, string? Language, int? Rating, string? Content, string? GivenAt);
+/// <summary>
+/// One piece of feedback collected offline (kiosk, health worker's phone), with its own id. When it was
+/// given: <c>given_at</c>, or the seed's <c>date_submitted</c> (both may be sent only if they agree).
+/// </summary>
+public sealed record SyncItem(Guid? ClientId, string? PatientId, string? Language, int? Rating, string? Content, string? GivenAt, string? DateSubmitted = null);
 
 public sealed record SyncBatch(IReadOnlyList<SyncItem>? Items);
 
@@ -60,9 +63,14 @@ public static class SyncEndpoints
             {
                 errors["rating"] = ["rating is required, from 1 to 5."];
             }
-            if (item.GivenAt is null || !DateTimeOffset.TryParse(item.GivenAt, CultureInfo.InvariantCulture, DateTimeStyles.None, out given) || given > now.AddMinutes(5))
+            if (!TryParseGiven(item.GivenAt ?? item.DateSubmitted, out given) || given > now.AddMinutes(5))
             {
-                errors["given_at"] = ["given_at must be a past ISO-8601 time with an offset."];
+                errors["given_at"] = ["given_at (or date_submitted) must be a past ISO-8601 time with an offset."];
+            }
+            else if (item.GivenAt is not null && item.DateSubmitted is not null
+                && (!TryParseGiven(item.DateSubmitted, out var alias) || alias != given))
+            {
+                errors["given_at"] = ["given_at and date_submitted name the same time: send one, or both equal."];
             }
             if (errors.Count > 0)
             {
@@ -89,5 +97,11 @@ public static class SyncEndpoints
                 : new SyncResult(item.ClientId, "duplicate", await db.Feedbacks.Where(f => f.ClientId == item.ClientId).Select(f => (long?)f.Id).FirstOrDefaultAsync(cancellationToken)));
         }
         return TypedResults.Ok(new SyncAnswer(results));
+    }
+
+    private static bool TryParseGiven(string? value, out DateTimeOffset given)
+    {
+        given = default;
+        return value is not null && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out given);
     }
 }

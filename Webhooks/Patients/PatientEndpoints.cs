@@ -65,22 +65,28 @@ public static class PatientEndpoints
         }
         if (update.PhoneNumber is not null)
         {
-            var phone = PatientDirectory.Normalize(update.PhoneNumber);
-            var hash = hasher.Hash(phone);
-            if (!phone.StartsWith('+') || await db.Patients.AnyAsync(p => p.PhoneHash == hash && p.Id != patient.Id, cancellationToken))
+            // The same parsing as reminders: E.164 or a 400 naming the field, nothing stored half-checked.
+            if (ApiFields.PhoneNumber(update.PhoneNumber, errors) is { } phone)
             {
-                errors["phone_number"] = ["phone_number must be a valid number not used by another patient."];
+                var hash = hasher.Hash(phone);
+                if (await db.Patients.AnyAsync(p => p.PhoneHash == hash && p.Id != patient.Id, cancellationToken))
+                {
+                    errors["phone_number"] = ["phone_number is used by another patient."];
+                }
+                (patient.Phone, patient.PhoneHash) = (phone, hash);
             }
-            (patient.Phone, patient.PhoneHash) = (phone, hash);
+            else
+            {
+                errors.TryAdd("phone_number", ["phone_number is required to be a valid number."]);
+            }
         }
         if (update.Email is not null)
         {
-            var email = update.Email.Trim();
-            if (email.Length > 0 && !System.Net.Mail.MailAddress.TryCreate(email, out _))
+            var email = ApiFields.Email(update.Email, errors, " (empty removes it)");
+            if (email is not null || string.IsNullOrWhiteSpace(update.Email))
             {
-                errors["email"] = ["email is not a valid address (empty removes it)."];
+                patient.Email = email;
             }
-            patient.Email = email.Length == 0 ? null : email;
         }
         if (update.Channels is not null)
         {

@@ -37,11 +37,18 @@ public static class VoiceReminderEndpoints
 
         if (step > 0 && digits is "1" or "2")
         {
+            // Only the call placed for this reminder answers it, and only once it is sent (the guard is in
+            // ReminderTransitions' statement). The message itself may be spoken before the dispatcher has saved
+            // the call's sid (Twilio can fetch step 0 first); answers cannot.
+            if (string.IsNullOrEmpty(call.CallSid) || reminder.ProviderId != call.CallSid)
+            {
+                return new TwiMLResult(response.Hangup());
+            }
             var confirmed = digits == "1";
             // The same path as a 1 or 2 by message. What answered is the call and its step (a CallSid is 34
             // characters; a longer one is cut to fit the column), so the same request again answers nothing else.
             var answeredBy = $"{SafeText.Clean(call.CallSid, 40)}:{step}";
-            await transitions.AnswerAsync(id, confirmed, answeredBy, cancellationToken);
+            await transitions.AnswerAsync(id, confirmed, answeredBy, cancellationToken, providerId: call.CallSid);
             // Whether another reminder still waits for the patient's 1 or 2: the copy conversations read is dropped.
             if (await db.Patients.Where(p => p.Id == reminder.PatientId).Select(p => p.PhoneHash).FirstOrDefaultAsync(cancellationToken) is { } phoneHash)
             {

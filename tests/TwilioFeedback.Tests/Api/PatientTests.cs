@@ -81,6 +81,44 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
         Assert.Equal(["whatsapp", "sms"], JsonDocument.Parse(await Client.GetStringAsync("/api/v1/patients/PAT500")).RootElement.GetProperty("channels").EnumerateArray().Select(c => c.GetString()));
     }
 
+    public static TheoryData<string, string> UnusableContacts() => new()
+    {
+        { """{"phone_number":"+1 evil"}""", "phone_number" },
+        { """{"phone_number":"+"}""", "phone_number" },
+        { """{"phone_number":"+abc"}""", "phone_number" },
+        { $$"""{"phone_number":"+{{new string('7', 5000)}}"}""", "phone_number" },
+        { """{"email":"Victim <a@b.c>, evil@x.y"}""", "email" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusableContacts))]
+    public async Task A_number_or_email_the_senders_cannot_use_is_refused_naming_the_field_and_nothing_changes(string body, string field)
+    {
+        await SeedAsync();
+
+        var response = await Client.PutAsync("/api/v1/patients/PAT500", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal([field], errors.EnumerateObject().Select(e => e.Name));
+        await using var db = Factory.Db();
+        var patient = await db.Patients.AsNoTracking().SingleAsync(p => p.ExternalId == "PAT500");
+        Assert.Equal((Phone, null), (patient.Phone, patient.Email));
+    }
+
+    [Fact]
+    public async Task A_patients_number_is_stored_in_E164_and_an_email_as_its_bare_address()
+    {
+        await SeedAsync();
+
+        var response = await Client.PutAsync("/api/v1/patients/PAT500", new StringContent("""{"phone_number":"690 00 01 24","email":"Awa Ngo <awa.ngo@example.cm>"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = Factory.Db();
+        var patient = await db.Patients.AsNoTracking().SingleAsync(p => p.ExternalId == "PAT500");
+        Assert.Equal(("+237690000124", "awa.ngo@example.cm"), (patient.Phone, patient.Email));
+    }
+
     [Fact]
     public async Task Erasure_removes_personal_data_and_recordings_and_keeps_anonymous_ratings()
     {

@@ -59,6 +59,23 @@ public sealed class SyncTests(AppFactory factory) : IntegrationTest<AppFactory>(
     }
 
     [Fact]
+    public async Task The_seeds_date_submitted_is_taken_as_given_at_and_both_must_agree()
+    {
+        static string With(Guid id, string times) =>
+            $$"""{"client_id":"{{id}}","patient_id":"PAT-KIOSK","language":"fr","rating":4,{{times}}}""";
+
+        var results = await SyncAsync(
+            With(Ids[0], "\"date_submitted\":\"2026-11-20T10:15:00+01:00\""),
+            With(Ids[1], "\"given_at\":\"2026-11-20T09:15:00Z\",\"date_submitted\":\"2026-11-20T10:15:00+01:00\""),
+            With(Ids[2], "\"given_at\":\"2026-11-20T09:15:00Z\",\"date_submitted\":\"2026-11-19T10:15:00+01:00\""));
+
+        Assert.Equal(["created", "created", "invalid"], results.Select(r => r.Outcome));
+        Assert.Contains("date_submitted", results[2].Reason);
+        await using var db = Factory.Db();
+        Assert.All(await db.Feedbacks.ToListAsync(), f => Assert.Equal(new DateTimeOffset(2026, 11, 20, 9, 15, 0, TimeSpan.Zero), f.DateSubmitted));
+    }
+
+    [Fact]
     public async Task An_empty_or_oversized_batch_is_refused()
     {
         Assert.Equal(HttpStatusCode.BadRequest, (await Client.PostAsync("/api/v1/feedback/sync", new StringContent("""{"items":[]}""", Encoding.UTF8, "application/json"))).StatusCode);

@@ -10,7 +10,11 @@ using TwilioFeedback.Tests.Observability;
 namespace TwilioFeedback.Tests.Reminders;
 
 /// <summary>A host of its own, so that no other test class moves its counters.</summary>
-public sealed class ReminderTransitionsFactory : AppFactory;
+public sealed class ReminderTransitionsFactory : AppFactory
+{
+    // The rows are moved by hand: a scheduled dispatcher would send a due row mid-test.
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Reminders:DispatchOnSchedule"] = "false" };
+}
 
 /// <summary>
 /// Every move a reminder's status may make, and every one it may not, against the real database: the
@@ -24,6 +28,8 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
 
     private const string ProviderId = "SMtransition000000000000000000001";
 
+    private const int MaxAttempts = 5; // Reminders:MaxAttempts' default
+
     private static readonly string[] Statuses = [Scheduled, Sending, Sent, Delivered, Failed, Cancelled, Skipped, Confirmed, Declined];
 
     /// <summary>The moves allowed, written out here rather than read from the code under test.</summary>
@@ -31,6 +37,7 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
     [
         (ReminderMove.Claim, Scheduled, Sending),
         (ReminderMove.TakeOver, Sending, Sending),
+        (ReminderMove.Abandon, Sending, Failed),
         (ReminderMove.HandBack, Sending, Scheduled),
         (ReminderMove.Outcome, Sending, Sent),
         (ReminderMove.Outcome, Sending, Failed),
@@ -49,6 +56,7 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
         (ReminderMove.Answer, Sent, Declined),
         (ReminderMove.Answer, Delivered, Declined),
         (ReminderMove.Cancel, Scheduled, Cancelled),
+        (ReminderMove.Cancel, Sending, Cancelled),
     ];
 
     /// <summary>Where each move tries to take a reminder; every status is tried as its start.</summary>
@@ -56,6 +64,7 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
     [
         (ReminderMove.Claim, [Sending]),
         (ReminderMove.TakeOver, [Sending]),
+        (ReminderMove.Abandon, [Failed]),
         (ReminderMove.HandBack, [Scheduled]),
         (ReminderMove.Outcome, [Sent, Failed, Skipped, Scheduled, Delivered, Confirmed, Cancelled]),
         (ReminderMove.Callback, [Sent, Delivered, Failed]),
@@ -92,11 +101,14 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
     public async Task A_reminder_moves_only_as_the_table_allows(ReminderMove move, string from, string to, bool allowed)
     {
         var now = Factory.Clock.GetUtcNow();
-        var lease = now.AddMinutes(move == ReminderMove.TakeOver ? -1 : 1);
+        // Take-over, abandon and cancel of a sending row act on a lease that has passed (a live claim wins).
+        var leasePassed = move is ReminderMove.TakeOver or ReminderMove.Abandon or ReminderMove.Cancel;
+        var lease = now.AddMinutes(leasePassed ? -1 : 1);
         var id = await ReminderAsync(from, lease, r =>
         {
             // A row the claim would take only for the move under test: due (claim) or with its lease passed (take-over).
-            r.ScheduledTime = move == ReminderMove.TakeOver ? now.AddHours(1) : now.AddMinutes(-1);
+            r.ScheduledTime = move is ReminderMove.TakeOver or ReminderMove.Abandon ? now.AddHours(1) : now.AddMinutes(-1);
+            r.Attempts = move == ReminderMove.Abandon ? MaxAttempts : 1; // abandoned: its last allowed attempt ran out
         });
         var before = await ScrapeAsync();
 
@@ -105,8 +117,8 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
             var transitions = scope.ServiceProvider.GetRequiredService<ReminderTransitions>();
             switch (move)
             {
-                case ReminderMove.Claim or ReminderMove.TakeOver:
-                    await transitions.ClaimAsync(now, now.AddMinutes(2), 10, CancellationToken.None);
+                case ReminderMove.Claim or ReminderMove.TakeOver or ReminderMove.Abandon:
+                    await transitions.ClaimAsync(now, now.AddMinutes(2), 10, MaxAttempts, CancellationToken.None);
                     break;
                 case ReminderMove.HandBack:
                     await transitions.HandBackAsync([id], lease);
@@ -152,9 +164,15 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
         await Factory.DispatchAsync(); // dry-run: sent
+        const string callSid = "CAkeypad000000000000000000000000001";
+        if (by == "keypad")
+        {
+            // As if Twilio had placed the call: only the call placed for the reminder may answer it.
+            await using var db = Factory.Db();
+            await db.Reminders.Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.ProviderId, callSid));
+        }
         var before = await ScrapeAsync();
 
-        const string callSid = "CAkeypad000000000000000000000000001";
         var messageSid = TwilioRequests.NewMessageSid();
         var answer = by == "sms"
             ? await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(phone, digit, messageSid))
