@@ -8,23 +8,25 @@ using Microsoft.Extensions.Options;
 
 namespace TwilioFeedback.Webhooks.Edge;
 
-/// <summary>Request budgets: per token (or address) on the API, per caller address on webhooks.</summary>
+/// <summary>Request budgets: per token (or address) on the API, refusals per caller address and requests per patient on webhooks.</summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
     public const string ApiPolicy = "api";
-    public const string WebhookPolicy = "webhooks";
 
     public int ApiPermitsPerMinute { get; set; } = 600;
 
-    /// <summary>Per caller address: all of Twilio's webhooks come from a few addresses, so this is a flood guard, not a per-person budget.</summary>
-    public int WebhookPermitsPerMinute { get; set; } = 30000;
+    /// <summary>
+    /// Refused webhook requests (bad Twilio signature, wrong USSD secret) per caller address, then 429.
+    /// Requests that pass the check are not counted: Twilio's few addresses carry everyone's traffic.
+    /// </summary>
+    public int WebhookPermitsPerMinute { get; set; } = 600;
 
     /// <summary>Conversation webhooks (SMS, WhatsApp, calls, USSD) per patient number; a person needs a handful.</summary>
     public int PatientPermitsPerMinute { get; set; } = 30;
 }
 
-/// <summary>Budgets: per person (or address) on the API, per caller address and per patient number on webhooks.</summary>
+/// <summary>Budgets: per person (or address) on the API; on webhooks, refusals per caller address and requests per patient number.</summary>
 public static class RateLimits
 {
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
@@ -33,6 +35,7 @@ public static class RateLimits
             .Validate(o => o.ApiPermitsPerMinute > 0 && o.WebhookPermitsPerMinute > 0 && o.PatientPermitsPerMinute > 0, "RateLimits:*PermitsPerMinute must be positive.")
             .ValidateOnStart();
         services.AddSingleton<PatientRateLimiter>();
+        services.AddSingleton<RejectedCallers>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -46,9 +49,6 @@ public static class RateLimits
                 // Per person when signed in, else per address.
                 context.User.FindFirst("sub")?.Value ?? context.Connection.RemoteIpAddress?.ToString() ?? "anonymous",
                 _ => Window(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.ApiPermitsPerMinute)));
-            limiter.AddPolicy(RateLimitOptions.WebhookPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "local",
-                _ => Window(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.WebhookPermitsPerMinute)));
         });
         return services;
     }

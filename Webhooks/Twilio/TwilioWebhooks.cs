@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Scheduling.Analysis;
 using TwilioFeedback.Scheduling.Reminders;
@@ -17,6 +18,7 @@ public static class TwilioWebhooks
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section)
             .Validate(o => string.IsNullOrEmpty(o.PublicBaseUrl) || Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), "Webhooks:PublicBaseUrl (or PUBLIC_BASE_URL) must be an absolute URL.")
+            .Validate(o => o.MaxBodyBytes > 0, "Webhooks:MaxBodyBytes must be positive.")
             .ValidateOnStart();
         services.AddSingleton<PublicUrls>();
         services.AddScoped<ValidateTwilioRequestFilter>();
@@ -39,7 +41,7 @@ public static class TwilioWebhooks
     public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/twilio")
-            .RequireRateLimiting(RateLimitOptions.WebhookPolicy)
+            .WithMetadata(BodyLimit(app))
             .AddEndpointFilter<ValidateTwilioRequestFilter>()
             .DisableAntiforgery()
             .WithTags("Twilio webhooks")
@@ -51,4 +53,8 @@ public static class TwilioWebhooks
         app.MapSendGridEvents();
         return app;
     }
+
+    /// <summary>Webhooks:MaxBodyBytes as endpoint metadata: the server refuses a longer body (413) before anything reads it.</summary>
+    public static RequestSizeLimitAttribute BodyLimit(IEndpointRouteBuilder app) =>
+        new(app.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxBodyBytes);
 }

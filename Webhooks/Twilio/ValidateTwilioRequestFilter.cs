@@ -2,18 +2,20 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using TwilioFeedback.Scheduling;
+using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Webhooks.Twilio;
 
 /// <summary>
 /// The <c>[ValidateRequest]</c> of our Twilio slice: a request whose <c>X-Twilio-Signature</c> does
-/// not match is answered 403 before any handler runs, so nothing is stored.
+/// not match is answered 403 before any handler runs, so nothing is stored. Refusals are counted per
+/// caller address and logged as counts (<see cref="RejectedCallers"/>); a signed request is never counted.
 /// </summary>
-public sealed partial class ValidateTwilioRequestFilter(
+public sealed class ValidateTwilioRequestFilter(
     IOptionsMonitor<WebhookOptions> webhookOptions,
     IOptionsMonitor<TwilioOptions> twilioOptions,
     PublicUrls urls,
-    ILogger<ValidateTwilioRequestFilter> logger) : IEndpointFilter
+    RejectedCallers rejected) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -26,8 +28,7 @@ public sealed partial class ValidateTwilioRequestFilter(
         var authToken = twilioOptions.CurrentValue.AuthToken;
         if (string.IsNullOrEmpty(authToken))
         {
-            LogNoAuthToken(logger, request.Path);
-            return Forbidden();
+            return rejected.Refuse(context.HttpContext, "no Twilio:AuthToken configured to check signatures", Forbidden());
         }
         var url = urls.Of(request);
         IEnumerable<KeyValuePair<string, StringValues>> parameters = request.HasFormContentType
@@ -35,18 +36,11 @@ public sealed partial class ValidateTwilioRequestFilter(
             : [];
         if (!new RequestValidator(authToken).Validate(url, parameters, signature))
         {
-            LogRejected(logger, request.Path, signature.Length > 0 ? "does not match" : "is missing");
-            return Forbidden();
+            return rejected.Refuse(context.HttpContext, signature.Length > 0 ? "Twilio signature does not match" : "Twilio signature is missing", Forbidden());
         }
         return await next(context);
     }
 
     private static ProblemHttpResult Forbidden() =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature.");
-
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Twilio webhook {Path} rejected: no Twilio:AuthToken configured to check its signature")]
-    private static partial void LogNoAuthToken(ILogger logger, PathString path);
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Twilio webhook {Path} rejected: signature {Reason}")]
-    private static partial void LogRejected(ILogger logger, PathString path, string reason);
 }

@@ -21,7 +21,7 @@ public static class UssdEndpoints
 
     public static IEndpointRouteBuilder MapUssd(this IEndpointRouteBuilder app)
     {
-        var ussd = app.MapGroup("/ussd").WithMetadata(WebhookChannel.Ussd).WithTags("USSD").DisableAntiforgery().RequireRateLimiting(Edge.RateLimitOptions.WebhookPolicy);
+        var ussd = app.MapGroup("/ussd").WithMetadata(WebhookChannel.Ussd).WithTags("USSD").DisableAntiforgery().WithMetadata(TwilioWebhooks.BodyLimit(app));
         // The gateway is checked first, then the patient's budget: strangers cannot spend it.
         ussd.AddEndpointFilter(async (context, next) =>
         {
@@ -30,7 +30,8 @@ public static class UssdEndpoints
             var secret = http.GetRouteValue("secret") as string ?? http.Request.Headers["X-Ussd-Secret"].ToString();
             return Authorized(http, options, secret)
                 ? await next(context)
-                : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Unknown USSD gateway.");
+                : http.RequestServices.GetRequiredService<RejectedCallers>().Refuse(http, "unknown USSD gateway",
+                    TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Unknown USSD gateway."));
         });
         ussd.MapPost("/", HandleAsync).LimitPerPatient("phoneNumber").WithName("Ussd");
         ussd.MapPost("/{secret}", HandleAsync).LimitPerPatient("phoneNumber").WithName("UssdWithSecret");
