@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
+using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Scheduling.Email;
 
 namespace TwilioFeedback.Scheduling.Analysis;
@@ -11,6 +12,7 @@ namespace TwilioFeedback.Scheduling.Analysis;
 public sealed partial class FeedbackAnalysisJob(
     FeedbackDbContext db,
     IFeedbackAnalyzer analyzer,
+    DataCipher cipher,
     IEmailSender email,
     TimeProvider clock,
     IOptions<AnalysisOptions> options,
@@ -22,25 +24,70 @@ public sealed partial class FeedbackAnalysisJob(
     {
         var now = clock.GetUtcNow();
         var settled = now - options.Value.CommentGrace;
-        var batch = await db.Feedbacks.AsNoTracking()
-            .Where(f => !f.Processed && (f.Content != null || f.VoiceRecordingId != null || f.DateSubmitted <= settled))
-            .OrderBy(f => f.Id).Take(200)
-            .Select(f => new { f.Id, f.Rating, f.Content, f.Language, f.EscalatedAt })
-            .ToListAsync();
-        foreach (var item in batch)
+        var (batchSize, budget) = (options.Value.BatchSize, options.Value.MaxItemsPerRun);
+        // Loops while there is work (bounded per run); reads past the last id so a row set aside is not read again this run.
+        var after = 0L;
+        var (done, failed) = (0, 0);
+        while (done + failed < budget)
         {
-            var analysis = await analyzer.AnalyzeAsync(item.Rating, item.Content, item.Language, CancellationToken.None);
-            await db.Feedbacks.Where(f => f.Id == item.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(f => f.Sentiment, analysis.Sentiment)
-                .SetProperty(f => f.SentimentScore, analysis.Score)
-                .SetProperty(f => f.Topics, analysis.Topics.ToList())
-                .SetProperty(f => f.CommentLanguage, analysis.CommentLanguage)
-                .SetProperty(f => f.Processed, true));
-            if ((item.Rating <= 2 || analysis.Alarming) && item.EscalatedAt is null)
+            // Raw SQL, so that the comment comes still encrypted and one that will not decrypt fails alone.
+            var batch = await db.Database.SqlQuery<PendingFeedback>($"""
+                SELECT id, rating, content, language, escalated_at
+                FROM feedbacks
+                WHERE processed = false AND id > {after} AND (content IS NOT NULL OR voice_recording_id IS NOT NULL OR date_submitted <= {settled})
+                ORDER BY id LIMIT {Math.Min(batchSize, budget - done - failed)}
+                """).AsNoTracking().ToListAsync();
+            if (batch.Count == 0)
+            {
+                break;
+            }
+            after = batch[^1].Id;
+            var results = new List<(PendingFeedback Item, Analysis Analysis)>(batch.Count);
+            foreach (var item in batch)
+            {
+                try
+                {
+                    var comment = item.Content is null ? null : cipher.Unprotect(item.Content);
+                    results.Add((item, await analyzer.AnalyzeAsync(item.Rating, comment, item.Language, CancellationToken.None)));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failed++;
+                    LogSetAside(logger, item.Id, e);
+                }
+            }
+            await SaveAsync(results);
+            done += results.Count;
+            foreach (var (item, analysis) in results.Where(r => (r.Item.Rating <= 2 || r.Analysis.Alarming) && r.Item.EscalatedAt is null))
             {
                 await EscalateAsync(item.Id, item.Rating, analysis, now);
             }
         }
+        if (done + failed > 0)
+        {
+            LogRun(logger, done, failed);
+        }
+    }
+
+    /// <summary>A batch's results in one statement.</summary>
+    private async Task SaveAsync(List<(PendingFeedback Item, Analysis Analysis)> results)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+        var ids = results.Select(r => r.Item.Id).ToArray();
+        var sentiments = results.Select(r => r.Analysis.Sentiment).ToArray();
+        var scores = results.Select(r => r.Analysis.Score).ToArray();
+        var topics = results.Select(r => string.Join(',', r.Analysis.Topics)).ToArray();
+        var languages = results.Select(r => r.Analysis.CommentLanguage).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE feedbacks AS f
+            SET sentiment = u.sentiment, sentiment_score = u.score, topics = string_to_array(u.topics, ','), comment_language = u.language, processed = true
+            FROM unnest({ids}::bigint[], {sentiments}::text[], {scores}::double precision[], {topics}::text[], {languages}::text[])
+                AS u(id, sentiment, score, topics, language)
+            WHERE f.id = u.id
+            """);
     }
 
     private async Task EscalateAsync(long id, int rating, Analysis analysis, DateTimeOffset now)
@@ -70,6 +117,12 @@ public sealed partial class FeedbackAnalysisJob(
         }
         LogEscalated(logger, id, why, sent.Succeeded);
     }
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Error, Message = "Feedback {FeedbackId} could not be analysed and is set aside for this run")]
+    private static partial void LogSetAside(ILogger logger, long feedbackId, Exception exception);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Analysed {Analysed} feedback items; {SetAside} set aside")]
+    private static partial void LogRun(ILogger logger, int analysed, int setAside);
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Feedback {FeedbackId} escalated ({Why}); alert sent: {Sent}")]
     private static partial void LogEscalated(ILogger logger, long feedbackId, string why, bool sent);

@@ -155,6 +155,51 @@ public sealed class AnalysisJobTests(AlertingFactory factory) : IntegrationTest<
     }
 
     [Fact]
+    public async Task One_comment_that_will_not_decrypt_is_set_aside_and_the_rows_beside_it_are_analysed()
+    {
+        var before = await AddAsync(5, "Very clean and fast", AppFactory.Start);
+        var broken = await AddAsync(4, "placeholder", AppFactory.Start);
+        var after = await AddAsync(1, "Rude staff and a long wait", AppFactory.Start);
+        await using (var db = Factory.Db())
+        {
+            // Encrypted under a key this server does not hold.
+            await db.Database.ExecuteSqlAsync($"UPDATE feedbacks SET content = 'enc1:gone:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' WHERE id = {broken}");
+        }
+
+        await RunJobAsync();
+
+        await using (var db = Factory.Db())
+        {
+            var rows = await db.Feedbacks.AsNoTracking().Where(f => f.Id != broken).OrderBy(f => f.Id).Select(f => new { f.Id, f.Processed, f.Sentiment }).ToListAsync();
+            Assert.Equal([(before, true, "positive"), (after, true, "negative")], rows.Select(r => (r.Id, r.Processed, r.Sentiment)));
+            var unprocessed = await db.Database.SqlQuery<bool>($"SELECT processed AS \"Value\" FROM feedbacks WHERE id = {broken}").SingleAsync();
+            Assert.False(unprocessed);
+        }
+        Assert.Single(Factory.Smtp.Messages); // the rating of 1 beyond the broken row still alerted
+    }
+
+    [Fact]
+    public async Task One_run_drains_more_than_a_batch()
+    {
+        var first = await AddAsync(4, "Bon accueil", AppFactory.Start);
+        await using (var db = Factory.Db())
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO feedbacks (patient_id, language, channel, rating, content, date_submitted, processed, topics)
+                SELECT patient_id, 'fr', 'sms', 4, 'Attente trop longue', date_submitted, false, ARRAY[]::text[] FROM feedbacks, generate_series(1, 1200) WHERE id = {first}
+                """);
+        }
+
+        await RunJobAsync();
+
+        await using (var db = Factory.Db())
+        {
+            Assert.Equal(0, await db.Feedbacks.CountAsync(f => !f.Processed));
+            Assert.Equal(1200, await db.Feedbacks.CountAsync(f => f.Sentiment == "negative" && f.Topics.Contains("waiting_time")));
+        }
+    }
+
+    [Fact]
     public async Task Staff_see_sentiment_topics_and_the_language_a_comment_is_really_in()
     {
         // Chose English on the menu, wrote in French.
