@@ -155,6 +155,56 @@
     $("refresh").addEventListener("click", load);
     let resizing = null;
     window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(() => { if (data) timeChart(data.by_day); }, 150); });
+
+    // ── Admin: Twilio's number and the webhooks seen (issue 19). Admin-only answers; hidden for others. ──
+    Object.assign(TF_TEXTS.en, {
+        "twilio.title": "Twilio: the number and its webhooks", "twilio.channel": "Channel", "twilio.last_seen": "Last seen",
+        "twilio.signature": "Signature", "twilio.valid": "valid", "twilio.invalid": "INVALID", "twilio.never": "never",
+        "twilio.warning": "Requests with a bad signature arrived ({0}). Usually PUBLIC_BASE_URL differs from the URL Twilio calls: compare with Twilio below.",
+        "twilio.setting": "Setting", "twilio.now": "Now", "twilio.should": "Should be", "twilio.check": "Compare with Twilio", "twilio.apply": "Apply",
+        "twilio.in_sync": "Everything is set as it should be.", "twilio.differs": "Some settings differ: Apply sets them.", "twilio.applied": "Set at Twilio."
+    });
+    Object.assign(TF_TEXTS.fr, {
+        "twilio.title": "Twilio : le numéro et ses webhooks", "twilio.channel": "Canal", "twilio.last_seen": "Vu pour la dernière fois",
+        "twilio.signature": "Signature", "twilio.valid": "valide", "twilio.invalid": "INVALIDE", "twilio.never": "jamais",
+        "twilio.warning": "Des requêtes à la signature invalide sont arrivées ({0}). En général PUBLIC_BASE_URL diffère de l'URL que Twilio appelle : comparez avec Twilio ci-dessous.",
+        "twilio.setting": "Réglage", "twilio.now": "Actuel", "twilio.should": "Attendu", "twilio.check": "Comparer avec Twilio", "twilio.apply": "Appliquer",
+        "twilio.in_sync": "Tout est réglé comme il faut.", "twilio.differs": "Des réglages diffèrent : Appliquer les règle.", "twilio.applied": "Réglé chez Twilio."
+    });
+    // Direct fetches: a staff member's 403 here must not open the sign-in box.
+    const adminFetch = (path, method = "GET") => fetch(path, { method, headers: { "Accept": "application/json", "Authorization": "Bearer " + (sessionStorage.getItem("tf_token") || "") } });
+
+    async function loadSightings() {
+        const response = await adminFetch("/api/v1/admin/webhooks");
+        if (!response.ok) { $("twilio-admin").hidden = true; return; }
+        const report = await response.json();
+        $("twilio-admin").hidden = false;
+        TF.apply($("twilio-admin"));
+        $("twilio-sightings").replaceChildren(...report.channels.map(c => el("tr", {},
+            el("td", { text: label("channel", c.channel) }),
+            el("td", { text: c.last_seen_at ? when(c.last_seen_at) : t("twilio.never") }),
+            el("td", { class: c.last_signature_valid === false ? "failed" : "", text: c.last_signature_valid === undefined ? "–" : t(c.last_signature_valid ? "twilio.valid" : "twilio.invalid") }))));
+        const bad = report.channels.filter(c => c.bad_signature_recently).map(c => label("channel", c.channel));
+        $("twilio-warning").hidden = !report.bad_signature_warning;
+        $("twilio-warning").textContent = report.bad_signature_warning ? t("twilio.warning", bad.join(", ")) : "";
+    }
+
+    async function twilioNumber(method) {
+        const response = await adminFetch("/api/v1/admin/twilio-number", method);
+        const body = await response.json().catch(() => ({}));
+        if (!response.ok) { $("twilio-number-message").textContent = body.detail || body.title || String(response.status); return; }
+        $("twilio-number-message").textContent = body.message || (body.outcome in { in_sync: 1, differs: 1, applied: 1 } ? t("twilio." + body.outcome) : body.outcome);
+        $("twilio-settings").replaceChildren(...(body.settings || []).map(s => el("tr", {},
+            el("td", { text: (s.resource === "messaging_service" ? "Messaging Service · " : "") + s.name }),
+            el("td", { text: s.current || "–" }), el("td", { class: s.matches ? "" : "failed", text: s.expected }))));
+        $("twilio-apply").hidden = body.outcome !== "differs";
+    }
+
+    $("twilio-check").addEventListener("click", () => twilioNumber("GET"));
+    $("twilio-apply").addEventListener("click", () => twilioNumber("POST"));
+    TF.onLang(() => { if (!$("twilio-admin").hidden) loadSightings(); });
+    loadSightings().catch(() => {});
+    // ── end of the Twilio block ──
     load();
     setInterval(() => { if (!document.hidden && sessionStorage.getItem("tf_token")) load(); }, 60000);
 })();
