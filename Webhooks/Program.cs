@@ -13,7 +13,7 @@ using TwilioFeedback.Webhooks.Web;
 
 if (args is ["token", ..])
 {
-    return StaffAuth.RunTokenCommand(args, Environment.GetEnvironmentVariable("SECRET_KEY"));
+    return StaffAuth.RunTokenCommand(args, Environment.GetEnvironmentVariable("SECRET_KEY"), Environment.GetEnvironmentVariable("Auth__JwtSigningKey"));
 }
 
 var builder = WebApplication.CreateBuilder(args);
