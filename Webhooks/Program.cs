@@ -32,12 +32,16 @@ builder.Services
     .AddTwilioWebhooks()                    // Twilio, USSD and SendGrid webhooks
     .AddApi()                               // REST API, OpenAPI, audit
     .AddEdge()                              // compression, rate limits, problem details, health
-    .AddStaffAuth()                         // bearer tokens and policies
+    .AddStaffAuth()                         // accounts, session cookie, bearer tokens and policies
     .AddWebPages();                         // dashboard and simulator
 builder.Services.PostConfigure<DatabaseOptions>(o => o.ConnectionString = ConnectionUrls.WithPostgresDefaults(o.ConnectionString));
 builder.Services.AddOptions<TextOverridesOptions>().BindConfiguration("TextOverrides").ValidateOnStart();
 
 var app = builder.Build();
+if (args is ["admin", ..])
+{
+    return await AdminCommand.RunAsync(app.Services, args); // scripts/admin: accounts without a browser
+}
 
 app.UseObservability();
 app.UseResponseCompression();
@@ -46,11 +50,13 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePageAntiforgery();                   // account forms and cookie-borne API calls
 app.UseRateLimiter();
 
 app.MapTwilioWebhooks();
 app.MapApi();
 app.MapWebPages();
+app.MapAccounts();                          // sign-in, users, two-factor, personal tokens
 app.MapHealth();
 app.Services.UseScheduledJobs();
 

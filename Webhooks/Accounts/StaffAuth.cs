@@ -5,11 +5,12 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using TwilioFeedback.Persistence.Accounts;
 using TwilioFeedback.Persistence.Privacy;
 
 namespace TwilioFeedback.Webhooks.Accounts;
 
-/// <summary>Who may use the REST API: a JWT with role staff or admin.</summary>
+/// <summary>Who may use the REST API and the pages: a JWT, a personal access token or a session cookie, with role staff or admin.</summary>
 public static class StaffAuth
 {
     public const string Issuer = "twilio-feedback";
@@ -31,9 +32,28 @@ public static class StaffAuth
     public static SymmetricSecurityKey DerivedKey(string secret) =>
         new(HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret), 32, info: "jwt-hs256-v1"u8.ToArray()));
 
+    /// <summary>Picks how a request proves who it is: a bearer token (JWT or personal), else the session cookie.</summary>
+    public const string Scheme = "staff";
+
     public static IServiceCollection AddStaffAuth(this IServiceCollection services)
     {
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddStaffAccounts();
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = Scheme;
+                options.DefaultAuthenticateScheme = Scheme;
+                options.DefaultChallengeScheme = Scheme;
+                options.DefaultForbidScheme = Scheme;
+            })
+            .AddPolicyScheme(Scheme, "Bearer token or session cookie", policy => policy.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString() switch
+                {
+                    var h when h.StartsWith("Bearer " + PersonalAccessTokens.Prefix, StringComparison.Ordinal) => PersonalAccessTokens.Scheme,
+                    { Length: > 0 } => JwtBearerDefaults.AuthenticationScheme,
+                    _ => Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme,
+                })
+            .AddJwtBearer()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PersonalAccessTokenHandler>(PersonalAccessTokens.Scheme, null);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<SecurityOptions>, IConfiguration>((jwt, security, configuration) =>
             {
@@ -56,8 +76,8 @@ public static class StaffAuth
                 };
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(StaffPolicy, policy => policy.RequireRole("staff", "admin"))
-            .AddPolicy(AdminPolicy, policy => policy.RequireRole("admin"));
+            .AddPolicy(StaffPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(StaffRoles.Staff, StaffRoles.Admin))
+            .AddPolicy(AdminPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireRole(StaffRoles.Admin));
         return services;
     }
 
