@@ -1,6 +1,9 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.Extensions.Options;
+using TwilioFeedback.Persistence.Accounts;
 using TwilioFeedback.Persistence.Privacy;
 
 namespace TwilioFeedback.Persistence;
@@ -10,7 +13,7 @@ namespace TwilioFeedback.Persistence;
 /// numbers, emails, comments, reminder texts) is encrypted by the <see cref="DataCipher"/> given with
 /// <see cref="EncryptedColumns.UseDataCipher"/>; patients are found by <see cref="Patient.PhoneHash"/>.
 /// </summary>
-public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> options) : DbContext(options)
+public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext> options) : IdentityDbContext<StaffUser>(options), IDataProtectionKeyContext
 {
     private readonly DataCipher _cipher = EncryptedColumns.Find(options)
         ?? throw new InvalidOperationException("FeedbackDbContext needs UseDataCipher(...): patient data is never stored in clear.");
@@ -35,6 +38,8 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder); // Identity's tables
+        ConfigureAccounts(modelBuilder);
         var encrypted = EncryptedColumns.Converter(_cipher);
         modelBuilder.Entity<Patient>(patient =>
         {

@@ -14,7 +14,7 @@ using TwilioFeedback.Webhooks.Web;
 
 if (args is ["token", ..])
 {
-    return StaffAuth.RunTokenCommand(args, Environment.GetEnvironmentVariable("SECRET_KEY"));
+    return StaffAuth.RunTokenCommand(args, Environment.GetEnvironmentVariable("SECRET_KEY"), Environment.GetEnvironmentVariable("Auth__JwtSigningKey"));
 }
 if (args is ["twilio-setup", ..])
 {
@@ -38,12 +38,16 @@ builder.Services
     .AddTwilioSetup()                       // the number's webhooks at Twilio, the webhooks seen here
     .AddApi()                               // REST API, OpenAPI, audit
     .AddEdge()                              // compression, rate limits, problem details, health
-    .AddStaffAuth()                         // bearer tokens and policies
+    .AddStaffAuth()                         // accounts, session cookie, bearer tokens and policies
     .AddWebPages();                         // dashboard and simulator
 builder.Services.PostConfigure<DatabaseOptions>(o => o.ConnectionString = ConnectionUrls.WithPostgresDefaults(o.ConnectionString));
 builder.Services.AddOptions<TextOverridesOptions>().BindConfiguration("TextOverrides").ValidateOnStart();
 
 var app = builder.Build();
+if (args is ["admin", ..])
+{
+    return await AdminCommand.RunAsync(app.Services, args); // scripts/admin: accounts without a browser
+}
 
 app.UseObservability();
 app.UseResponseCompression();
@@ -52,11 +56,13 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePageAntiforgery();                   // account forms and cookie-borne API calls
 app.UseRateLimiter();
 
 app.MapTwilioWebhooks();
 app.MapApi();
 app.MapWebPages();
+app.MapAccounts();                          // sign-in, users, two-factor, personal tokens
 app.MapHealth();
 app.Services.UseScheduledJobs();
 

@@ -1,4 +1,4 @@
-// Shared by the staff pages: texts and the language toggle, the token kept in sessionStorage, API calls.
+// Shared by the staff pages: texts and the language toggle, the session (sign-in page, antiforgery), API calls.
 "use strict";
 window.TF = (() => {
     const texts = window.TF_TEXTS;
@@ -42,39 +42,36 @@ window.TF = (() => {
         return e;
     }
 
-    const token = () => sessionStorage.getItem("tf_token");
-
-    // The sign-in box: shown when the API says 401 or 403.
-    function showLogin(message) {
-        const box = document.getElementById("login");
-        box.hidden = false;
-        document.getElementById("login-message").textContent = message || "";
-        document.getElementById("login-token").focus();
+    // The session cookie carries who is signed in; state-changing calls add the antiforgery token.
+    let csrf = null;
+    async function csrfToken() {
+        if (!csrf) csrf = (await (await fetch("/account/csrf", { credentials: "same-origin" })).json()).token;
+        return csrf;
     }
 
-    function initLogin(onSignedIn) {
-        const form = document.getElementById("login-form");
-        form.addEventListener("submit", ev => {
-            ev.preventDefault();
-            const value = document.getElementById("login-token").value.trim();
-            if (!value) return;
-            sessionStorage.setItem("tf_token", value);
-            document.getElementById("login").hidden = true;
-            document.getElementById("signout").hidden = false;
-            onSignedIn();
-        });
+    function toSignIn() {
+        location.href = "/account/signin?returnUrl=" + encodeURIComponent(location.pathname + location.search);
+    }
+
+    // Kept for the pages that call it: there is no token to paste any more, only a sign-out button.
+    function initLogin() {
         const signout = document.getElementById("signout");
-        signout.hidden = !token();
-        signout.addEventListener("click", () => { sessionStorage.removeItem("tf_token"); signout.hidden = true; showLogin(t("login.needed")); });
+        if (!signout) return;
+        signout.hidden = false;
+        signout.addEventListener("click", async () => {
+            await fetch("/account/signout", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-TOKEN": await csrfToken() } });
+            location.href = "/account/signin";
+        });
     }
 
     async function api(path, options = {}) {
+        const method = options.method || "GET";
         const headers = Object.assign({ "Accept": "application/json" }, options.headers || {});
-        if (token()) headers["Authorization"] = "Bearer " + token();
+        if (method !== "GET" && method !== "HEAD") headers["X-CSRF-TOKEN"] = await csrfToken();
         if (options.json !== undefined) { headers["Content-Type"] = "application/json"; options.body = JSON.stringify(options.json); }
-        const response = await fetch(path, { method: options.method || "GET", headers, body: options.body });
-        if (response.status === 401) { showLogin(t("login.needed")); throw new Error("401"); }
-        if (response.status === 403) { showLogin(t("login.denied")); throw new Error("403"); }
+        const response = await fetch(path, { method, headers, body: options.body, credentials: "same-origin" });
+        if (response.status === 401) { toSignIn(); throw new Error("401"); }
+        if (response.status === 403) { location.href = "/account/denied"; throw new Error("403"); }
         return response;
     }
 

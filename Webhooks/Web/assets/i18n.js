@@ -158,3 +158,51 @@ window.TF_TEXTS = {
         "topic.cost": "Coût", "topic.medication": "Médicaments", "topic.communication": "Communication"
     }
 };
+
+// Staff accounts: sign-in, users, two-factor, personal tokens (Webhooks/Accounts).
+Object.assign(window.TF_TEXTS.en, {
+    "acct.home": "Account", "acct.signin": "Sign in", "acct.signin.submit": "Sign in", "acct.email": "Email", "acct.password": "Password",
+    "acct.signin.failed": "Sign-in failed. Check your email and password. After 5 failed attempts an account is locked for 15 minutes.",
+    "acct.code": "Two-factor code", "acct.code.label": "Code from your authenticator app, or a recovery code", "acct.code.submit": "Continue",
+    "acct.denied": "No access", "acct.denied.body": "Your account may not open this page. Ask an admin if you need it.",
+    "acct.setup": "Create the first admin", "acct.setup.submit": "Create admin", "acct.name": "Name", "acct.newpassword": "Password (at least 12 characters)",
+    "acct.setpassword": "Choose your password", "acct.setpassword.submit": "Save password",
+    "acct.link.gone": "Link no longer valid", "acct.link.gone.body": "This link has expired or was already used. Ask an admin for a new one.",
+    "acct.signedinas": "Signed in as", "acct.users": "Users", "acct.2fa": "Two-factor sign-in", "acct.tokens": "Personal access tokens",
+    "acct.users.invite": "Invite someone", "acct.users.invite.submit": "Invite", "acct.role": "Role", "acct.users.save": "Save",
+    "acct.users.disable": "Disable", "acct.users.enable": "Enable", "acct.users.reset": "Reset password", "acct.users.disabled": "Disabled", "acct.users.active": "Active",
+    "acct.users.copy": "Send this one-time link to the person (valid an hour, shown only now):", "acct.users.emailed": "Invitation sent by email.",
+    "acct.users.badrole": "Choose admin, staff or translator.",
+    "acct.2fa.on": "Two-factor sign-in is on: signing in asks for a code from your authenticator app.", "acct.2fa.disable": "Turn off two-factor sign-in",
+    "acct.2fa.scan": "Scan this code with an authenticator app, then type the 6-digit code it shows.", "acct.2fa.key": "Or type this key:",
+    "acct.2fa.code": "Code", "acct.2fa.enable": "Turn on", "acct.2fa.badcode": "That code did not work. Type the newest code from the app.",
+    "acct.2fa.recovery": "Recovery codes — each works once if you lose your phone. Keep them safe; they are shown only now:",
+    "acct.tokens.help": "A token lets a script or another system use the API as you (Authorization: Bearer …), with your role.",
+    "acct.tokens.name": "Name", "acct.tokens.days": "Valid for (days, 1–366)", "acct.tokens.create": "Create token", "acct.tokens.expires": "Expires",
+    "acct.tokens.lastused": "Last used", "acct.tokens.revoke": "Revoke", "acct.tokens.revoked": "Revoked", "acct.tokens.expired": "Expired",
+    "acct.tokens.once": "Copy your new token now: it is shown only once.", "acct.tokens.invalid": "Give the token a name (up to 64 characters) and 1 to 366 days.",
+    "acct.expired": "Form expired", "acct.expired.body": "This form has expired. Go back, reload the page and try again.",
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "acct.home": "Compte", "acct.signin": "Connexion", "acct.signin.submit": "Se connecter", "acct.email": "E-mail", "acct.password": "Mot de passe",
+    "acct.signin.failed": "Échec de la connexion. Vérifiez votre e-mail et votre mot de passe. Après 5 échecs, un compte est bloqué 15 minutes.",
+    "acct.code": "Code à deux facteurs", "acct.code.label": "Code de votre application d'authentification, ou un code de secours", "acct.code.submit": "Continuer",
+    "acct.denied": "Accès refusé", "acct.denied.body": "Votre compte ne peut pas ouvrir cette page. Demandez à un administrateur si vous en avez besoin.",
+    "acct.setup": "Créer le premier administrateur", "acct.setup.submit": "Créer l'administrateur", "acct.name": "Nom", "acct.newpassword": "Mot de passe (12 caractères au moins)",
+    "acct.setpassword": "Choisissez votre mot de passe", "acct.setpassword.submit": "Enregistrer le mot de passe",
+    "acct.link.gone": "Lien expiré", "acct.link.gone.body": "Ce lien a expiré ou a déjà servi. Demandez-en un nouveau à un administrateur.",
+    "acct.signedinas": "Connecté en tant que", "acct.users": "Utilisateurs", "acct.2fa": "Connexion à deux facteurs", "acct.tokens": "Jetons d'accès personnels",
+    "acct.users.invite": "Inviter quelqu'un", "acct.users.invite.submit": "Inviter", "acct.role": "Rôle", "acct.users.save": "Enregistrer",
+    "acct.users.disable": "Désactiver", "acct.users.enable": "Activer", "acct.users.reset": "Réinitialiser le mot de passe", "acct.users.disabled": "Désactivé", "acct.users.active": "Actif",
+    "acct.users.copy": "Envoyez ce lien à usage unique à la personne (valable une heure, affiché une seule fois) :", "acct.users.emailed": "Invitation envoyée par e-mail.",
+    "acct.users.badrole": "Choisissez admin, staff ou translator.",
+    "acct.2fa.on": "La connexion à deux facteurs est active : la connexion demande un code de votre application.", "acct.2fa.disable": "Désactiver la connexion à deux facteurs",
+    "acct.2fa.scan": "Scannez ce code avec une application d'authentification, puis tapez le code à 6 chiffres affiché.", "acct.2fa.key": "Ou tapez cette clé :",
+    "acct.2fa.code": "Code", "acct.2fa.enable": "Activer", "acct.2fa.badcode": "Ce code n'a pas marché. Tapez le code le plus récent de l'application.",
+    "acct.2fa.recovery": "Codes de secours — chacun sert une fois si vous perdez votre téléphone. Gardez-les en lieu sûr ; ils ne sont affichés que maintenant :",
+    "acct.tokens.help": "Un jeton permet à un script ou à un autre système d'utiliser l'API en votre nom (Authorization: Bearer …), avec votre rôle.",
+    "acct.tokens.name": "Nom", "acct.tokens.days": "Valable (jours, 1–366)", "acct.tokens.create": "Créer un jeton", "acct.tokens.expires": "Expire",
+    "acct.tokens.lastused": "Dernière utilisation", "acct.tokens.revoke": "Révoquer", "acct.tokens.revoked": "Révoqué", "acct.tokens.expired": "Expiré",
+    "acct.tokens.once": "Copiez votre nouveau jeton maintenant : il n'est affiché qu'une fois.", "acct.tokens.invalid": "Donnez au jeton un nom (64 caractères au plus) et 1 à 366 jours.",
+    "acct.expired": "Formulaire expiré", "acct.expired.body": "Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.",
+});

@@ -1,9 +1,13 @@
 using System.Net;
+using TwilioFeedback.Tests.Accounts;
 using TwilioFeedback.Tests.Infrastructure;
 
 namespace TwilioFeedback.Tests.Auth;
 
-/// <summary>Who gets in, per endpoint group: no token, expired, forged, wrong role, right role.</summary>
+/// <summary>
+/// Who gets in, per endpoint group: no token, expired, forged, wrong role, right role — and each role
+/// (admin, staff, translator) by each credential kind: JWT, personal access token, session cookie.
+/// </summary>
 public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFactory>(factory)
 {
     public static TheoryData<string, string, string, HttpStatusCode> Matrix()
@@ -27,8 +31,12 @@ public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFac
             data.Add(method, path, "expired", HttpStatusCode.Unauthorized);
             data.Add(method, path, "forged", HttpStatusCode.Unauthorized);
             data.Add(method, path, "patient", HttpStatusCode.Forbidden);
-            data.Add(method, path, "staff", needs == "admin" ? HttpStatusCode.Forbidden : HttpStatusCode.OK);
-            data.Add(method, path, "admin", method == "PUT" ? HttpStatusCode.Created : HttpStatusCode.OK);
+            foreach (var kind in new[] { "jwt", "pat", "cookie" })
+            {
+                data.Add(method, path, "staff:" + kind, needs == "admin" ? HttpStatusCode.Forbidden : HttpStatusCode.OK);
+                data.Add(method, path, "admin:" + kind, method == "PUT" ? HttpStatusCode.Created : HttpStatusCode.OK);
+                data.Add(method, path, "translator:" + kind, HttpStatusCode.Forbidden);
+            }
         }
         return data;
     }
@@ -37,19 +45,37 @@ public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFac
     [MemberData(nameof(Matrix))]
     public async Task Each_group_lets_in_only_the_right_role(string method, string path, string who, HttpStatusCode expected)
     {
+        var (role, kind) = who.Split(':') is [var r, var k] ? (r, k) : (who, "jwt");
         var token = who switch
         {
             "none" => null,
             "expired" => AppFactory.Token("admin", issued: AppFactory.Start.AddDays(-10), lifetime: TimeSpan.FromDays(1)),
             "forged" => AppFactory.Token("admin", secret: "another-secret-key-of-some-length"),
-            _ => AppFactory.Token(who),
+            _ when kind == "jwt" => AppFactory.Token(role),
+            _ => null,
         };
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "PUT")
         {
             request.Content = new ByteArrayContent(Voice.Tones.Wav(440, 0.1));
         }
-        var response = await Factory.ClientWith(token).SendAsync(request);
+        var client = Factory.ClientWith(token);
+        if (kind is "pat" or "cookie")
+        {
+            var user = await Staff.CreateAsync(Factory.Services, role + "@hospital.cm", role);
+            if (kind == "pat")
+            {
+                request.Headers.Authorization = new("Bearer", await Staff.TokenAsync(Factory.Services, user.Id, Factory.Clock.GetUtcNow()));
+            }
+            else
+            {
+                client = Staff.RawClient(Factory);
+                var (cookie, csrf) = await Staff.SignInAsync(client, role + "@hospital.cm");
+                request.Headers.Add("Cookie", cookie);
+                request.Headers.Add("X-CSRF-TOKEN", csrf);
+            }
+        }
+        var response = await client.SendAsync(request);
         Assert.Equal(expected, response.StatusCode);
         if (expected is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {

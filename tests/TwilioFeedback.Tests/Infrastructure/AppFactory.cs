@@ -112,7 +112,7 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             DbAdapter = DbAdapter.Postgres,
             SchemasToInclude = ["public"],
-            TablesToIgnore = ["__EFMigrationsHistory"],
+            TablesToIgnore = ["__EFMigrationsHistory", "data_protection_keys"], // like a real server's keys, they outlive the tests
         });
     }
 

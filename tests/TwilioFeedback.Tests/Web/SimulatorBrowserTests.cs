@@ -50,12 +50,15 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
 
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors = [];
 
-    private static async Task SignInAsync(IPage page)
+    /// <summary>Signs in through the sign-in page the simulator sends a signed-out visitor to, and comes back.</summary>
+    private async Task SignInAsync(IPage page, string back)
     {
+        await Accounts.Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "staff");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
-        await page.GetByLabel("Token").FillAsync(AppFactory.Token("staff", "Nurse Ekwalla"));
+        await page.GetByLabel("Email").FillAsync("ekwalla@hospital.cm");
+        await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.Locator("#login")).ToBeHiddenAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back);
     }
 
     private static ILocator LastReceived(IPage page) => page.Locator("#screen .bubble.out").Last;
@@ -70,7 +73,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
     public async Task Staff_drive_an_sms_conversation_a_keypad_call_and_a_ussd_session_and_see_the_feedback_on_the_dashboard()
     {
         var page = await OpenAsync("/simulator");
-        await SignInAsync(page);
+        await SignInAsync(page, "/simulator");
 
         // SMS: each answer shows its segments, encoding and estimated cost.
         await page.GetByLabel("Patient's number").FillAsync("+237000000101");
@@ -167,7 +170,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         using var admin = factory.SocketClient(AppFactory.Token("admin"));
         Assert.True((await admin.PutAsync("/api/v1/prompts/en/Voice_LanguageOption", new ByteArrayContent(Voice.Tones.Wav(440, 0.2)))).IsSuccessStatusCode);
         var page = await OpenAsync("/simulator", 390, 844);
-        await SignInAsync(page);
+        await SignInAsync(page, "/simulator");
         await page.GetByLabel("Voice call").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true }).ClickAsync();
         await Expect(page.Locator("#screen audio")).ToHaveAttributeAsync("src", "/prompts/en/Voice_LanguageOption");
@@ -200,7 +203,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
             await db.SaveChangesAsync();
         }
         var page = await OpenAsync("/dashboard", 390, 844);
-        await SignInAsync(page);
+        await SignInAsync(page, "/dashboard");
         var play = page.GetByRole(AriaRole.Button, new() { Name = "▶ Play" });
         await play.ClickAsync();
         await Expect(page.Locator("#latest audio")).ToHaveCountAsync(1);

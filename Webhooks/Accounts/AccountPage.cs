@@ -1,0 +1,61 @@
+using System.Net;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace TwilioFeedback.Webhooks.Accounts;
+
+/// <summary>
+/// The account pages, rendered on the server in the style of the other staff pages (web.css, no
+/// framework). English is written here; <c>data-t</c> keys let i18n.js switch them to French.
+/// </summary>
+public static class AccountPage
+{
+    public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+
+    /// <summary>A <c>&lt;form method=post&gt;</c> carrying the antiforgery token.</summary>
+    public static string Form(HttpContext context, string action, string inner, string? cssClass = null) =>
+        $"""<form method="post" action="{E(action)}"{(cssClass is null ? "" : $" class=\"{cssClass}\"")}><input type="hidden" name="__RequestVerificationToken" value="{E(context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context).RequestToken)}">{inner}</form>""";
+
+    public static string Field(string id, string key, string label, string type = "text", string extra = "") =>
+        $"""<label for="{id}" data-t="{key}">{E(label)}</label><input id="{id}" name="{id}" type="{type}" {extra}>""";
+
+    public static string Button(string key, string label) => $"""<button type="submit" data-t="{key}">{E(label)}</button>""";
+
+    public static string Text(string key, string text, string tag = "p", string attributes = "") => $"""<{tag} data-t="{key}"{attributes}>{E(text)}</{tag}>""";
+
+    public static IResult Render(HttpContext context, string titleKey, string title, string body, int status = StatusCodes.Status200OK)
+    {
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.XContentTypeOptions = "nosniff";
+        var signedIn = context.User.Identity?.IsAuthenticated == true && context.User.Identity.AuthenticationType == "Identity.Application";
+        var html = $"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>TwilioFeedback · {E(title)}</title>
+            <link rel="icon" href="/web/icon.svg" type="image/svg+xml">
+            <link rel="stylesheet" href="/web/web.css">
+            <script src="/web/i18n.js" defer></script>
+            <script src="/web/common.js" defer></script>
+            <script src="/web/account.js" defer></script>
+            </head>
+            <body>
+            <header class="bar">
+                <h1 data-t="{titleKey}">{E(title)}</h1>
+                <nav>{(signedIn ? """<a href="/account" data-t="acct.home">Account</a> <a href="/dashboard" data-t="nav.dashboard">Dashboard</a> <a href="/simulator" data-t="nav.simulator">Simulator</a>""" : "")}</nav>
+                <button type="button" id="lang-toggle" class="link" data-t="lang.toggle">Français</button>
+                {(signedIn ? Form(context, "/account/signout", Button("login.signout", "Sign out"), "inline") : "")}
+            </header>
+            <main class="account">
+            {body}
+            </main>
+            </body>
+            </html>
+            """;
+        return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Persistence.Accounts;
+using TwilioFeedback.Persistence.Privacy;
+
+namespace TwilioFeedback.Webhooks.Accounts;
+
+/// <summary>Identity on our database, the session cookie, data-protection keys in PostgreSQL, set-up and invitation links.</summary>
+public static class AccountServices
+{
+    public const string CookieName = "tf_session";
+    public const string SignInRateLimit = "sign-in";
+
+    public static IServiceCollection AddStaffAccounts(this IServiceCollection services)
+    {
+        services.AddIdentity<StaffUser, IdentityRole>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 12;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireDigit = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.SignIn.RequireConfirmedAccount = false;
+                // The same claim names as our JWTs, so the audit log and the policies read both alike.
+                options.ClaimsIdentity.UserNameClaimType = "name";
+                options.ClaimsIdentity.RoleClaimType = "role";
+                options.ClaimsIdentity.UserIdClaimType = "sub";
+            })
+            .AddEntityFrameworkStores<FeedbackDbContext>()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = CookieName;
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            cookie.SlidingExpiration = true;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.LoginPath = "/account/signin";
+            cookie.LogoutPath = "/account/signout";
+            cookie.AccessDeniedPath = "/account/denied";
+            cookie.Events.OnSigningIn = context =>
+            {
+                // Secure everywhere but on this machine (scripts/run serves http://localhost).
+                context.CookieOptions.Secure = !IsLocal(context.Request);
+                return Task.CompletedTask;
+            };
+            cookie.Events.OnRedirectToLogin = context => ApiOr(context.Request, context.Response, StatusCodes.Status401Unauthorized, context.RedirectUri);
+            cookie.Events.OnRedirectToAccessDenied = context => ApiOr(context.Request, context.Response, StatusCodes.Status403Forbidden, context.RedirectUri);
+        });
+        // A disabled account or changed roles reach open sessions within a minute.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddAntiforgery(options =>
+        {
+            options.HeaderName = "X-CSRF-TOKEN";
+            options.Cookie.Name = "tf_csrf";
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        services.AddDataProtection().SetApplicationName("twilio-feedback").PersistKeysToDbContext<FeedbackDbContext>();
+        services.AddOptions<KeyManagementOptions>().Configure<DataCipher>((options, cipher) => options.XmlEncryptor = new DataCipherXmlEncryptor(cipher));
+        services.AddScoped<AccountLinks>();
+        services.AddScoped<AccountAudit>();
+        services.AddHostedService<FirstAdminLinkPrinter>();
+        services.Configure<RateLimiterOptions>(options => options.AddPolicy(SignInRateLimit, context =>
+            RateLimitPartition.GetFixedWindowLimiter("sign-in:" + context.Connection.RemoteIpAddress,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) })));
+        return services;
+    }
+
+    internal static bool IsLocal(HttpRequest request) =>
+        request.Host.Host is "localhost" or "127.0.0.1" or "[::1]" or "::1";
+
+    private static Task ApiOr(HttpRequest request, HttpResponse response, int status, string redirect)
+    {
+        if (request.Path.StartsWithSegments("/api"))
+        {
+            response.StatusCode = status;
+        }
+        else
+        {
+            response.Redirect(redirect);
+        }
+        return Task.CompletedTask;
+    }
+}
