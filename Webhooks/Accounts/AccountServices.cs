@@ -71,7 +71,12 @@ public static class AccountServices
         services.AddHostedService<FirstAdminLinkPrinter>();
         services.Configure<RateLimiterOptions>(options => options.AddPolicy(SignInRateLimit, context =>
             RateLimitPartition.GetFixedWindowLimiter("sign-in:" + context.Connection.RemoteIpAddress,
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) })));
+                // RateLimits:SignInPermitsPerMinute (20): enough for a person, not for guessing passwords.
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IConfiguration>().GetValue("RateLimits:SignInPermitsPerMinute", 20),
+                    Window = TimeSpan.FromMinutes(1),
+                })));
         return services;
     }
 
