@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
@@ -21,6 +24,12 @@ public sealed partial class StartupReport(
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
+            // On a fresh database EF reads __EFMigrationsHistory before creating it and logs that failed
+            // SELECT as an error ("fail:"), which alarms a newcomer: create the table first (IF NOT EXISTS).
+            if (await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
+            {
+                await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+            }
             await db.Database.MigrateAsync(cancellationToken);
             LogMigrated(logger, (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault() ?? "none");
         }
