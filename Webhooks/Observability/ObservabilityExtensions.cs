@@ -8,7 +8,7 @@ using TwilioFeedback.Scheduling;
 namespace TwilioFeedback.Webhooks.Observability;
 
 /// <summary>Metrics, log format and shutdown: how the server is watched and stopped.</summary>
-public static partial class ObservabilityExtensions
+public static class ObservabilityExtensions
 {
     /// <summary>Registers the metric registry (one per host), the JSON log format, the shutdown timeout and the start-up report.</summary>
     public static WebApplicationBuilder AddObservability(this WebApplicationBuilder builder)
@@ -20,6 +20,7 @@ public static partial class ObservabilityExtensions
         services.AddSingleton<IMetricFactory>(sp => Metrics.WithCustomRegistry(sp.GetRequiredService<CollectorRegistry>()));
         services.AddSingleton<WebhookMetrics>();
         services.AddSingleton<SchedulingMetrics>();
+        services.AddSingleton<RemindersDueGauge>();
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -45,47 +46,25 @@ public static partial class ObservabilityExtensions
     public static WebApplication UseObservability(this WebApplication app)
     {
         var registry = app.Services.GetRequiredService<CollectorRegistry>();
-        var metrics = app.Services.GetRequiredService<WebhookMetrics>();
         var port = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Port;
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ObservabilityExtensions).FullName!);
-        registry.AddBeforeCollectCallback(cancellationToken => RefreshRemindersDueAsync(app.Services, metrics, logger, cancellationToken));
+        var remindersDue = app.Services.GetRequiredService<RemindersDueGauge>();
+        registry.AddBeforeCollectCallback(remindersDue.RefreshAsync);
 
         app.UseMiddleware<WebhookTiming>();
         app.UseHttpMetrics(options => options.SetMetricFactory(app.Services.GetRequiredService<IMetricFactory>()));
-        if (port is { } only)
-        {
-            // The port, not the Host header (which a caller chooses), decides: the public port never shows metrics.
-            app.UseWhen(c => c.Request.Path.StartsWithSegments("/metrics") && c.Connection.LocalPort != only,
-                branch => branch.Run(c =>
-                {
-                    c.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return Task.CompletedTask;
-                }));
-        }
+        // The port, not the Host header (which a caller chooses), decides: the public port never shows metrics.
+        // Without Metrics:Port, only callers on this machine (a sidecar, an SSH tunnel) see them.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/metrics") && !(port is { } only ? c.Connection.LocalPort == only : IsLocal(c)),
+            branch => branch.Run(c =>
+            {
+                c.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }));
         app.MapMetrics("/metrics", registry).ExcludeFromDescription();
         return app;
     }
 
-    /// <summary>Counts due, unclaimed reminders at scrape time (served by the (status, scheduled_time) index).</summary>
-    private static async Task RefreshRemindersDueAsync(IServiceProvider services, WebhookMetrics metrics, ILogger logger, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
-            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            var due = await db.Reminders.CountAsync(r => r.Status == ReminderStatus.Scheduled && r.ScheduledTime <= now, timeout.Token);
-            metrics.RemindersDue.Set(due);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            // A scrape must still answer while the database is away: the gauge keeps its last value.
-            LogRemindersDueUnavailable(logger, error.GetType().Name);
-        }
-    }
-
-    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Metrics: due reminders not counted ({Error}); tf_reminders_due keeps its last value")]
-    private static partial void LogRemindersDueUnavailable(ILogger logger, string error);
+    /// <summary>A loopback caller; the in-process test host has no address.</summary>
+    private static bool IsLocal(HttpContext context) =>
+        context.Connection.RemoteIpAddress is not { } address || System.Net.IPAddress.IsLoopback(address);
 }

@@ -9,10 +9,14 @@ public sealed class MetricsOptions
 
     /// <summary>
     /// When set, <c>/metrics</c> answers only on connections to this local port (list it in
-    /// ASPNETCORE_HTTP_PORTS too) and 404 on the public one; unset, it answers on every port.
+    /// ASPNETCORE_HTTP_PORTS too) and 404 on the public one; unset, it answers loopback callers only.
     /// </summary>
     [Range(1, 65535, ErrorMessage = "Metrics:Port must be a port number.")]
     public int? Port { get; set; }
+
+    /// <summary>How long a count of due reminders (<c>tf_reminders_due</c>) serves scrapes before the next one.</summary>
+    [Range(1, 3600, ErrorMessage = "Metrics:RemindersDueRefreshSeconds must be from 1 to 3600.")]
+    public int RemindersDueRefreshSeconds { get; set; } = 15;
 }
 
 /// <summary>How long a stopping instance may take (section <c>Shutdown</c>).</summary>

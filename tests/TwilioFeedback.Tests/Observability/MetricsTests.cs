@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Tests.Reminders;
@@ -72,11 +75,13 @@ public sealed class MetricsTests(MetricsFactory factory) : IntegrationTest<Metri
         Factory.TwilioApi.Given(Request.Create().WithPath(MessagesPath).UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json")
                 .WithBody("{\"sid\":\"SM0123456789abcdef0123456789abcdef\",\"status\":\"queued\"}"));
+        Factory.Clock.Advance(TimeSpan.FromSeconds(15)); // past any count an earlier test left
         var before = await ScrapeAsync();
         Assert.Equal(0, before["tf_reminders_due"]);
 
         await Client.CreateAsync($$"""{"patient_id":"PAT81","message":"Appointment tomorrow","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"+237677000081"}""");
         await Client.CreateAsync($$"""{"patient_id":"PAT82","message":"Appointment next week","language":"en","scheduled_time":"{{Factory.Clock.GetUtcNow().AddDays(7):yyyy-MM-ddTHH:mm:sszzz}}","phone_number":"+237677000082"}""");
+        Factory.Clock.Advance(TimeSpan.FromSeconds(15)); // the gauge's count serves 15 s of scrapes
         var queued = await ScrapeAsync();
         Assert.Equal(1, queued["tf_reminders_due"]); // the one due now, not next week's
         Assert.Equal("gauge", queued.Types["tf_reminders_due"]);
@@ -84,10 +89,49 @@ public sealed class MetricsTests(MetricsFactory factory) : IntegrationTest<Metri
 
         await Factory.DispatchAsync();
 
+        Factory.Clock.Advance(TimeSpan.FromSeconds(15));
         var sent = await ScrapeAsync();
         Assert.Equal(0, sent["tf_reminders_due"]);
         Assert.Equal(1, sent["tf_reminder_transitions_total", ("status", "sending")] - before["tf_reminder_transitions_total", ("status", "sending")]);
         Assert.Equal(1, sent["tf_reminder_transitions_total", ("status", "sent")] - before["tf_reminder_transitions_total", ("status", "sent")]);
+    }
+
+    [Fact]
+    public async Task Scrapes_within_the_refresh_interval_share_one_count_of_due_reminders()
+    {
+        Factory.Clock.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(0, (await ScrapeAsync())["tf_reminders_due"]);
+        await Client.CreateAsync($$"""{"patient_id":"PAT84","message":"Appointment tomorrow","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"+237677000084"}""");
+
+        // Twenty scrapes at once, 14 s on: none counts again, so all still show the count made before.
+        Factory.Clock.Advance(TimeSpan.FromSeconds(14));
+        var scrapes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => ScrapeAsync()));
+        Assert.All(scrapes, scrape => Assert.Equal(0, scrape["tf_reminders_due"]));
+
+        Factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, (await ScrapeAsync())["tf_reminders_due"]);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", HttpStatusCode.OK)]
+    [InlineData("::1", HttpStatusCode.OK)]
+    [InlineData("192.0.2.9", HttpStatusCode.NotFound)]
+    public async Task Without_a_metrics_port_only_callers_on_this_machine_see_metrics(string caller, HttpStatusCode expected)
+    {
+        await using var reached = Factory.WithWebHostBuilder(b =>
+            b.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new RemoteAddress(IPAddress.Parse(caller)))));
+        Assert.Equal(expected, (await reached.CreateClient().GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await reached.CreateClient().GetAsync("/health/live")).StatusCode);
+    }
+
+    /// <summary>The connection's address as Kestrel would report it for a caller at <paramref name="address"/>.</summary>
+    private sealed class RemoteAddress(IPAddress address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) => { context.Connection.RemoteIpAddress = address; return nextMiddleware(context); });
+            next(app);
+        };
     }
 
     [Fact]
