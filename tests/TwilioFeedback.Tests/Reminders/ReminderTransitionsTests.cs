@@ -154,7 +154,7 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
         await Factory.DispatchAsync(); // dry-run: sent
         var before = await ScrapeAsync();
 
-        const string callSid = "CAkeypad000000000000000000000000001";
+        const string callSid = "CA000000000000000000000000ce7ad001";
         var messageSid = TwilioRequests.NewMessageSid();
         var answer = by == "sms"
             ? await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(phone, digit, messageSid))
