@@ -9,12 +9,8 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// </summary>
 public static class RecordingRows
 {
-    /// <summary>Longest audio URL kept (the column's size); Twilio's are about 150 characters.</summary>
+    /// <summary>Longest audio URL kept (the column's size); Twilio's are about 150 characters. The binders check the rest (TwilioFormats.IsApiUrl).</summary>
     public const int MaxUrlLength = 512;
-
-    /// <summary>An absolute http(s) URL that fits: anything else is not audio we can fetch.</summary>
-    public static bool IsAudioUrl(string url) =>
-        url.Length <= MaxUrlLength && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http";
 
     /// <summary>Known from the conversation; <paramref name="ready"/> when it can be fetched at once (WhatsApp media).</summary>
     public static Task<int> UpsertAsync(FeedbackDbContext db, string providerSid, string url, string contentType, string source, bool ready, DateTimeOffset now, CancellationToken cancellationToken) =>

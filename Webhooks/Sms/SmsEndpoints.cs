@@ -27,10 +27,9 @@ public static class SmsEndpoints
         {
             return problem;
         }
-        // A WhatsApp voice note (or an MMS audio clip) is a spoken comment.
+        // A WhatsApp voice note (or an MMS audio clip) is a spoken comment; the binder checked its URL.
         InboundAudio? audio = null;
-        if (message.MediaContentType0.StartsWith("audio/", StringComparison.OrdinalIgnoreCase)
-            && message.MediaUrl0.Length > 0 && RecordingRows.IsAudioUrl(message.MediaUrl0))
+        if (message.MediaContentType0.StartsWith("audio/", StringComparison.OrdinalIgnoreCase) && message.MediaUrl0.Length > 0)
         {
             audio = new InboundAudio(message.MessageSid, message.MediaUrl0, message.MediaContentType0);
         }

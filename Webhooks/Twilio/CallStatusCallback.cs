@@ -8,14 +8,16 @@ public sealed record CallStatusCallback(string CallSid, string CallStatus, strin
     /// <summary>Why the form is refused (415, 400), or null.</summary>
     public ProblemHttpResult? Problem { get; init; }
 
-    public static ValueTask<CallStatusCallback> BindAsync(HttpContext context) => WebhookForm.BindAsync(context, Parse);
+    public const string Required = "CallSid (CA and 32 hex digits) and CallStatus are required.";
 
-    private static CallStatusCallback Parse(IFormCollection form, ProblemHttpResult? refused)
+    public static ValueTask<CallStatusCallback> BindAsync(HttpContext context) => WebhookForm.BindAsync(context, (form, refused) => Parse(new SingleValues(form), refused));
+
+    private static CallStatusCallback Parse(SingleValues form, ProblemHttpResult? refused)
     {
-        var (sid, status) = (form["CallSid"].ToString(), form["CallStatus"].ToString());
-        return new CallStatusCallback(sid, status, form["ErrorCode"].ToString())
+        var (sid, status) = (form["CallSid"], form["CallStatus"]);
+        return new CallStatusCallback(sid, status, form["ErrorCode"])
         {
-            Problem = refused ?? (sid.Length == 0 || status.Length == 0 ? WebhookForm.BadRequest("CallSid and CallStatus are required.") : null),
+            Problem = refused ?? form.Problem ?? (!TwilioFormats.IsSid(sid, TwilioFormats.Call) || status.Length == 0 ? WebhookForm.BadRequest(Required) : null),
         };
     }
 }

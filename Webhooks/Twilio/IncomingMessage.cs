@@ -16,27 +16,35 @@ public sealed record IncomingMessage(
     /// <summary>Why the form is refused (415, 400), or null.</summary>
     public ProblemHttpResult? Problem { get; init; }
 
-    public static ValueTask<IncomingMessage> BindAsync(HttpContext context) => WebhookForm.BindAsync(context, Parse);
+    public const string Required = "From and MessageSid are required (From up to 32 characters, MessageSid a Twilio message SID: SM or MM and 32 hex digits).";
 
-    private static IncomingMessage Parse(IFormCollection form, ProblemHttpResult? refused)
+    public const string NotAMediaUrl = "MediaUrl0 must be an https URL on the Twilio API host (Twilio:ApiBaseUrl).";
+
+    public static ValueTask<IncomingMessage> BindAsync(HttpContext context) =>
+        WebhookForm.BindAsync(context, (form, refused) => Parse(new SingleValues(form), refused, context));
+
+    private static IncomingMessage Parse(SingleValues form, ProblemHttpResult? refused, HttpContext context)
     {
-        var from = form["From"].ToString();
+        var from = form["From"];
         var isWhatsApp = from.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase);
         var address = isWhatsApp ? from[WhatsAppPrefix.Length..] : from;
         // Older accounts still send SmsSid alone.
-        var messageSid = form["MessageSid"].ToString() is { Length: > 0 } sid ? sid : form["SmsSid"].ToString();
+        var messageSid = form["MessageSid"] is { Length: > 0 } sid ? sid : form["SmsSid"];
+        var mediaUrl = form["MediaUrl0"];
         return new IncomingMessage(
             isWhatsApp,
             address,
-            WithoutPrefix(form["To"].ToString()),
-            form["Body"].ToString(),
+            WithoutPrefix(form["To"]),
+            form["Body"],
             messageSid,
             int.TryParse(form["NumMedia"], CultureInfo.InvariantCulture, out var media) ? media : 0,
-            form["MediaUrl0"].ToString(),
-            form["MediaContentType0"].ToString())
+            mediaUrl,
+            form["MediaContentType0"])
         {
-            Problem = refused ?? (address.Length is 0 or > PatientDirectory.MaxAddressLength || messageSid.Length is 0 or > 64
-                ? WebhookForm.BadRequest("From and MessageSid are required (From up to 32 characters, MessageSid up to 64).")
+            Problem = refused ?? form.Problem
+                ?? (address.Length is 0 or > PatientDirectory.MaxAddressLength || !TwilioFormats.IsMessageSid(messageSid) ? WebhookForm.BadRequest(Required)
+                // Media is fetched with the account's credentials: only from Twilio's API host.
+                : mediaUrl.Length > 0 && !TwilioFormats.IsApiUrl(mediaUrl, TwilioFormats.ApiBase(context)) ? WebhookForm.BadRequest(NotAMediaUrl)
                 : null),
         };
     }

@@ -8,14 +8,16 @@ public sealed record MessageStatusCallback(string MessageSid, string MessageStat
     /// <summary>Why the form is refused (415, 400), or null.</summary>
     public ProblemHttpResult? Problem { get; init; }
 
-    public static ValueTask<MessageStatusCallback> BindAsync(HttpContext context) => WebhookForm.BindAsync(context, Parse);
+    public const string Required = "MessageSid (SM or MM and 32 hex digits) and MessageStatus are required.";
 
-    private static MessageStatusCallback Parse(IFormCollection form, ProblemHttpResult? refused)
+    public static ValueTask<MessageStatusCallback> BindAsync(HttpContext context) => WebhookForm.BindAsync(context, (form, refused) => Parse(new SingleValues(form), refused));
+
+    private static MessageStatusCallback Parse(SingleValues form, ProblemHttpResult? refused)
     {
-        var (sid, status) = (form["MessageSid"].ToString(), form["MessageStatus"].ToString());
-        return new MessageStatusCallback(sid, status, form["ErrorCode"].ToString())
+        var (sid, status) = (form["MessageSid"], form["MessageStatus"]);
+        return new MessageStatusCallback(sid, status, form["ErrorCode"])
         {
-            Problem = refused ?? (sid.Length == 0 || status.Length == 0 ? WebhookForm.BadRequest("MessageSid and MessageStatus are required.") : null),
+            Problem = refused ?? form.Problem ?? (!TwilioFormats.IsMessageSid(sid) || status.Length == 0 ? WebhookForm.BadRequest(Required) : null),
         };
     }
 }

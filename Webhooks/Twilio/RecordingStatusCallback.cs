@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using TwilioFeedback.Webhooks.Conversations;
 
 namespace TwilioFeedback.Webhooks.Twilio;
 
@@ -9,19 +8,24 @@ public sealed record RecordingStatusCallback(string RecordingSid, string Recordi
     /// <summary>Why the form is refused (415, 400), or null.</summary>
     public ProblemHttpResult? Problem { get; init; }
 
-    public static ValueTask<RecordingStatusCallback> BindAsync(HttpContext context) => WebhookForm.BindAsync(context, Parse);
+    public const string Required = "RecordingSid (RE and 32 hex digits) and RecordingStatus are required; CallSid, when given, is CA and 32 hex digits.";
 
-    private static RecordingStatusCallback Parse(IFormCollection form, ProblemHttpResult? refused)
+    public const string NotARecordingUrl = "RecordingUrl must be an https URL on the Twilio API host (Twilio:ApiBaseUrl).";
+
+    public static ValueTask<RecordingStatusCallback> BindAsync(HttpContext context) =>
+        WebhookForm.BindAsync(context, (form, refused) => Parse(new SingleValues(form), refused, context));
+
+    private static RecordingStatusCallback Parse(SingleValues form, ProblemHttpResult? refused, HttpContext context)
     {
-        var (sid, status, url) = (form["RecordingSid"].ToString(), form["RecordingStatus"].ToString(), form["RecordingUrl"].ToString());
-        return new RecordingStatusCallback(sid, status, url, form["CallSid"].ToString(), form["ErrorCode"].ToString())
+        var (sid, status, url, callSid) = (form["RecordingSid"], form["RecordingStatus"], form["RecordingUrl"], form["CallSid"]);
+        return new RecordingStatusCallback(sid, status, url, callSid, form["ErrorCode"])
         {
-            Problem = refused
-                ?? (sid.Length is 0 or > 64 || status.Length == 0
-                    ? WebhookForm.BadRequest("RecordingSid (up to 64 characters) and RecordingStatus are required.")
-                // Credentials go with the fetch: only a URL of the form we expect is kept.
-                : status == "completed" && !RecordingRows.IsAudioUrl(url)
-                    ? WebhookForm.BadRequest($"RecordingUrl must be an http(s) URL of at most {RecordingRows.MaxUrlLength} characters.")
+            Problem = refused ?? form.Problem
+                ?? (!TwilioFormats.IsSid(sid, TwilioFormats.Recording) || status.Length == 0 || (callSid.Length > 0 && !TwilioFormats.IsSid(callSid, TwilioFormats.Call))
+                    ? WebhookForm.BadRequest(Required)
+                // Credentials go with the fetch: only a URL on Twilio's API host is kept.
+                : (status == "completed" || url.Length > 0) && !TwilioFormats.IsApiUrl(url, TwilioFormats.ApiBase(context))
+                    ? WebhookForm.BadRequest(NotARecordingUrl)
                 : null),
         };
     }

@@ -13,14 +13,15 @@ public sealed record UssdRequest(string SessionId, string ServiceCode, string Ph
     /// <summary>Why the form is refused (415, 400), or null.</summary>
     public ProblemHttpResult? Problem { get; init; }
 
-    public static ValueTask<UssdRequest> BindAsync(HttpContext context) => WebhookForm.BindAsync(context, Parse, "Expected a form POST.");
+    public static ValueTask<UssdRequest> BindAsync(HttpContext context) =>
+        WebhookForm.BindAsync(context, (form, refused) => Parse(new SingleValues(form), refused), "Expected a form POST.");
 
-    private static UssdRequest Parse(IFormCollection form, ProblemHttpResult? refused)
+    private static UssdRequest Parse(SingleValues form, ProblemHttpResult? refused)
     {
-        var (sessionId, phone) = (form["sessionId"].ToString(), form["phoneNumber"].ToString());
-        return new UssdRequest(sessionId, form["serviceCode"].ToString(), phone, form["text"].ToString())
+        var (sessionId, phone) = (form["sessionId"], form["phoneNumber"]);
+        return new UssdRequest(sessionId, form["serviceCode"], phone, form["text"])
         {
-            Problem = refused ?? (sessionId.Length is 0 or > 48 || phone.Length is 0 or > PatientDirectory.MaxAddressLength
+            Problem = refused ?? form.Problem ?? (sessionId.Length is 0 or > 48 || phone.Length is 0 or > PatientDirectory.MaxAddressLength
                 ? WebhookForm.BadRequest("sessionId (up to 48 characters) and phoneNumber are required.")
                 : null),
         };

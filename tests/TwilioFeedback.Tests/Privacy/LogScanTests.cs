@@ -75,9 +75,11 @@ public sealed class LogScanTests(FullRunFactory factory) : IntegrationTest<FullR
         Factory.TwilioApi.Given(Request.Create().WithPath(recording + ".json").UsingDelete()).RespondWith(Response.Create().WithStatusCode(204));
         List<KeyValuePair<string, string>> Form(params (string Key, string Value)[] extra) =>
         [
-            new("AccountSid", TwilioRequests.AccountSid), new("CallSid", callSid), new("CallStatus", "in-progress"), new("From", Caller),
+            new("AccountSid", TwilioRequests.AccountSid), new("CallSid", callSid), new("From", Caller),
             new("Caller", Caller), new("To", TwilioRequests.HospitalNumber), new("Direction", "inbound"),
             .. extra.Select(e => new KeyValuePair<string, string>(e.Key, e.Value)),
+            // Twilio sends each field once: a step that names its own CallStatus keeps it.
+            .. extra.Any(e => e.Key == "CallStatus") ? [] : new KeyValuePair<string, string>[] { new("CallStatus", "in-progress") },
         ];
         foreach (var (step, form) in new[]
         {

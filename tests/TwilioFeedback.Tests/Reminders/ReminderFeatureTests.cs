@@ -22,7 +22,7 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
 
     private void TwilioAccepts() =>
         Factory.TwilioApi.Given(Request.Create().WithPath(MessagesPath).UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"SMfeature0000000000000000000000001\",\"status\":\"queued\"}"));
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"SM000000000000000000000000feed0001\",\"status\":\"queued\"}"));
 
     private List<Dictionary<string, string>> Sent() =>
         [.. Factory.TwilioApi.LogEntries.Where(e => e.RequestMessage.Path == MessagesPath)
@@ -166,7 +166,7 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
         var id = await Client.CreateAsync($$"""{"patient_id":"PAT32","message":"Come at 8.","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","confirm":true}""");
         await Factory.DispatchAsync();
         await ReplyAsync("1");
-        await Client.PostTwilioAsync("/twilio/status/message", [new("MessageSid", "SMfeature0000000000000000000000001"), new("MessageStatus", "delivered")]);
+        await Client.PostTwilioAsync("/twilio/status/message", [new("MessageSid", "SM000000000000000000000000feed0001"), new("MessageStatus", "delivered")]);
         Assert.Equal(ReminderStatus.Confirmed, (await Factory.ReminderAsync(id)).Status);
     }
 
@@ -223,7 +223,7 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
     public async Task A_voice_reminder_calls_speaks_the_message_and_takes_the_confirmation_by_keypress()
     {
         Factory.TwilioApi.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Calls.json").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"CAreminder00000000000000000000001\",\"status\":\"queued\"}"));
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"CA000000000000000000000000ca110001\",\"status\":\"queued\"}"));
         var id = await Client.CreateAsync($$"""{"patient_id":"PAT38","message":"Votre rendez-vous est demain à 9 heures.","language":"fr","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","channels":["voice"],"confirm":true}""");
 
         await Factory.DispatchAsync();
@@ -236,7 +236,7 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
 
         // Twilio fetches the TwiML from the URL it was given, signed.
         var path = $"/twilio/voice/reminder?id={id}";
-        var twiml = System.Xml.Linq.XDocument.Parse(await (await Client.PostTwilioAsync(path, [new("CallSid", "CAreminder00000000000000000000001"), new("CallStatus", "in-progress")])).Content.ReadAsStringAsync()).Root!;
+        var twiml = System.Xml.Linq.XDocument.Parse(await (await Client.PostTwilioAsync(path, [new("CallSid", "CA000000000000000000000000ca110001"), new("CallStatus", "in-progress")])).Content.ReadAsStringAsync()).Root!;
         var gather = twiml.Element("Gather")!;
         var said = gather.Elements("Say").Select(e => (e.Attribute("language")!.Value, e.Value)).ToList();
         Assert.Equal(("fr-FR", "Votre rendez-vous est demain à 9 heures."), said[0]);
@@ -244,11 +244,11 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
         var action = gather.Attribute("action")!.Value;
         Assert.Equal($"/twilio/voice/reminder?id={id}&step=1", action);
 
-        var answered = System.Xml.Linq.XDocument.Parse(await (await Client.PostTwilioAsync(action, [new("CallSid", "CAreminder00000000000000000000001"), new("Digits", "1")])).Content.ReadAsStringAsync()).Root!;
+        var answered = System.Xml.Linq.XDocument.Parse(await (await Client.PostTwilioAsync(action, [new("CallSid", "CA000000000000000000000000ca110001"), new("Digits", "1")])).Content.ReadAsStringAsync()).Root!;
         Assert.Equal(Texts.Get(MessageKeys.ReminderConfirmed, Language.French), answered.Element("Say")!.Value);
         Assert.Equal("Hangup", answered.Elements().Last().Name.LocalName);
 
-        await Client.PostTwilioAsync("/twilio/status/call", [new("CallSid", "CAreminder00000000000000000000001"), new("CallStatus", "completed")]);
+        await Client.PostTwilioAsync("/twilio/status/call", [new("CallSid", "CA000000000000000000000000ca110001"), new("CallStatus", "completed")]);
         Assert.Equal(ReminderStatus.Confirmed, (await Factory.ReminderAsync(id)).Status);
     }
 
@@ -256,11 +256,11 @@ public sealed class ReminderFeatureTests(TwilioApiFactory factory) : Integration
     public async Task An_unanswered_reminder_call_is_marked_failed()
     {
         Factory.TwilioApi.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Calls.json").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"CAreminder00000000000000000000002\",\"status\":\"queued\"}"));
+            .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"CA000000000000000000000000ca110002\",\"status\":\"queued\"}"));
         var id = await Client.CreateAsync($$"""{"patient_id":"PAT39","message":"Hello","language":"en","scheduled_time":"{{Factory.Now()}}","phone_number":"{{Phone}}","channels":["voice"]}""");
         await Factory.DispatchAsync();
 
-        var callback = await Client.PostTwilioAsync("/twilio/status/call", [new("CallSid", "CAreminder00000000000000000000002"), new("CallStatus", "no-answer")]);
+        var callback = await Client.PostTwilioAsync("/twilio/status/call", [new("CallSid", "CA000000000000000000000000ca110002"), new("CallStatus", "no-answer")]);
         Assert.Equal(HttpStatusCode.OK, callback.StatusCode);
 
         Assert.Equal(ReminderStatus.Failed, (await Factory.ReminderAsync(id)).Status);

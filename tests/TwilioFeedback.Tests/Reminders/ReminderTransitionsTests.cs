@@ -166,7 +166,7 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
         await Factory.DispatchAsync(); // dry-run: sent
-        const string callSid = "CAkeypad000000000000000000000000001";
+        const string callSid = "CA000000000000000000000000ce7ad001";
         if (by == "keypad")
         {
             // As if Twilio had placed the call: only the call placed for the reminder may answer it.

@@ -12,8 +12,8 @@ namespace TwilioFeedback.Tests.Reminders;
 /// <summary>Only the call placed for a reminder answers it, and only once it is sent.</summary>
 public sealed class VoiceReminderAnswerTests(TwilioApiFactory factory) : IntegrationTest<TwilioApiFactory>(factory)
 {
-    private const string PlacedCall = "CAplaced0000000000000000000000001";
-    private const string OtherCall = "CAother00000000000000000000000001";
+    private const string PlacedCall = "CA00000000000000000000000000ace001";
+    private const string OtherCall = "CA00000000000000000000000000ace002";
 
     private PatientTexts Texts => Factory.Services.GetRequiredService<PatientTexts>();
 

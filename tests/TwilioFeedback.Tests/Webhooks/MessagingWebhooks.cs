@@ -289,17 +289,50 @@ public sealed class MessagingWebhooks(AppFactory factory) : WebhookTable<AppFact
         new("A message without From gets 400 and stores nothing", Sms("5") with { Body = Sms("5").Body.Without("From") })
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "From and MessageSid are required (From up to 32 characters, MessageSid up to 64).",
+            Problem = "From and MessageSid are required (From up to 32 characters, MessageSid a Twilio message SID: SM or MM and 32 hex digits).",
         },
         new("A message without MessageSid gets 400 and stores nothing", Sms("5") with { Body = Sms("5").Body.Without("MessageSid", "SmsSid", "SmsMessageSid") })
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "From and MessageSid are required (From up to 32 characters, MessageSid up to 64).",
+            Problem = "From and MessageSid are required (From up to 32 characters, MessageSid a Twilio message SID: SM or MM and 32 hex digits).",
         },
         new("An overlong From gets 400 and stores nothing", Sms("5", from: "+" + new string('9', 60)))
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "From and MessageSid are required (From up to 32 characters, MessageSid up to 64).",
+            Problem = "From and MessageSid are required (From up to 32 characters, MessageSid a Twilio message SID: SM or MM and 32 hex digits).",
+        },
+        new("A message with From twice (two patients in one) gets 400 and stores nothing", Sms("5") with { Body = Sms("5").Body + "&From=%2B237690000002" })
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "From must be given once.",
+        },
+        new("A message with Body twice gets 400 and stores nothing", Sms("5") with { Body = Sms("5").Body + "&Body=4" })
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "Body must be given once.",
+        },
+        new("A MessageSid that is not Twilio's format gets 400 and stores nothing", Sms("5", sid: "SM../../Calls/CA00000000000000000000"))
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "From and MessageSid are required (From up to 32 characters, MessageSid a Twilio message SID: SM or MM and 32 hex digits).",
+        },
+        new("A voice note on another host than Twilio's API gets 400 and stores nothing",
+            new WebhookRequest(Path, Sms("", WhatsAppPatient, VoiceNoteSid).Body.With(("NumMedia", "1"), ("MediaContentType0", "audio/ogg"), ("MediaUrl0", "https://127.0.0.1/" + VoiceNoteSid))))
+        {
+            Given = [WhatsApp("hi"), WhatsApp("2"), WhatsApp("4")],
+            Status = HttpStatusCode.BadRequest,
+            Problem = "MediaUrl0 must be an https URL on the Twilio API host (Twilio:ApiBaseUrl).",
+            Patients = [French],
+            Feedback = [new(4, null, "fr", "whatsapp")],
+        },
+        new("A voice note over http gets 400 and stores nothing",
+            new WebhookRequest(Path, Sms("", WhatsAppPatient, VoiceNoteSid).Body.With(("NumMedia", "1"), ("MediaContentType0", "audio/ogg"), ("MediaUrl0", VoiceNoteUrl.Replace("https:", "http:", StringComparison.Ordinal)))))
+        {
+            Given = [WhatsApp("hi"), WhatsApp("2"), WhatsApp("4")],
+            Status = HttpStatusCode.BadRequest,
+            Problem = "MediaUrl0 must be an https URL on the Twilio API host (Twilio:ApiBaseUrl).",
+            Patients = [French],
+            Feedback = [new(4, null, "fr", "whatsapp")],
         },
         new("A 100 KB body gets 413 and stores nothing", Sms(new string('x', 100 * 1024)))
         {

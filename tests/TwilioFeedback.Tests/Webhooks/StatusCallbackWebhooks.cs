@@ -61,7 +61,13 @@ public sealed class StatusCallbackWebhooks(AppFactory factory) : WebhookTable<Ap
         new("A call status callback without CallStatus gets 400 and records nothing", Call() with { Body = CallCompleted.Without("CallStatus") })
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "CallSid and CallStatus are required.",
+            Problem = "CallSid (CA and 32 hex digits) and CallStatus are required.",
+        },
+
+        new("A call status callback with CallSid twice gets 400 and records nothing", Call() with { Body = CallCompleted + "&CallSid=CA00000000000000000000000000000001" })
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "CallSid must be given once.",
         },
 
         // Messages.
@@ -84,7 +90,17 @@ public sealed class StatusCallbackWebhooks(AppFactory factory) : WebhookTable<Ap
         new("A message status callback without MessageStatus gets 400 and records nothing", Message() with { Body = MessageDelivered.Without("MessageStatus") })
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "MessageSid and MessageStatus are required.",
+            Problem = "MessageSid (SM or MM and 32 hex digits) and MessageStatus are required.",
+        },
+        new("A message status callback with MessageStatus twice gets 400 and records nothing", Message() with { Body = MessageDelivered + "&MessageStatus=failed" })
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "MessageStatus must be given once.",
+        },
+        new("A message status callback for a SID that is not a message's gets 400 and records nothing", Message(("MessageSid", CallSid)))
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "MessageSid (SM or MM and 32 hex digits) and MessageStatus are required.",
         },
         new("A message status callback as JSON gets 415 and records nothing", new WebhookRequest("/twilio/status/message", "{\"MessageStatus\":\"delivered\"}") { ContentType = "application/json" })
         {
@@ -108,12 +124,32 @@ public sealed class StatusCallbackWebhooks(AppFactory factory) : WebhookTable<Ap
         new("A completed recording whose URL is not http(s) gets 400 and records nothing", Recording(("RecordingUrl", "file:///etc/passwd")))
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "RecordingUrl must be an http(s) URL of at most 512 characters.",
+            Problem = "RecordingUrl must be an https URL on the Twilio API host (Twilio:ApiBaseUrl).",
+        },
+        new("A completed recording on another host than Twilio's API gets 400 and records nothing", Recording(("RecordingUrl", "https://127.0.0.1/2010-04-01/Accounts/AC00000000000000000000000000000001/Recordings/" + RecordingSid)))
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "RecordingUrl must be an https URL on the Twilio API host (Twilio:ApiBaseUrl).",
+        },
+        new("A completed recording over http on Twilio's host gets 400 and records nothing", Recording(("RecordingUrl", "http://api.twilio.com/2010-04-01/Accounts/AC00000000000000000000000000000001/Recordings/" + RecordingSid)))
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "RecordingUrl must be an https URL on the Twilio API host (Twilio:ApiBaseUrl).",
+        },
+        new("A recording callback whose RecordingSid is a path gets 400 and records nothing", Recording(("RecordingSid", "../Messages/" + MessageSid)))
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "RecordingSid (RE and 32 hex digits) and RecordingStatus are required; CallSid, when given, is CA and 32 hex digits.",
+        },
+        new("A recording callback with RecordingStatus twice gets 400 and records nothing", Recording() with { Body = RecordingCompleted + "&RecordingStatus=failed" })
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "RecordingStatus must be given once.",
         },
         new("A recording callback without RecordingSid gets 400 and records nothing", Recording() with { Body = RecordingCompleted.Without("RecordingSid") })
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "RecordingSid (up to 64 characters) and RecordingStatus are required.",
+            Problem = "RecordingSid (RE and 32 hex digits) and RecordingStatus are required; CallSid, when given, is CA and 32 hex digits.",
         },
         new("A recording callback signed with another auth token gets 403 and records nothing", Recording() with { Signature = Signature.WithToken("not-the-token") })
         {

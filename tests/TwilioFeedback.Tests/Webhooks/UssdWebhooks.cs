@@ -97,6 +97,18 @@ public sealed class UssdWebhooks(TwilioApiFactory factory) : WebhookTable<Twilio
             Status = HttpStatusCode.BadRequest,
             Problem = "sessionId (up to 48 characters) and phoneNumber are required.",
         },
+        new("A step with phoneNumber twice gets 400 and changes nothing", Step("") with { Body = Opening + "&phoneNumber=%2B237699000002" })
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "phoneNumber must be given once.",
+        },
+        new("A step with text twice gets 400 and changes nothing", Step("1") with { Body = Opening.With(("text", "1")) + "&text=1%2A5" })
+        {
+            Given = Steps(""),
+            Status = HttpStatusCode.BadRequest,
+            Problem = "text must be given once.",
+            Patients = [new(Phone, null)],
+        },
         new("A step posted as JSON gets 415 and changes nothing", Step("") with { Body = "{\"sessionId\":\"ATUid_1\"}", ContentType = "application/json" })
         {
             Status = HttpStatusCode.UnsupportedMediaType,

@@ -103,7 +103,7 @@ public sealed class VoiceWebhooks(TwilioApiFactory factory) : WebhookTable<Twili
             Recordings = [new(RecordingSid, "audio/wav", "call")],
         },
         new("Star after the beep skips the spoken comment and hangs up",
-            Call(3, ("RecordingUrl", "https://api.twilio.com/x"), ("RecordingSid", "RE0"), ("RecordingDuration", "0"), ("Digits", "*")))
+            Call(3, ("RecordingUrl", RecordingUrl), ("RecordingSid", RecordingSid), ("RecordingDuration", "0"), ("Digits", "*")))
         {
             Given = Pressed("1", "5"),
             TwiML = """<Response><Say language="en-US">{Voice_Thanks:en}</Say><Hangup /></Response>""",
@@ -120,17 +120,52 @@ public sealed class VoiceWebhooks(TwilioApiFactory factory) : WebhookTable<Twili
         new("A call without From gets 400 and stores nothing", Call(0) with { Body = Call(0).Body.Without("From") })
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "CallSid and From are required.",
+            Problem = "CallSid and From are required (CallSid a Twilio call SID: CA and 32 hex digits).",
         },
         new("A call without CallSid gets 400 and stores nothing", Call(0) with { Body = Call(0).Body.Without("CallSid") })
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "CallSid and From are required.",
+            Problem = "CallSid and From are required (CallSid a Twilio call SID: CA and 32 hex digits).",
+        },
+        new("A call with From twice gets 400 and stores nothing", Call(0) with { Body = Call(0).Body + "&From=%2B237677000002" })
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "From must be given once.",
+        },
+        new("A keypress with Digits twice gets 400 and stores nothing", Press(1, "1") with { Body = Press(1, "1").Body + "&Digits=2" })
+        {
+            Given = Pressed(),
+            Status = HttpStatusCode.BadRequest,
+            Problem = "Digits must be given once.",
+            Patients = [new(Caller, null)],
+        },
+        new("A CallSid that is not Twilio's format gets 400 and stores nothing", Call(0) with { Body = Call(0).Body.With(("CallSid", "CAreminder00000000000000000000001")) })
+        {
+            Status = HttpStatusCode.BadRequest,
+            Problem = "CallSid and From are required (CallSid a Twilio call SID: CA and 32 hex digits).",
+        },
+        new("A recorded comment whose RecordingSid is a path gets 400 and stores no recording",
+            Call(3, ("RecordingUrl", RecordingUrl), ("RecordingSid", "../Messages/SM9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"), ("RecordingDuration", "7"), ("Digits", "#")))
+        {
+            Given = Pressed("1", "4"),
+            Status = HttpStatusCode.BadRequest,
+            Problem = "RecordingSid must be a Twilio recording SID (RE and 32 hex digits) and RecordingUrl an https URL on the Twilio API host (Twilio:ApiBaseUrl).",
+            Patients = [English],
+            Feedback = [new(4, null, "en", "voice")],
+        },
+        new("A recorded comment at a URL on another host gets 400 and stores no recording",
+            Call(3, ("RecordingUrl", "https://127.0.0.1/" + RecordingSid), ("RecordingSid", RecordingSid), ("RecordingDuration", "7"), ("Digits", "#")))
+        {
+            Given = Pressed("1", "4"),
+            Status = HttpStatusCode.BadRequest,
+            Problem = "RecordingSid must be a Twilio recording SID (RE and 32 hex digits) and RecordingUrl an https URL on the Twilio API host (Twilio:ApiBaseUrl).",
+            Patients = [English],
+            Feedback = [new(4, null, "en", "voice")],
         },
         new("A step past 100 gets 400 and stores nothing", Press(101, "1"))
         {
             Status = HttpStatusCode.BadRequest,
-            Problem = "CallSid and From are required.",
+            Problem = "CallSid and From are required (CallSid a Twilio call SID: CA and 32 hex digits).",
         },
         new("A call posted as JSON gets 415 and stores nothing", new WebhookRequest(Path, "{\"CallSid\":\"CA1\"}") { ContentType = "application/json" })
         {

@@ -90,8 +90,16 @@ public abstract partial class WebhookTable<TFactory>(TFactory factory) : Integra
             .Select(r => new RecordingRow(r.ProviderSid, r.ContentType, r.Source)).ToListAsync());
     }
 
+    private string OnConfiguredApi(string body)
+    {
+        var api = Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TwilioFeedback.Scheduling.TwilioOptions>>().Value.ApiBaseUrl.TrimEnd('/');
+        return body.Replace(Uri.EscapeDataString("https://api.twilio.com"), Uri.EscapeDataString(api), StringComparison.Ordinal);
+    }
+
     private Task<HttpResponseMessage> SendAsync(WebhookRequest request)
     {
+        // Fixtures name Twilio's own API host; a factory whose API is a stub gets the stub's URL there.
+        request = request with { Body = OnConfiguredApi(request.Body), Signature = request.Signature with { Over = request.Signature.Over is { } over ? OnConfiguredApi(over) : null } };
         var message = new HttpRequestMessage(HttpMethod.Post, request.Path)
         {
             Content = new StringContent(request.Body, Encoding.UTF8, request.ContentType),
