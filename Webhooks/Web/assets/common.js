@@ -49,7 +49,11 @@ window.TF = (() => {
         return csrf;
     }
 
+    // Several calls can answer 401 at once: the first one leaves for the sign-in page, the others wait for it.
+    let leaving = false;
     function toSignIn() {
+        if (leaving) return;
+        leaving = true;
         location.href = "/account/signin?returnUrl=" + encodeURIComponent(location.pathname + location.search);
     }
 

@@ -54,11 +54,19 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
     private async Task SignInAsync(IPage page, string back)
     {
         await Accounts.Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "staff");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await page.GetByLabel("Email").FillAsync("ekwalla@hospital.cm");
         await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back);
+        // Back on the page, or the sign-in page's own answer, whichever comes: a refusal fails with what the page said.
+        var returned = page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back);
+        var refused = page.GetByRole(AriaRole.Alert).WaitForAsync();
+        if (await Task.WhenAny(returned, refused) == refused && !returned.IsCompleted)
+        {
+            Assert.Fail("sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        }
+        await returned;
     }
 
     private static ILocator LastReceived(IPage page) => page.Locator("#screen .bubble.out").Last;
