@@ -40,6 +40,14 @@ public sealed class RedisKeys(string prefix)
     /// <summary>One drainer at a time across instances (<see cref="RedisLock"/>).</summary>
     public RedisKey DrainLock => $"{prefix}pending:lock";
 
+    /// <summary>Status callbacks held while PostgreSQL is down: their forms by id (a hash), in arrival order (a sorted set).</summary>
+    public RedisKey HeldCallbacks => $"{prefix}callbacks:items";
+
+    public RedisKey HeldCallbackOrder => $"{prefix}callbacks:order";
+
+    /// <summary>One drainer of held callbacks at a time across instances (<see cref="RedisLock"/>).</summary>
+    public RedisKey HeldCallbackLock => $"{prefix}callbacks:lock";
+
     /// <summary>When each channel's webhook was last seen with a good and with a bad signature (a hash: <c>{channel}:ok|bad</c> → Unix ms).</summary>
     public RedisKey WebhookSightings => $"{prefix}webhooks:seen";
 }

@@ -12,7 +12,7 @@ public static class MessageStatusEndpoints
 
     public static RouteGroupBuilder MapMessageStatus(this RouteGroupBuilder twilio)
     {
-        twilio.MapPost("/status/message", HandleAsync).WithMetadata(WebhookChannel.Status).WithName("TwilioMessageStatus").WithSummary("Message status callback.");
+        HeldCallbacks.HeldWhileDatabaseDown(twilio.MapPost("/status/message", HandleAsync), HeldCallbacks.Message).WithMetadata(WebhookChannel.Status).WithName("TwilioMessageStatus").WithSummary("Message status callback.");
         return twilio;
     }
 

@@ -20,9 +20,12 @@ public static class SendGridEventEndpoints
 {
     public const int MaxEvents = 1000;
 
+    /// <summary>A full batch of <see cref="MaxEvents"/> events is well under this; the server refuses a longer body (413) before it is read.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
     public static IEndpointRouteBuilder MapSendGridEvents(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/sendgrid/events/{secret}", HandleAsync).WithMetadata(WebhookChannel.Status).WithTags("Status callbacks").WithName("SendGridEvents");
+        app.MapPost("/sendgrid/events/{secret}", HandleAsync).WithMetadata(WebhookChannel.Status, new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes)).WithTags("Status callbacks").WithName("SendGridEvents");
         return app;
     }
 

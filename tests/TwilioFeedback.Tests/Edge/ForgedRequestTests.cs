@@ -72,6 +72,22 @@ public sealed class ForgedRequestTests(EdgeAppFactory factory) : IntegrationTest
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/sendgrid/events/wrong")]
+    [InlineData("/sendgrid/events/sendgrid-events-secret")]
+    public async Task An_email_event_post_over_the_limit_is_refused_with_413_before_it_is_read(string path)
+    {
+        var padding = new string('x', TwilioFeedback.Webhooks.Status.SendGridEventEndpoints.MaxBodyBytes);
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent($$"""[{"event":"delivered","sg_message_id":"sg-1.filter0001","padding":"{{padding}}"}]""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        var response = await _socket.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
     [Fact]
     public async Task A_WhatsApp_message_of_4096_accented_characters_is_answered()
     {

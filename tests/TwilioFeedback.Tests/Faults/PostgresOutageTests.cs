@@ -6,6 +6,7 @@ using StackExchange.Redis;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Webhooks.Edge;
@@ -151,5 +152,67 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
         var back = await Eventually.ReturnsAsync(async () => (await client.GetAsync("/health/full")).StatusCode, s => s == HttpStatusCode.OK);
         Assert.Equal(HttpStatusCode.OK, back);
         Assert.Equal(HttpStatusCode.OK, (await Eventually.ReturnsAsync(() => client.GetAsync("/api/v1/feedback"), r => r.StatusCode == HttpStatusCode.OK)).StatusCode);
+    }
+    /// <summary>A reminder's status, or null while PostgreSQL (or a broken connection) does not answer.</summary>
+    private async Task<string?> ReminderStatusAsync(long id)
+    {
+        try
+        {
+            await using var db = Factory.Db();
+            return await db.Reminders.Where(r => r.Id == id).Select(r => r.Status).SingleAsync();
+        }
+        catch (Exception exception) when (Outage.IsDatabase(exception))
+        {
+            return null;
+        }
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Status_callbacks_that_come_while_PostgreSQL_is_down_are_held_and_applied_once_it_is_back()
+    {
+        var client = Factory.BoundedClient(AppFactory.Token("admin"));
+        const string messageSid = "SM000000000000000000000000c0ffee01", callSid = "CA000000000000000000000000c0ffee02";
+        var ids = new List<long>();
+        foreach (var (patient, channel, sid) in new[] { ("PAT-H1", "sms", messageSid), ("PAT-H2", "voice", callSid) })
+        {
+            var created = await client.PostAsync("/api/v1/reminders", new StringContent(
+                $$"""{"patient_id":"{{patient}}","message":"Clinic at 8.","language":"en","scheduled_time":"{{Factory.Clock.GetUtcNow().AddDays(1):O}}","phone_number":"+23769000031{{ids.Count}}","channels":["{{channel}}"]}""",
+                System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var id = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+            await using var db = Factory.Db();
+            await db.Reminders.Where(r => r.Id == id).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, "sent").SetProperty(r => r.ProviderId, sid));
+            ids.Add(id);
+        }
+        var status = new RedisKeys(Factory.KeyPrefix).HeldCallbackOrder;
+        var redis = Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+
+        await Factory.Postgres.StopAsync();
+        try
+        {
+            // Twilio sends a status callback once and does not retry a 503: it is answered 200 and kept.
+            KeyValuePair<string, string>[] delivered = [new("MessageSid", messageSid), new("MessageStatus", "delivered"), new("AccountSid", TwilioRequests.AccountSid)];
+            KeyValuePair<string, string>[] busy = [new("CallSid", callSid), new("CallStatus", "busy"), new("AccountSid", TwilioRequests.AccountSid)];
+            foreach (var (path, form) in new[] { ("/twilio/status/message", delivered), ("/twilio/status/message", delivered), ("/twilio/status/call", busy) })
+            {
+                var answer = await client.PostTwilioAsync(path, form);
+                Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+                Assert.Contains("<Response", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+            Assert.Equal(2, await redis.SortedSetLengthAsync(status)); // the repeat is held once
+            // A forged callback is refused before anything is held.
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostTwilioAsync("/twilio/status/message", delivered, signature: "forged")).StatusCode);
+            Assert.Equal(2, await redis.SortedSetLengthAsync(status));
+        }
+        finally
+        {
+            await Factory.Postgres.StartAsync();
+        }
+
+        Assert.Equal(ReminderStatus.Delivered, await Eventually.ReturnsAsync(() => ReminderStatusAsync(ids[0]), s => s == ReminderStatus.Delivered, TimeSpan.FromSeconds(30)));
+        Assert.Equal(ReminderStatus.Failed, await Eventually.ReturnsAsync(() => ReminderStatusAsync(ids[1]), s => s == ReminderStatus.Failed, TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, await Eventually.ReturnsAsync(() => redis.SortedSetLengthAsync(status), n => n == 0));
+        await using var rows = Factory.Db();
+        Assert.Equal(2, await rows.ProviderEvents.CountAsync(e => e.Sid == messageSid || e.Sid == callSid));
     }
 }
