@@ -40,13 +40,14 @@ public sealed class RedisKeys(string prefix)
     /// <summary>One drainer at a time across instances (<see cref="RedisLock"/>).</summary>
     public RedisKey DrainLock => $"{prefix}pending:lock";
 
-    /// <summary>Status callbacks held while PostgreSQL is down: their forms by id (a hash), in arrival order (a sorted set).</summary>
-    public RedisKey HeldCallbacks => $"{prefix}callbacks:items";
+    /// <summary>Webhooks held while PostgreSQL is down (status callbacks, a stranger's messages): their encrypted forms by id (a hash).</summary>
+    public RedisKey HeldWebhooks => $"{prefix}webhooks:held:items";
 
-    public RedisKey HeldCallbackOrder => $"{prefix}callbacks:order";
+    /// <summary>The order held webhooks are replayed in (a sorted set of their ids by arrival).</summary>
+    public RedisKey HeldWebhookOrder => $"{prefix}webhooks:held:order";
 
-    /// <summary>One drainer of held callbacks at a time across instances (<see cref="RedisLock"/>).</summary>
-    public RedisKey HeldCallbackLock => $"{prefix}callbacks:lock";
+    /// <summary>One replayer of held webhooks at a time across instances (<see cref="RedisLock"/>).</summary>
+    public RedisKey HeldWebhookLock => $"{prefix}webhooks:held:lock";
 
     /// <summary>When each channel's webhook was last seen with a good and with a bad signature (a hash: <c>{channel}:ok|bad</c> → Unix ms).</summary>
     public RedisKey WebhookSightings => $"{prefix}webhooks:seen";

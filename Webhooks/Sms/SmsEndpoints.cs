@@ -12,7 +12,7 @@ public static class SmsEndpoints
 {
     public static RouteGroupBuilder MapSms(this RouteGroupBuilder twilio)
     {
-        twilio.MapPost("/sms", HandleAsync)
+        Status.HeldWebhooks.HeldWhileDatabaseDown(twilio.MapPost("/sms", HandleAsync), Status.HeldWebhooks.IncomingMessage)
             .WithMetadata(WebhookChannel.Sms)
             .LimitPerPatient("From")
             .WithName("TwilioMessage")

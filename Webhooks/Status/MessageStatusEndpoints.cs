@@ -12,7 +12,7 @@ public static class MessageStatusEndpoints
 
     public static RouteGroupBuilder MapMessageStatus(this RouteGroupBuilder twilio)
     {
-        HeldCallbacks.HeldWhileDatabaseDown(twilio.MapPost("/status/message", HandleAsync), HeldCallbacks.Message).WithMetadata(WebhookChannel.Status).WithName("TwilioMessageStatus").WithSummary("Message status callback.");
+        HeldWebhooks.HeldWhileDatabaseDown(twilio.MapPost("/status/message", HandleAsync), HeldWebhooks.Message).WithMetadata(WebhookChannel.Status).WithName("TwilioMessageStatus").WithSummary("Message status callback.");
         return twilio;
     }
 

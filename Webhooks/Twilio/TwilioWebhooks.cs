@@ -27,8 +27,8 @@ public static class TwilioWebhooks
         services.AddOptions<UssdOptions>().BindConfiguration(UssdOptions.Section);
         services.AddSingleton<PromptCatalog>();
         services.AddScoped<ProviderEvents>();
-        services.AddSingleton<HeldCallbacks>();
-        services.AddHostedService<HeldCallbacksDrainer>();
+        services.AddSingleton<HeldWebhooks>();
+        services.AddHostedService<HeldWebhooksDrainer>();
 
         // The jobs link back to this server: reminder calls fetch their TwiML, alerts link to the item.
         services.AddOptions<ReminderOptions>().PostConfigure<PublicUrls>((reminders, urls) =>

@@ -26,7 +26,7 @@ public static class VoiceEndpoints
     {
         twilio.MapPost("/voice", HandleAsync).WithMetadata(WebhookChannel.Voice).LimitPerPatient("From").WithName("TwilioVoice").WithSummary("A call comes in, and each keypress or recording after it; answers TwiML.");
         twilio.MapPost("/voice/recording", RecordingCallbackAsync).WithMetadata(WebhookChannel.VoiceRecording).WithName("TwilioRecordingStatus").WithSummary("recordingStatusCallback: fetch the audio once it is ready.");
-        HeldCallbacks.HeldWhileDatabaseDown(twilio.MapPost("/status/call", CallStatusAsync), HeldCallbacks.Call).WithMetadata(WebhookChannel.Status).WithName("TwilioCallStatus").WithSummary("Call status callback, recorded.");
+        HeldWebhooks.HeldWhileDatabaseDown(twilio.MapPost("/status/call", CallStatusAsync), HeldWebhooks.Call).WithMetadata(WebhookChannel.Status).WithName("TwilioCallStatus").WithSummary("Call status callback, recorded.");
         return twilio;
     }
 

@@ -96,10 +96,14 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
             Assert.Contains((await client.CallStepAsync(Patient, callSid, 1, "5")).Root!.Elements(), e => e.Name.LocalName == "Record");
             Assert.Equal(3, await Factory.HeldAsync());
 
-            // A number never seen cannot be created now: a polite answer, nothing held.
+            // A number never seen cannot be created now: a polite answer; its message is kept (encrypted) for later.
             Assert.Equal(FaultSteps.OutageSms, await client.SmsAsync("+237690000399", "hello"));
             Assert.StartsWith("END " + FaultSteps.OutageEnglish, await client.UssdAsync("+237690000398", "session-pg-down", ""));
             Assert.Equal(3, await Factory.HeldAsync());
+            var webhooks = await Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync(new RedisKeys(Factory.KeyPrefix).HeldWebhooks);
+            var stranger = Assert.Single(webhooks);
+            Assert.StartsWith("enc1:", stranger.Value.ToString());
+            Assert.DoesNotContain("690000399", stranger.Value.ToString(), StringComparison.Ordinal);
         }
         finally
         {
@@ -114,6 +118,14 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
         var call = rows!.Single(f => f.Channel == "voice");
         Assert.Equal((5, "en"), (call.Rating, call.Language));
         Assert.Equal(0, await Eventually.ReturnsAsync(Factory.HeldAsync, n => n == 0));
+
+        // The stranger's message was not lost: replayed, it made the patient, who is asked for a language.
+        var redis = Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        Assert.Equal(0, await Eventually.ReturnsAsync(() => redis.SortedSetLengthAsync(new RedisKeys(Factory.KeyPrefix).HeldWebhookOrder), n => n == 0, TimeSpan.FromSeconds(30)));
+        await using (var db = Factory.Db())
+        {
+            Assert.Equal(2, await db.Patients.CountAsync());
+        }
 
         // Twilio retrying the rating once more changes nothing.
         Assert.Equal(Text(MessageKeys.AskComment), await client.SmsAsync(Patient, "4", ratingSid));
@@ -184,7 +196,7 @@ public sealed class PostgresOutageTests(PrivatePostgresFactory factory) : Integr
             await db.Reminders.Where(r => r.Id == id).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, "sent").SetProperty(r => r.ProviderId, sid));
             ids.Add(id);
         }
-        var status = new RedisKeys(Factory.KeyPrefix).HeldCallbackOrder;
+        var status = new RedisKeys(Factory.KeyPrefix).HeldWebhookOrder;
         var redis = Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
 
         await Factory.Postgres.StopAsync();

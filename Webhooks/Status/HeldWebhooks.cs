@@ -6,19 +6,29 @@ using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Voice;
+using TwilioFeedback.Webhooks.Sms;
+using TwilioFeedback.Persistence.Privacy;
+using TwilioFeedback.Resources;
 
 namespace TwilioFeedback.Webhooks.Status;
 
 /// <summary>
-/// Twilio sends a status callback once and does not retry it, so a callback that arrives while
-/// PostgreSQL is down is held in Redis (its signed form, as it came) and answered 200; the drainer
-/// replays it through the same handler when PostgreSQL is back. Holding the same callback twice keeps
-/// one; the handlers move a reminder forward only, so a replay changes nothing twice.
+/// Signed webhooks that PostgreSQL's absence would lose, held in Redis (the form as it came, encrypted
+/// like the columns it is bound for) and replayed through the same handler when PostgreSQL is back:
+/// <list type="bullet">
+/// <item>status callbacks — Twilio sends one once and does not resend it after a 503, so it is answered 200;</item>
+/// <item>a message from a number never seen (no copy of the patient to go on with) — the patient still
+/// gets the polite "try again", and the message is not lost: replayed later, it creates the patient and
+/// moves the conversation on (its reply is not sent afterwards: the patient was told to write again).</item>
+/// </list>
+/// Holding the same webhook twice keeps one; replays go through the idempotent handlers, so a replay
+/// changes nothing twice.
 /// </summary>
-public sealed partial class HeldCallbacks(IConnectionMultiplexer redis, RedisKeys keys, TimeProvider clock, ILogger<HeldCallbacks> logger)
+public sealed partial class HeldWebhooks(IConnectionMultiplexer redis, RedisKeys keys, DataCipher cipher, TimeProvider clock, ILogger<HeldWebhooks> logger)
 {
     public const string Message = "message";
     public const string Call = "call";
+    public const string IncomingMessage = "sms";
 
     private const string HoldScript =
         "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) return 1 end return 0";
@@ -30,6 +40,8 @@ public sealed partial class HeldCallbacks(IConnectionMultiplexer redis, RedisKey
             await MessageStatusCallback.BindAsync(context), Service<ProviderEvents>(context), Service<ReminderTransitions>(context), cancellationToken),
         [Call] = async (context, cancellationToken) => await VoiceEndpoints.CallStatusAsync(
             await CallStatusCallback.BindAsync(context), Service<ProviderEvents>(context), Service<ReminderTransitions>(context), cancellationToken),
+        [IncomingMessage] = async (context, cancellationToken) => await SmsEndpoints.HandleAsync(
+            await Twilio.IncomingMessage.BindAsync(context), Service<ConversationRunner>(context), Service<PatientTexts>(context), cancellationToken),
     };
 
     private static T Service<T>(HttpContext context) where T : notnull => context.RequestServices.GetRequiredService<T>();
@@ -38,12 +50,12 @@ public sealed partial class HeldCallbacks(IConnectionMultiplexer redis, RedisKey
     public async Task HoldAsync(string kind, IFormCollection form)
     {
         var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-        var sid = fields.GetValueOrDefault(kind == Message ? "MessageSid" : "CallSid", "");
-        var status = fields.GetValueOrDefault(kind == Message ? "MessageStatus" : "CallStatus", "");
+        var sid = fields.GetValueOrDefault(kind == Call ? "CallSid" : "MessageSid", "");
+        var status = fields.GetValueOrDefault(kind switch { Message => "MessageStatus", Call => "CallStatus", _ => "" }, "");
         var id = $"{kind}:{sid}:{status}";
-        var held = new HeldCallback(kind, fields, clock.GetUtcNow());
-        await redis.GetDatabase().ScriptEvaluateAsync(HoldScript, [keys.HeldCallbacks, keys.HeldCallbackOrder],
-            [id, JsonSerializer.Serialize(held, HeldCallbackJson.Default.HeldCallback), clock.GetUtcNow().ToUnixTimeMilliseconds()]);
+        var held = new HeldWebhook(kind, fields, clock.GetUtcNow());
+        await redis.GetDatabase().ScriptEvaluateAsync(HoldScript, [keys.HeldWebhooks, keys.HeldWebhookOrder],
+            [id, cipher.Protect(JsonSerializer.Serialize(held, HeldWebhookJson.Default.HeldWebhook)), clock.GetUtcNow().ToUnixTimeMilliseconds()]);
         LogHeld(logger, kind, sid, status);
     }
 
@@ -51,33 +63,33 @@ public sealed partial class HeldCallbacks(IConnectionMultiplexer redis, RedisKey
     public async Task<int> DrainAsync(IServiceScopeFactory scopes, CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
-        if (await db.SortedSetLengthAsync(keys.HeldCallbackOrder) == 0)
+        if (await db.SortedSetLengthAsync(keys.HeldWebhookOrder) == 0)
         {
             return 0;
         }
         var token = RedisLock.NewToken();
-        if (!await RedisLock.TakeAsync(db, keys.HeldCallbackLock, token, TimeSpan.FromMinutes(1)))
+        if (!await RedisLock.TakeAsync(db, keys.HeldWebhookLock, token, TimeSpan.FromMinutes(1)))
         {
             return 0;
         }
         var replayed = 0;
         try
         {
-            while (await db.SortedSetRangeByRankAsync(keys.HeldCallbackOrder, 0, 99) is { Length: > 0 } ids)
+            while (await db.SortedSetRangeByRankAsync(keys.HeldWebhookOrder, 0, 99) is { Length: > 0 } ids)
             {
                 foreach (var id in ids)
                 {
-                    if (!await RedisLock.ExtendAsync(db, keys.HeldCallbackLock, token, TimeSpan.FromMinutes(1)))
+                    if (!await RedisLock.ExtendAsync(db, keys.HeldWebhookLock, token, TimeSpan.FromMinutes(1)))
                     {
                         return replayed;
                     }
-                    var json = await db.HashGetAsync(keys.HeldCallbacks, id);
+                    var json = await db.HashGetAsync(keys.HeldWebhooks, id);
                     if (!json.IsNullOrEmpty)
                     {
                         await ReplayAsync(scopes, id!, json!, cancellationToken);
                     }
-                    await db.SortedSetRemoveAsync(keys.HeldCallbackOrder, id);
-                    await db.HashDeleteAsync(keys.HeldCallbacks, id);
+                    await db.SortedSetRemoveAsync(keys.HeldWebhookOrder, id);
+                    await db.HashDeleteAsync(keys.HeldWebhooks, id);
                     replayed++;
                 }
             }
@@ -89,7 +101,7 @@ public sealed partial class HeldCallbacks(IConnectionMultiplexer redis, RedisKey
         }
         finally
         {
-            await RedisLock.ReleaseAsync(db, keys.HeldCallbackLock, token);
+            await RedisLock.ReleaseAsync(db, keys.HeldWebhookLock, token);
         }
     }
 
@@ -97,7 +109,7 @@ public sealed partial class HeldCallbacks(IConnectionMultiplexer redis, RedisKey
     {
         try
         {
-            var held = JsonSerializer.Deserialize(json, HeldCallbackJson.Default.HeldCallback) ?? throw new JsonException("Empty held callback.");
+            var held = JsonSerializer.Deserialize(cipher.Unprotect(json), HeldWebhookJson.Default.HeldWebhook) ?? throw new JsonException("Empty held webhook.");
             await using var scope = scopes.CreateAsyncScope();
             var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
             context.Request.ContentType = "application/x-www-form-urlencoded";
@@ -106,12 +118,17 @@ public sealed partial class HeldCallbacks(IConnectionMultiplexer redis, RedisKey
         }
         catch (Exception exception) when (!Outage.IsAny(exception) && exception is not OperationCanceledException)
         {
-            // One bad item never blocks the others: it is logged and dropped (the form carries no patient data).
-            LogDropped(logger, id, exception);
+            // One bad item never blocks the others: it is logged (never its form) and dropped.
+            // The id of a message names no one, but the exception of a handler may quote the form: only its type is logged.
+            LogDropped(logger, id.Split(':', 2)[0], exception.GetType().Name);
         }
     }
 
-    /// <summary>For a callback endpoint: a PostgreSQL outage holds the (signed) callback and answers 200 instead of a 503 Twilio would not retry.</summary>
+    /// <summary>
+    /// For a webhook endpoint (after the signature filter): a PostgreSQL outage that reaches the endpoint
+    /// holds the signed form. A status callback is then answered 200 (instead of a 503 Twilio would not
+    /// resend); a message still gets the outage handler's polite answer in the patient's channel.
+    /// </summary>
     public static RouteHandlerBuilder HeldWhileDatabaseDown(RouteHandlerBuilder endpoint, string kind)
     {
         if (!Replays.ContainsKey(kind))
@@ -127,24 +144,28 @@ public sealed partial class HeldCallbacks(IConnectionMultiplexer redis, RedisKey
             catch (Exception exception) when (Outage.IsDatabase(exception) && context.HttpContext.Request.HasFormContentType)
             {
                 var http = context.HttpContext;
-                await http.RequestServices.GetRequiredService<HeldCallbacks>().HoldAsync(kind, await http.Request.ReadFormAsync(http.RequestAborted));
+                await http.RequestServices.GetRequiredService<HeldWebhooks>().HoldAsync(kind, await http.Request.ReadFormAsync(http.RequestAborted));
+                if (kind == IncomingMessage)
+                {
+                    throw; // the outage handler answers the patient, as for any message it cannot take now
+                }
                 return kind == Message ? new TwiMLResult(new MessagingResponse()) : new TwiMLResult(new VoiceResponse());
             }
         });
     }
 
-    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "PostgreSQL unreachable: {Kind} status callback {Sid} ({Status}) held in Redis")]
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "PostgreSQL unreachable: {Kind} webhook {Sid} {Status} held in Redis")]
     private static partial void LogHeld(ILogger logger, string kind, string sid, string status);
 
-    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "{Count} held status callback(s) replayed")]
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "{Count} held webhook(s) replayed")]
     private static partial void LogReplayed(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2203, Level = LogLevel.Error, Message = "Held status callback {Id} could not be replayed: dropped")]
-    private static partial void LogDropped(ILogger logger, string id, Exception exception);
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Error, Message = "Held webhook {Kind} could not be replayed: dropped ({Error})")]
+    private static partial void LogDropped(ILogger logger, string kind, string error);
 }
 
-/// <summary>A status callback held while PostgreSQL was down: which handler, its form, when it came.</summary>
-public sealed record HeldCallback(string Kind, Dictionary<string, string> Form, DateTimeOffset ReceivedAt);
+/// <summary>A webhook held while PostgreSQL was down: which handler, its form, when it came.</summary>
+public sealed record HeldWebhook(string Kind, Dictionary<string, string> Form, DateTimeOffset ReceivedAt);
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(HeldCallback))]
-internal sealed partial class HeldCallbackJson : System.Text.Json.Serialization.JsonSerializerContext;
+[System.Text.Json.Serialization.JsonSerializable(typeof(HeldWebhook))]
+internal sealed partial class HeldWebhookJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -5,8 +5,8 @@ using TwilioFeedback.Webhooks.Edge;
 namespace TwilioFeedback.Webhooks.Status;
 
 /// <summary>Replays the status callbacks held while PostgreSQL was down, as often as held effects are drained.</summary>
-public sealed partial class HeldCallbacksDrainer(
-    HeldCallbacks held, IServiceScopeFactory scopes, IOptions<PendingEffectsOptions> options, ILogger<HeldCallbacksDrainer> logger) : BackgroundService
+public sealed partial class HeldWebhooksDrainer(
+    HeldWebhooks held, IServiceScopeFactory scopes, IOptions<PendingEffectsOptions> options, ILogger<HeldWebhooksDrainer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
