@@ -30,8 +30,8 @@ public static class AccountEndpoints
             StatusCodes.Status403Forbidden));
         account.MapGet("/setup", SetupPageAsync);
         account.MapPost("/setup", SetupAsync).RequireRateLimiting(AccountServices.SignInRateLimit);
-        account.MapGet("/password", (HttpContext context, string? token, AccountLinks links) =>
-            links.Read(AccountLinks.SetPassword, token) is null ? LinkGone(context) : PasswordPage(context, token!, null));
+        account.MapGet("/password", async (HttpContext context, string? token, AccountLinks links, UserManager<StaffUser> users) =>
+            await LiveLinkUserAsync(links, users, token) is null ? LinkGone(context) : PasswordPage(context, token!, null));
         account.MapPost("/password", SetPasswordAsync).RequireRateLimiting(AccountServices.SignInRateLimit);
         account.MapGet("/csrf", (HttpContext context, IAntiforgery antiforgery) =>
             TypedResults.Ok(new CsrfToken(antiforgery.GetAndStoreTokens(context).RequestToken ?? "")));
@@ -146,11 +146,17 @@ public static class AccountEndpoints
             Button("acct.setpassword.submit", "Save password"), "card"),
         error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
-    private static async Task<IResult> SetPasswordAsync(HttpContext context, string? token, AccountLinks links, UserManager<StaffUser> users, AccountAudit audit)
+    /// <summary>The account a password link is for while it is live: not expired, the account enabled, its security stamp unchanged since (so a spent link shows as gone).</summary>
+    private static async Task<StaffUser?> LiveLinkUserAsync(AccountLinks links, UserManager<StaffUser> users, string? token)
     {
         var link = links.Read(AccountLinks.SetPassword, token);
         var user = link is null ? null : await users.FindByIdAsync(link.Value.UserId);
-        if (user is null || user.Disabled || user.SecurityStamp != link!.Value.Stamp)
+        return user is not null && !user.Disabled && user.SecurityStamp == link!.Value.Stamp ? user : null;
+    }
+
+    private static async Task<IResult> SetPasswordAsync(HttpContext context, string? token, AccountLinks links, UserManager<StaffUser> users, AccountAudit audit)
+    {
+        if (await LiveLinkUserAsync(links, users, token) is not { } user)
         {
             return LinkGone(context);
         }
