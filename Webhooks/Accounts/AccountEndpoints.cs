@@ -13,13 +13,19 @@ public static class AccountEndpoints
     /// <summary>The same words whatever went wrong: they never tell whether an email has an account.</summary>
     public const string SignInFailed = "Sign-in failed. Check your email and password. After 5 failed attempts an account is locked for 15 minutes.";
 
+    /// <summary>Past a budget of <see cref="SignInBudget"/>: the same words for an address and for an account.</summary>
+    public const string TooManyAttempts = "Too many sign-in attempts. Wait a minute, then try again.";
+
+    private static readonly (string Key, string Text) Failed = ("acct.signin.failed", SignInFailed);
+    private static readonly (string Key, string Text) TooMany = ("acct.signin.toomany", TooManyAttempts);
+
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account").ExcludeFromDescription();
         account.MapGet("/signin", (HttpContext context, string? returnUrl) => SignInPage(context, returnUrl, null));
-        account.MapPost("/signin", SignInAsync).RequireRateLimiting(AccountServices.SignInRateLimit);
+        account.MapPost("/signin", SignInAsync);
         account.MapGet("/signin/code", (HttpContext context, string? returnUrl) => CodePage(context, returnUrl, null));
-        account.MapPost("/signin/code", CodeAsync).RequireRateLimiting(AccountServices.SignInRateLimit);
+        account.MapPost("/signin/code", CodeAsync);
         account.MapPost("/signout", async (SignInManager<StaffUser> signIn) =>
         {
             await signIn.SignOutAsync();
@@ -29,10 +35,10 @@ public static class AccountEndpoints
             Text("acct.denied.body", "Your account may not open this page. Ask an admin if you need it.") + """<p><a href="/account" data-t="acct.home">Account</a></p>""",
             StatusCodes.Status403Forbidden));
         account.MapGet("/setup", SetupPageAsync);
-        account.MapPost("/setup", SetupAsync).RequireRateLimiting(AccountServices.SignInRateLimit);
-        account.MapGet("/password", (HttpContext context, string? token, AccountLinks links) =>
-            links.Read(AccountLinks.SetPassword, token) is null ? LinkGone(context) : PasswordPage(context, token!, null));
-        account.MapPost("/password", SetPasswordAsync).RequireRateLimiting(AccountServices.SignInRateLimit);
+        account.MapPost("/setup", SetupAsync);
+        account.MapGet("/password", async (HttpContext context, string? token, AccountLinks links, UserManager<StaffUser> users) =>
+            await LiveLinkUserAsync(links, users, token) is null ? LinkGone(context) : PasswordPage(context, token!, null));
+        account.MapPost("/password", SetPasswordAsync);
         account.MapGet("/csrf", (HttpContext context, IAntiforgery antiforgery) =>
             TypedResults.Ok(new CsrfToken(antiforgery.GetAndStoreTokens(context).RequestToken ?? "")));
         account.MapGet("", HomeAsync).RequireAuthorization();
@@ -48,23 +54,27 @@ public static class AccountEndpoints
     internal static string Local(string? returnUrl) =>
         returnUrl is { Length: > 1 } && returnUrl[0] == '/' && returnUrl[1] is not ('/' or '\\') ? returnUrl : "/account";
 
-    private static IResult SignInPage(HttpContext context, string? returnUrl, string? error) => Render(context, "acct.signin", "Sign in",
-        (error is null ? "" : Text("acct.signin.failed", error, "p", " role=\"alert\" class=\"warning\"")) +
+    private static IResult SignInPage(HttpContext context, string? returnUrl, (string Key, string Text)? error, int status = StatusCodes.Status400BadRequest) => Render(context, "acct.signin", "Sign in",
+        (error is not { } e ? "" : Text(e.Key, e.Text, "p", " role=\"alert\" class=\"warning\"")) +
         Form(context, "/account/signin?returnUrl=" + Uri.EscapeDataString(Local(returnUrl)),
             Field("email", "acct.email", "Email", "email", "autocomplete=\"username\" required") +
             Field("password", "acct.password", "Password", "password", "autocomplete=\"current-password\" required") +
             Button("acct.signin.submit", "Sign in"), "card"),
-        error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        error is null ? StatusCodes.Status200OK : status);
 
-    private static async Task<IResult> SignInAsync(HttpContext context, string? returnUrl, SignInManager<StaffUser> signIn, AccountAudit audit)
+    private static async Task<IResult> SignInAsync(HttpContext context, string? returnUrl, SignInManager<StaffUser> signIn, AccountAudit audit, SignInBudget budget)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var email = form["email"].ToString().Trim();
+        if (!budget.TrySpend(context, signIn.UserManager.NormalizeEmail(email.Length <= 256 ? email : email[..256]) ?? ""))
+        {
+            return SignInPage(context, returnUrl, TooMany, StatusCodes.Status429TooManyRequests);
+        }
         var user = email.Length is > 0 and <= 256 ? await signIn.UserManager.FindByEmailAsync(email) : null;
         if (user is null || user.Disabled)
         {
             await audit.RecordAsync(email.Length <= 128 ? email : "?", "sign-in-failed", "no usable account", context.RequestAborted);
-            return SignInPage(context, returnUrl, SignInFailed);
+            return SignInPage(context, returnUrl, Failed);
         }
         var result = await signIn.PasswordSignInAsync(user, form["password"].ToString(), isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
@@ -77,30 +87,37 @@ public static class AccountEndpoints
             return TypedResults.Redirect("/account/signin/code?returnUrl=" + Uri.EscapeDataString(Local(returnUrl)));
         }
         await audit.RecordAsync(user.Email!, result.IsLockedOut ? "lockout" : "sign-in-failed", "user " + user.Id, context.RequestAborted);
-        return SignInPage(context, returnUrl, SignInFailed);
+        return SignInPage(context, returnUrl, Failed);
     }
 
-    private static IResult CodePage(HttpContext context, string? returnUrl, string? error) => Render(context, "acct.code", "Two-factor code",
-        (error is null ? "" : Text("acct.code.failed", error, "p", " role=\"alert\" class=\"warning\"")) +
+    private static IResult CodePage(HttpContext context, string? returnUrl, (string Key, string Text)? error, int status = StatusCodes.Status400BadRequest) => Render(context, "acct.code", "Two-factor code",
+        (error is not { } e ? "" : Text(e.Key, e.Text, "p", " role=\"alert\" class=\"warning\"")) +
         Form(context, "/account/signin/code?returnUrl=" + Uri.EscapeDataString(Local(returnUrl)),
             Field("code", "acct.code.label", "Code from your authenticator app, or a recovery code", "text", "autocomplete=\"one-time-code\" required") +
             Button("acct.code.submit", "Continue"), "card"),
-        error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        error is null ? StatusCodes.Status200OK : status);
 
-    private static async Task<IResult> CodeAsync(HttpContext context, string? returnUrl, SignInManager<StaffUser> signIn, AccountAudit audit)
+    private static async Task<IResult> CodeAsync(HttpContext context, string? returnUrl, SignInManager<StaffUser> signIn, AccountAudit audit, SignInBudget budget)
     {
         var user = await signIn.GetTwoFactorAuthenticationUserAsync();
         if (user is null)
         {
             return TypedResults.Redirect("/account/signin");
         }
+        if (!budget.TrySpend(context, user.NormalizedEmail ?? user.Id))
+        {
+            return CodePage(context, returnUrl, TooMany, StatusCodes.Status429TooManyRequests);
+        }
         var code = (await context.Request.ReadFormAsync(context.RequestAborted))["code"].ToString().Replace(" ", "", StringComparison.Ordinal).Trim();
         var result = code.Length == 6 && code.All(char.IsAsciiDigit)
             ? await signIn.TwoFactorAuthenticatorSignInAsync(code, isPersistent: false, rememberClient: false)
             : await signIn.TwoFactorRecoveryCodeSignInAsync(code);
         await audit.RecordAsync(user.Email!, result.Succeeded ? "sign-in" : result.IsLockedOut ? "lockout" : "sign-in-failed", "user " + user.Id + " (2fa)", context.RequestAborted);
-        return result.Succeeded ? TypedResults.Redirect(Local(returnUrl)) : CodePage(context, returnUrl, "That code did not work. Try the newest code.");
+        return result.Succeeded ? TypedResults.Redirect(Local(returnUrl)) : CodePage(context, returnUrl, ("acct.code.failed", "That code did not work. Try the newest code."));
     }
+
+    private static IResult TooManyPage(HttpContext context) => Render(context, "acct.toomany", "Too many attempts",
+        Text(TooMany.Key, TooMany.Text, "p", " role=\"alert\" class=\"warning\""), StatusCodes.Status429TooManyRequests);
 
     private static IResult LinkGone(HttpContext context) => Render(context, "acct.link.gone", "Link no longer valid",
         Text("acct.link.gone.body", "This link has expired or was already used. Ask an admin for a new one."), StatusCodes.Status410Gone);
@@ -120,8 +137,12 @@ public static class AccountEndpoints
         error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> SetupAsync(HttpContext context, string? token, AccountLinks links, FeedbackDbContext db,
-        UserManager<StaffUser> users, RoleManager<IdentityRole> roles, SignInManager<StaffUser> signIn, AccountAudit audit, TimeProvider clock)
+        UserManager<StaffUser> users, RoleManager<IdentityRole> roles, SignInManager<StaffUser> signIn, AccountAudit audit, TimeProvider clock, SignInBudget budget)
     {
+        if (!budget.TrySpend(context))
+        {
+            return TooManyPage(context);
+        }
         if (links.Read(AccountLinks.FirstAdmin, token) is null || await FirstAdminLinkPrinter.HasAdminAsync(db, context.RequestAborted))
         {
             return LinkGone(context);
@@ -146,11 +167,21 @@ public static class AccountEndpoints
             Button("acct.setpassword.submit", "Save password"), "card"),
         error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
-    private static async Task<IResult> SetPasswordAsync(HttpContext context, string? token, AccountLinks links, UserManager<StaffUser> users, AccountAudit audit)
+    /// <summary>The account a password link is for while it is live: not expired, the account enabled, its security stamp unchanged since (so a spent link shows as gone).</summary>
+    private static async Task<StaffUser?> LiveLinkUserAsync(AccountLinks links, UserManager<StaffUser> users, string? token)
     {
         var link = links.Read(AccountLinks.SetPassword, token);
         var user = link is null ? null : await users.FindByIdAsync(link.Value.UserId);
-        if (user is null || user.Disabled || user.SecurityStamp != link!.Value.Stamp)
+        return user is not null && !user.Disabled && user.SecurityStamp == link!.Value.Stamp ? user : null;
+    }
+
+    private static async Task<IResult> SetPasswordAsync(HttpContext context, string? token, AccountLinks links, UserManager<StaffUser> users, AccountAudit audit, SignInBudget budget)
+    {
+        if (!budget.TrySpend(context))
+        {
+            return TooManyPage(context);
+        }
+        if (await LiveLinkUserAsync(links, users, token) is not { } user)
         {
             return LinkGone(context);
         }

@@ -1,8 +1,6 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.RateLimiting;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Accounts;
 using TwilioFeedback.Persistence.Privacy;
@@ -13,7 +11,6 @@ namespace TwilioFeedback.Webhooks.Accounts;
 public static class AccountServices
 {
     public const string CookieName = "tf_session";
-    public const string SignInRateLimit = "sign-in";
 
     public static IServiceCollection AddStaffAccounts(this IServiceCollection services)
     {
@@ -69,14 +66,8 @@ public static class AccountServices
         services.AddScoped<AccountLinks>();
         services.AddScoped<AccountAudit>();
         services.AddHostedService<FirstAdminLinkPrinter>();
-        services.Configure<RateLimiterOptions>(options => options.AddPolicy(SignInRateLimit, context =>
-            RateLimitPartition.GetFixedWindowLimiter("sign-in:" + context.Connection.RemoteIpAddress,
-                // RateLimits:SignInPermitsPerMinute (20): enough for a person, not for guessing passwords.
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = context.RequestServices.GetRequiredService<IConfiguration>().GetValue("RateLimits:SignInPermitsPerMinute", 20),
-                    Window = TimeSpan.FromMinutes(1),
-                })));
+        services.AddOptions<SignInBudgetOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SignInBudget>();
         return services;
     }
 

@@ -151,6 +151,8 @@ window.TF_TEXTS = {
 Object.assign(window.TF_TEXTS.en, {
     "acct.home": "Account", "acct.signin": "Sign in", "acct.signin.submit": "Sign in", "acct.email": "Email", "acct.password": "Password",
     "acct.signin.failed": "Sign-in failed. Check your email and password. After 5 failed attempts an account is locked for 15 minutes.",
+    "acct.code.failed": "That code did not work. Try the newest code.",
+    "acct.signin.toomany": "Too many sign-in attempts. Wait a minute, then try again.", "acct.toomany": "Too many attempts",
     "acct.code": "Two-factor code", "acct.code.label": "Code from your authenticator app, or a recovery code", "acct.code.submit": "Continue",
     "acct.denied": "No access", "acct.denied.body": "Your account may not open this page. Ask an admin if you need it.",
     "acct.setup": "Create the first admin", "acct.setup.submit": "Create admin", "acct.name": "Name", "acct.newpassword": "Password (at least 12 characters)",
@@ -174,6 +176,8 @@ Object.assign(window.TF_TEXTS.en, {
 Object.assign(window.TF_TEXTS.fr, {
     "acct.home": "Compte", "acct.signin": "Connexion", "acct.signin.submit": "Se connecter", "acct.email": "E-mail", "acct.password": "Mot de passe",
     "acct.signin.failed": "Échec de la connexion. Vérifiez votre e-mail et votre mot de passe. Après 5 échecs, un compte est bloqué 15 minutes.",
+    "acct.code.failed": "Ce code n'a pas marché. Essayez le code le plus récent.",
+    "acct.signin.toomany": "Trop de tentatives de connexion. Attendez une minute, puis réessayez.", "acct.toomany": "Trop de tentatives",
     "acct.code": "Code à deux facteurs", "acct.code.label": "Code de votre application d'authentification, ou un code de secours", "acct.code.submit": "Continuer",
     "acct.denied": "Accès refusé", "acct.denied.body": "Votre compte ne peut pas ouvrir cette page. Demandez à un administrateur si vous en avez besoin.",
     "acct.setup": "Créer le premier administrateur", "acct.setup.submit": "Créer l'administrateur", "acct.name": "Nom", "acct.newpassword": "Mot de passe (12 caractères au moins)",

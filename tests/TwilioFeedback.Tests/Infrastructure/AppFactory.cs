@@ -78,6 +78,7 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Redis:Configuration"] = RedisConfiguration,
                 ["Redis:KeyPrefix"] = KeyPrefix,
                 ["RateLimits:SignInPermitsPerMinute"] = "1000", // the auth matrix signs in once a row, all from 127.0.0.1
+                ["RateLimits:SignInPermitsPerAccountPerMinute"] = "1000", // and as the same three accounts; the budgets have their own tests
                 ["Twilio:AuthToken"] = AuthToken,
                 ["Webhooks:PublicBaseUrl"] = PublicBaseUrl,
                 ["Security:SecretKey"] = SecretKey,

@@ -10,8 +10,9 @@ namespace TwilioFeedback.Tests.Infrastructure;
 /// <summary>
 /// The server on a real loopback socket (Kestrel, a free port), so that a browser and the simulator's
 /// own HTTP requests reach it; and Debian's Chromium driven by Playwright, started on first use.
+/// A subclass may change <see cref="AppFactory.Settings"/> (the account tests: without email, with SMTP).
 /// </summary>
-public sealed class BrowserAppFactory : TwilioApiFactory
+public class BrowserAppFactory : TwilioApiFactory
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -63,6 +64,19 @@ public sealed class BrowserAppFactory : TwilioApiFactory
         }
     }
 
+    /// <summary>A page in a new browser context (its own cookies: another person's browser) on this server, in British English.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1100, int height = 900)
+    {
+        var context = await (await BrowserAsync()).NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Address.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
     /// <summary>Where screenshots go: <c>.local/test-results/screenshots/</c> (scripts/test sets <c>TF_SCREENSHOTS</c>).</summary>
     public static string ScreenshotPath(string name)
     {
@@ -89,5 +103,6 @@ public sealed class BrowserAppFactory : TwilioApiFactory
         _playwright?.Dispose();
         _browserLock.Dispose();
         await base.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
