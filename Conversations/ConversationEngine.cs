@@ -29,6 +29,14 @@ public static class ConversationEngine
         {
             return new Outcome(null, Reply.Of(MessageKeys.OptedOut, language), [new OptOut()]);
         }
+        // A dropped session dialled again (USSD) is offered to go on where it stopped.
+        var (resumedOutcome, stateToGoOn) = SessionResume.Apply(survey, state, inbound, now, language);
+        if (resumedOutcome is not null)
+        {
+            return resumedOutcome;
+        }
+        state = stateToGoOn;
+
         // A reply to a reminder that waits for confirmation goes to that reminder first.
         if (patient.AwaitingConfirmation && Answers.ParseYesNo(inbound.Answer) is { } confirmed)
         {
@@ -142,6 +150,7 @@ public static class ConversationEngine
     private static ConversationState NewState(Inbound inbound, DateTimeOffset now, Language? language, string questionId) => new()
     {
         ConversationId = inbound.ProviderMessageId,
+        SessionId = inbound.SessionId,
         QuestionId = questionId,
         Language = language,
         StartedAt = now,

@@ -22,4 +22,10 @@ public sealed record ConversationState
     public required DateTimeOffset StartedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The USSD session (or call) it was last answered in: another one means the patient dialled again (<see cref="SessionResume"/>).</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>The "continue?" screen of a resumed session is waiting for its answer.</summary>
+    public bool ResumeOffered { get; init; }
 }

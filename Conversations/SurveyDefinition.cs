@@ -36,6 +36,8 @@ public sealed record SurveyDefinition(
             [Channel.WhatsApp] = new(RetryLimit: 2, HonoursOptOut: true),
             // On a call, silence or a wrong key gets the question once more, then a goodbye: nobody waits on hold.
             [Channel.Voice] = new(RetryLimit: 1, HonoursOptOut: false),
+            // Operators cut USSD sessions after tens of seconds: dialling again within 10 minutes resumes the survey.
+            [Channel.Ussd] = new(RetryLimit: 2, HonoursOptOut: false, ResumeWithin: TimeSpan.FromMinutes(10)),
         },
         defaultLanguage);
 

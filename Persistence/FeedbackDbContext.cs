@@ -36,6 +36,8 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
 
     public DbSet<ProcessedMessage> ProcessedMessages => Set<ProcessedMessage>();
 
+    public DbSet<CallBack> CallBacks => Set<CallBack>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder); // Identity's tables
@@ -149,6 +151,25 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
             processed.Property(m => m.ProviderId).HasMaxLength(64);
             // The retention job purges by age.
             processed.HasIndex(m => m.ProcessedAt);
+        });
+
+        modelBuilder.Entity<CallBack>(callBack =>
+        {
+            callBack.ToTable("call_backs");
+            callBack.Property(c => c.Phone).HasConversion(encrypted);
+            callBack.Property(c => c.HospitalNumber).HasMaxLength(32);
+            callBack.Property(c => c.InboundCallSid).HasMaxLength(64);
+            callBack.HasIndex(c => c.InboundCallSid).IsUnique(); // a repeated webhook asks once
+            callBack.Property(c => c.Trigger).HasMaxLength(16);
+            callBack.Property(c => c.Status).HasMaxLength(16);
+            callBack.Property(c => c.ProviderId).HasMaxLength(64);
+            callBack.Property(c => c.CallStatus).HasMaxLength(16);
+            callBack.Property(c => c.LastError).HasMaxLength(512);
+            // The dispatcher's query (due rows), the status callback's, and the per-day limit's.
+            callBack.HasIndex(c => new { c.Status, c.DueAt });
+            callBack.HasIndex(c => c.ProviderId);
+            callBack.HasIndex(c => new { c.PhoneHash, c.Day });
+            callBack.HasIndex(c => c.CreatedAt);
         });
     }
 }

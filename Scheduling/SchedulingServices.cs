@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Scheduling.Analysis;
+using TwilioFeedback.Scheduling.CallBacks;
 using TwilioFeedback.Scheduling.Email;
 using TwilioFeedback.Scheduling.Privacy;
 using TwilioFeedback.Scheduling.Recordings;
@@ -59,6 +60,9 @@ public static partial class SchedulingServices
         services.AddHttpClient(SendGridEmailSender.HttpClientName).AddSendResilienceHandler();
         services.AddTransient<TwilioMessagingClient>();
         services.AddHttpClient(TwilioMessagingClient.HttpClientName).AddSendResilienceHandler();
+
+        // Call me back: the calls owed to patients who flashed a hospital number
+        services.AddCallBacks();
         return services;
     }
 
@@ -83,6 +87,7 @@ public static partial class SchedulingServices
             {
                 // In-process no-overlap only; across instances the SKIP LOCKED claim keeps sends unique.
                 scheduler.Schedule<ReminderDispatcher>().EverySeconds(reminders.DispatchEverySeconds).PreventOverlapping(nameof(ReminderDispatcher));
+                scheduler.Schedule<CallBackDispatcher>().EverySeconds(reminders.DispatchEverySeconds).PreventOverlapping(nameof(CallBackDispatcher));
             }
         }).OnError(exception => LogScheduledJobFailed(logger, exception, exception.GetType().Name));
         return services;

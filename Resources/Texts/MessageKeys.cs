@@ -52,7 +52,12 @@ public static class MessageKeys
     public static IReadOnlyList<string> Ussd { get; } =
     [
         "Ussd_AskRating", "Ussd_AskRatingAgain", "Ussd_AskComment", "Ussd_AskCommentAgain", "Ussd_TooManyMisses",
+        "Ussd_" + ResumeSession, "Ussd_" + ResumeDeclined,
     ];
+
+    /// <summary>A dropped USSD session dialled again: "continue?" (1 yes, 2 no), and the goodbye after a no. Screen forms only (Ussd_…).</summary>
+    public const string ResumeSession = nameof(ResumeSession);
+    public const string ResumeDeclined = nameof(ResumeDeclined);
 
     /// <summary>Texts around reminders.</summary>
     public static IReadOnlyList<string> Reminders { get; } =

@@ -20,7 +20,7 @@ public sealed partial class DataKeyRotationJob(FeedbackDbContext db, DataCipher 
     private static readonly (string Table, string Column)[] TextColumns =
     [
         ("patients", "phone"), ("patients", "email"), ("feedbacks", "content"),
-        ("reminders", "message"), ("reminders", "phone_number"), ("reminders", "email"),
+        ("reminders", "message"), ("reminders", "phone_number"), ("reminders", "email"), ("call_backs", "phone"),
     ];
 
     /// <summary>A stored value as PostgreSQL holds it (encrypted, or clear from before encryption).</summary>

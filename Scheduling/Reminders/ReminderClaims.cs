@@ -57,7 +57,7 @@ public sealed partial class ReminderClaims(
     public async Task ReleaseAsync(long[] ids, DateTimeOffset leaseUntil) => LogReleased(logger, await transitions.HandBackAsync(ids, leaseUntil));
 
     /// <summary>PostgreSQL keeps microseconds: a lease written and compared must be one it can hold exactly.</summary>
-    private static DateTimeOffset Microseconds(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
+    internal static DateTimeOffset Microseconds(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, TimeSpan.Zero);
 
     [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "{Count} reminders failed for good (abandoned): their send did not finish within the lease {MaxAttempts} times")]
     private static partial void LogAbandoned(ILogger logger, int count, int maxAttempts);

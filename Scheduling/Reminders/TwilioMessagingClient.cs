@@ -44,10 +44,10 @@ public sealed class TwilioMessagingClient(IHttpClientFactory httpClients, IOptio
         return PostAsync("Messages.json", fields, cancellationToken);
     }
 
-    /// <summary>Places a call whose TwiML Twilio fetches from <paramref name="twimlUrl"/> (queued at 1 call/s by Twilio).</summary>
-    public Task<SendResult> PlaceCallAsync(string to, string twimlUrl, string? statusCallback, CancellationToken cancellationToken)
+    /// <summary>Places a call whose TwiML Twilio fetches from <paramref name="twimlUrl"/> (queued at 1 call/s by Twilio), from <paramref name="from"/> or the account's number.</summary>
+    public Task<SendResult> PlaceCallAsync(string to, string twimlUrl, string? statusCallback, CancellationToken cancellationToken, string? from = null)
     {
-        var fields = new List<KeyValuePair<string, string>> { new("To", to), new("From", options.Value.PhoneNumber!), new("Url", twimlUrl), new("Method", "POST") };
+        var fields = new List<KeyValuePair<string, string>> { new("To", to), new("From", from ?? options.Value.PhoneNumber!), new("Url", twimlUrl), new("Method", "POST") };
         if (statusCallback is not null)
         {
             fields.Add(new("StatusCallback", statusCallback));

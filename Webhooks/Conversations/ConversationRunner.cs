@@ -54,7 +54,8 @@ public sealed partial class ConversationRunner(
         var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cachedPatient, trustCopy: Answers.ParseYesNo(inbound.Answer) is null, cancellationToken);
         var now = clock.GetUtcNow();
         var timeToLive = options.Value.TimeToLive(inbound.Channel);
-        var subject = inbound.SessionId ?? patient.Subject;
+        // A channel whose dropped sessions resume (USSD) keeps one conversation per patient across its sessions.
+        var subject = survey.RulesFor(inbound.Channel).ResumeWithin is null ? inbound.SessionId ?? patient.Subject : patient.Subject;
         // One message at a time per conversation; past the wait, go on rather than drop the message.
         await using var conversation = await store.OpenAsync(inbound.Channel, subject, TimeSpan.FromSeconds(3), cancellationToken);
         var state = conversation.State;

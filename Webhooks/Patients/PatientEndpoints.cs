@@ -157,6 +157,7 @@ public static class PatientEndpoints
             var subject = patient.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await conversations.DeleteAsync(Channel.Sms, subject);
             await conversations.DeleteAsync(Channel.WhatsApp, subject);
+            await conversations.DeleteAsync(Channel.Ussd, subject); // kept per patient across sessions, to resume one
         }
         catch (RedisException)
         {

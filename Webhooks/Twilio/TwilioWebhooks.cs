@@ -50,6 +50,8 @@ public static class TwilioWebhooks
             .MapSms()
             .MapVoice()
             .MapVoiceReminders()
+            .MapCallMeBack()
+            .MapCallBackStatus()
             .MapMessageStatus();
         app.MapUssd();
         app.MapSendGridEvents();

@@ -2,7 +2,7 @@ using System.Xml.Linq;
 
 namespace TwilioFeedback.Webhooks.Twilio;
 
-/// <summary>TwiML for calls: Say, Play, Gather, Record, Redirect, Pause, Hangup.</summary>
+/// <summary>TwiML for calls: Say, Play, Gather, Record, Redirect, Pause, Hangup, Reject.</summary>
 public sealed class VoiceResponse : TwiML
 {
     private XElement _target;
@@ -70,6 +70,13 @@ public sealed class VoiceResponse : TwiML
     public VoiceResponse Hangup()
     {
         _target.Add(new XElement("Hangup"));
+        return this;
+    }
+
+    /// <summary>Declines the call unanswered (<c>busy</c> or <c>rejected</c>): nobody pays for it. Must be the first verb; nothing after it is heard.</summary>
+    public VoiceResponse Reject(string reason)
+    {
+        _target.Add(new XElement("Reject", new XAttribute("reason", reason)));
         return this;
     }
 }

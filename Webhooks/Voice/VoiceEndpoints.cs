@@ -31,7 +31,7 @@ public static class VoiceEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
-        CallStep call, [AsParameters] VoiceServices services, ConversationRunner runner, CancellationToken cancellationToken, int step = 0)
+        CallStep call, [AsParameters] VoiceServices services, ConversationRunner runner, [AsParameters] CallMeBack callMeBack, CancellationToken cancellationToken, int step = 0)
     {
         if (call.Problem is { } problem)
         {
@@ -41,6 +41,18 @@ public static class VoiceEndpoints
         {
             return WebhookForm.BadRequest(CallStep.Required);
         }
+        // Call me back: the call is rejected unanswered (the caller pays nothing) and we call them.
+        if (step == 0 && await callMeBack.RejectAsync(call, cancellationToken) is { } rejected)
+        {
+            return rejected;
+        }
+        return await SurveyStepAsync(call, step, VoicePath + "?", services, runner, cancellationToken);
+    }
+
+    /// <summary>One step of the survey with the patient at <c>call.From</c>; the next step posts to <paramref name="actionPrefix"/> + <c>step=…</c>.</summary>
+    internal static async Task<TwiMLResult> SurveyStepAsync(
+        CallStep call, int step, string actionPrefix, VoiceServices services, ConversationRunner runner, CancellationToken cancellationToken)
+    {
         InboundAudio? audio = null;
         // The binder checked the SID and URL (Twilio's formats, Twilio's API host).
         if (call.RecordingSid.Length > 0 && call.RecordingUrl.Length > 0 && call.Digits != "*" && call.RecordingDuration > 0)
@@ -51,10 +63,11 @@ public static class VoiceEndpoints
             Digits: call.Digits is "hangup" ? null : call.Digits, Audio: audio, SessionId: call.CallSid);
 
         var reply = await runner.HandleAsync(inbound, cancellationToken);
-        return new TwiMLResult(await RenderAsync(reply, step + 1, services.Prompts(typeof(VoiceEndpoints)), services.Options.Value, cancellationToken));
+        return new TwiMLResult(await RenderAsync(reply, step + 1, services.Prompts(typeof(VoiceEndpoints)), services.Options.Value, cancellationToken, actionPrefix));
     }
 
-    internal static async Task<VoiceResponse> RenderAsync(Reply reply, int nextStep, VoicePrompts voice, VoiceOptions options, CancellationToken cancellationToken)
+    internal static async Task<VoiceResponse> RenderAsync(
+        Reply reply, int nextStep, VoicePrompts voice, VoiceOptions options, CancellationToken cancellationToken, string actionPrefix = VoicePath + "?")
     {
         var speech = new List<Speech>();
         foreach (var prompt in reply.Prompts)
@@ -73,7 +86,7 @@ public static class VoiceEndpoints
             }
         }
 
-        var action = $"{VoicePath}?step={nextStep}";
+        var action = $"{actionPrefix}step={nextStep}";
         var response = new VoiceResponse();
         switch (reply.Awaiting)
         {
@@ -117,7 +130,7 @@ public static class VoiceEndpoints
     }
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> CallStatusAsync(
-        CallStatusCallback callback, ProviderEvents events, ReminderTransitions reminders, CancellationToken cancellationToken)
+        CallStatusCallback callback, ProviderEvents events, ReminderTransitions reminders, HttpRequest request, [AsParameters] CallMeBack callMeBack, CancellationToken cancellationToken)
     {
         if (callback.Problem is { } problem)
         {
@@ -125,6 +138,7 @@ public static class VoiceEndpoints
         }
         var (sid, status) = (callback.CallSid, callback.CallStatus);
         await events.RecordAsync("call", sid, status, callback.ErrorCode, cancellationToken);
+        await callMeBack.MissedAsync(request, callback, cancellationToken); // an incoming call that rang out unanswered
         // A reminder call: answered is delivered; no answer, busy or failed is failed.
         var next = status switch
         {
