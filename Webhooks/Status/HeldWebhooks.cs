@@ -39,7 +39,8 @@ public sealed partial class HeldWebhooks(IConnectionMultiplexer redis, RedisKeys
         [Message] = async (context, cancellationToken) => await MessageStatusEndpoints.HandleAsync(
             await MessageStatusCallback.BindAsync(context), Service<ProviderEvents>(context), Service<ReminderTransitions>(context), cancellationToken),
         [Call] = async (context, cancellationToken) => await VoiceEndpoints.CallStatusAsync(
-            await CallStatusCallback.BindAsync(context), Service<ProviderEvents>(context), Service<ReminderTransitions>(context), cancellationToken),
+            await CallStatusCallback.BindAsync(context), Service<ProviderEvents>(context), Service<ReminderTransitions>(context), context.Request,
+            ActivatorUtilities.CreateInstance<CallMeBack>(context.RequestServices), cancellationToken),
         [IncomingMessage] = async (context, cancellationToken) => await SmsEndpoints.HandleAsync(
             await Twilio.IncomingMessage.BindAsync(context), Service<ConversationRunner>(context), Service<PatientTexts>(context), cancellationToken),
     };
