@@ -143,6 +143,10 @@ public static class PatientEndpoints
         await reminders.CancelAllOfPatientAsync(patient.Id, cancellationToken);
         await db.Reminders.Where(r => r.PatientId == patient.Id).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.PhoneNumber, (string?)null).SetProperty(r => r.Email, (string?)null).SetProperty(r => r.Message, "[erased]"), cancellationToken);
+        if (erasedPhoneHash is not null)
+        {
+            await db.CallBacks.Where(c => c.PhoneHash == erasedPhoneHash).ExecuteDeleteAsync(cancellationToken); // call me back's rows hold the number
+        }
         (patient.Phone, patient.PhoneHash, patient.Email, patient.ExternalId, patient.UpdatedAt) = (null, null, null, $"ERASED-{patient.Id}", now);
         await db.SaveChangesAsync(cancellationToken);
         await audit.RecordAsync(user, "erase", $"patient {patientId}", cancellationToken);

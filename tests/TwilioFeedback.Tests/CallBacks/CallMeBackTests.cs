@@ -227,4 +227,16 @@ public sealed class CallMeBackTests(CallMeBackFactory factory) : IntegrationTest
         await using var db = Factory.Db();
         Assert.All(await db.CallBacks.AsNoTracking().ToListAsync(), c => Assert.Equal((CallBackStatus.Placed, 1), (c.Status, c.Calls)));
     }
+
+    [Fact]
+    public async Task Erasing_the_patient_erases_their_call_backs()
+    {
+        await SeedPatientAsync(Phone, "fr");
+        await FlashAsync();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("/api/v1/patients/PAT1700")).StatusCode);
+
+        await using var db = Factory.Db();
+        Assert.False(await db.CallBacks.AnyAsync());
+    }
 }
