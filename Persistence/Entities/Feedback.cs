@@ -48,6 +48,15 @@ public sealed class Feedback
 
     public double? SentimentScore { get; set; }
 
+    /// <summary>How sure the analysis is of its sentiment, from 0 to 1 (set by the analysis job).</summary>
+    public double? AnalysisConfidence { get; set; }
+
+    /// <summary>The comment says the opposite of the rating (4★ with "attente interminable").</summary>
+    public bool? RatingDisagrees { get; set; }
+
+    /// <summary>The comment holds alarming words (a death, a bribe, abuse): it escalates whatever the rating.</summary>
+    public bool? Alarming { get; set; }
+
     /// <summary>waiting_time, staff_attitude, cleanliness, cost, medication, communication…</summary>
     public List<string> Topics { get; set; } = [];
 

@@ -81,11 +81,16 @@ public sealed partial class FeedbackAnalysisJob(
         var scores = results.Select(r => r.Analysis.Score).ToArray();
         var topics = results.Select(r => string.Join(',', r.Analysis.Topics)).ToArray();
         var languages = results.Select(r => r.Analysis.CommentLanguage).ToArray();
+        var confidences = results.Select(r => r.Analysis.Confidence).ToArray();
+        var disagreements = results.Select(r => r.Analysis.RatingDisagrees).ToArray();
+        var alarms = results.Select(r => r.Analysis.Alarming).ToArray();
         await db.Database.ExecuteSqlAsync($"""
             UPDATE feedbacks AS f
-            SET sentiment = u.sentiment, sentiment_score = u.score, topics = string_to_array(u.topics, ','), comment_language = u.language, processed = true
-            FROM unnest({ids}::bigint[], {sentiments}::text[], {scores}::double precision[], {topics}::text[], {languages}::text[])
-                AS u(id, sentiment, score, topics, language)
+            SET sentiment = u.sentiment, sentiment_score = u.score, topics = string_to_array(u.topics, ','), comment_language = u.language,
+                analysis_confidence = u.confidence, rating_disagrees = u.disagrees, alarming = u.alarming, processed = true
+            FROM unnest({ids}::bigint[], {sentiments}::text[], {scores}::double precision[], {topics}::text[], {languages}::text[],
+                    {confidences}::double precision[], {disagreements}::boolean[], {alarms}::boolean[])
+                AS u(id, sentiment, score, topics, language, confidence, disagrees, alarming)
             WHERE f.id = u.id
             """);
     }
