@@ -457,6 +457,14 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<bool?>("Alarming")
+                        .HasColumnType("boolean")
+                        .HasColumnName("alarming");
+
+                    b.Property<double?>("AnalysisConfidence")
+                        .HasColumnType("double precision")
+                        .HasColumnName("analysis_confidence");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -516,6 +524,10 @@ namespace TwilioFeedback.Persistence.Migrations
                     b.Property<int>("Rating")
                         .HasColumnType("integer")
                         .HasColumnName("rating");
+
+                    b.Property<bool?>("RatingDisagrees")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rating_disagrees");
 
                     b.Property<string>("Sentiment")
                         .HasMaxLength(16)
