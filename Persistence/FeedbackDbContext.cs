@@ -69,6 +69,10 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
             feedback.Property(f => f.CommentLanguage).HasMaxLength(8);
             feedback.Property(f => f.Topics).HasDefaultValueSql("'{}'");
             feedback.HasIndex(f => f.Processed).HasFilter("processed = false");
+            feedback.Property(f => f.Transcript).HasConversion(encrypted);
+            feedback.Property(f => f.TranscriptBy).HasMaxLength(128);
+            feedback.Property(f => f.TranscriptStatus).HasMaxLength(16);
+            feedback.Property(f => f.TranscriptError).HasMaxLength(512);
             feedback.ToTable(t => t.HasCheckConstraint("ck_feedbacks_rating", "rating BETWEEN 1 AND 5"));
             feedback.HasOne(f => f.Patient).WithMany(p => p.Feedbacks).HasForeignKey(f => f.PatientId);
             feedback.HasOne(f => f.VoiceRecording).WithMany().HasForeignKey(f => f.VoiceRecordingId).OnDelete(DeleteBehavior.SetNull);

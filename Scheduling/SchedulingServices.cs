@@ -7,6 +7,7 @@ using TwilioFeedback.Scheduling.Email;
 using TwilioFeedback.Scheduling.Privacy;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Scheduling.Reminders;
+using TwilioFeedback.Scheduling.Transcription;
 
 namespace TwilioFeedback.Scheduling;
 
@@ -35,6 +36,7 @@ public static partial class SchedulingServices
         services.AddSingleton<IValidateOptions<AnalysisOptions>, AnalysisOptionsValidator>();
         services.AddSingleton<IFeedbackAnalyzer, LexiconFeedbackAnalyzer>();
         services.AddTransient<FeedbackAnalysisJob>();
+        services.AddTranscription();
 
         // Patient data: key rotation and retention
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -78,6 +80,10 @@ public static partial class SchedulingServices
             if (analysis.RunOnSchedule)
             {
                 scheduler.Schedule<FeedbackAnalysisJob>().EveryMinute().PreventOverlapping(nameof(FeedbackAnalysisJob));
+            }
+            if (services.GetRequiredService<IOptions<TranscriptionOptions>>().Value is { Enabled: true, RunOnSchedule: true })
+            {
+                scheduler.Schedule<TranscriptionJob>().EveryMinute().PreventOverlapping(nameof(TranscriptionJob));
             }
             if (reminders.DispatchOnSchedule)
             {

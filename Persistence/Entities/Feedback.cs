@@ -62,4 +62,24 @@ public sealed class Feedback
 
     /// <summary>When staff were alerted about it (once).</summary>
     public DateTimeOffset? EscalatedAt { get; set; }
+
+    /// <summary>What the spoken comment says: by a machine (<see cref="TranscriptBy"/> names the service) or by staff. Patient data: encrypted.</summary>
+    public string? Transcript { get; set; }
+
+    /// <summary>Who wrote <see cref="Transcript"/>: <c>machine:{model}@{host}</c>, or the staff member who wrote or corrected it.</summary>
+    public string? TranscriptBy { get; set; }
+
+    /// <summary>Where the spoken comment is on its way to a transcript (<see cref="TranscriptStates"/>); null without one.</summary>
+    public string? TranscriptStatus { get; set; }
+
+    public int TranscriptAttempts { get; set; }
+
+    /// <summary>When the transcription job may try again (or when a claim expires).</summary>
+    public DateTimeOffset? TranscriptNextAttemptAt { get; set; }
+
+    /// <summary>Why there is no machine transcript (given up, or a language the service is not sent).</summary>
+    public string? TranscriptError { get; set; }
+
+    /// <summary>When a person confirmed (or wrote) the transcript.</summary>
+    public DateTimeOffset? TranscriptConfirmedAt { get; set; }
 }

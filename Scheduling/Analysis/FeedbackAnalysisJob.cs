@@ -31,8 +31,9 @@ public sealed partial class FeedbackAnalysisJob(
         while (done + failed < budget)
         {
             // Raw SQL, so that the comment comes still encrypted and one that will not decrypt fails alone.
+            // A spoken comment is read through its transcript (typed words first, if both).
             var batch = await db.Database.SqlQuery<PendingFeedback>($"""
-                SELECT id, rating, content, language, escalated_at
+                SELECT id, rating, COALESCE(content, transcript) AS content, language, escalated_at
                 FROM feedbacks
                 WHERE processed = false AND id > {after} AND (content IS NOT NULL OR voice_recording_id IS NOT NULL OR date_submitted <= {settled})
                 ORDER BY id LIMIT {Math.Min(batchSize, budget - done - failed)}

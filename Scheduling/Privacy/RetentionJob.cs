@@ -23,6 +23,7 @@ public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider cloc
         var old = db.Feedbacks.Where(f => f.DateSubmitted < cutoff && (f.Content != null || f.VoiceRecordingId != null));
         var comments = await old.ExecuteUpdateAsync(s => s
             .SetProperty(f => f.Content, (string?)null)
+            .SetProperty(f => f.Transcript, (string?)null)
             .SetProperty(f => f.VoiceRecordingId, (long?)null), cancellationToken);
         // Recordings no feedback points to any more, once old enough (a call's recording may arrive before its row links it).
         var recordings = await db.VoiceRecordings
