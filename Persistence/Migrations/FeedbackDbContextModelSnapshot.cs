@@ -545,6 +545,37 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnName("topics")
                         .HasDefaultValueSql("'{}'");
 
+                    b.Property<string>("Transcript")
+                        .HasColumnType("text")
+                        .HasColumnName("transcript");
+
+                    b.Property<int>("TranscriptAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("transcript_attempts");
+
+                    b.Property<string>("TranscriptBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("transcript_by");
+
+                    b.Property<DateTimeOffset?>("TranscriptConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("transcript_confirmed_at");
+
+                    b.Property<string>("TranscriptError")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("transcript_error");
+
+                    b.Property<DateTimeOffset?>("TranscriptNextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("transcript_next_attempt_at");
+
+                    b.Property<string>("TranscriptStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("transcript_status");
+
                     b.Property<long?>("VoiceRecordingId")
                         .HasColumnType("bigint")
                         .HasColumnName("voice_recording_id");
