@@ -35,6 +35,7 @@ public static partial class SchedulingServices
         services.AddOptions<AnalysisOptions>().BindConfiguration(AnalysisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AnalysisOptions>, AnalysisOptionsValidator>();
         services.AddSingleton<IFeedbackAnalyzer, LexiconFeedbackAnalyzer>();
+        services.AddSingleton(sp => new TopicCatalog(sp.GetRequiredService<IOptions<AnalysisOptions>>().Value));
         services.AddTransient<FeedbackAnalysisJob>();
         services.AddTranscription();
 

@@ -82,4 +82,18 @@ public sealed class Feedback
 
     /// <summary>When a person confirmed (or wrote) the transcript.</summary>
     public DateTimeOffset? TranscriptConfirmedAt { get; set; }
+
+    /// <summary>A French or English translation a person wrote for a comment in a local language. Patient data: encrypted.</summary>
+    public string? Translation { get; set; }
+
+    /// <summary>When staff confirmed or corrected the sentiment and topics (the analysis job then leaves them alone).</summary>
+    public DateTimeOffset? ReviewedAt { get; set; }
+
+    /// <summary>When a person marked it handled in the inbox, and who.</summary>
+    public DateTimeOffset? HandledAt { get; set; }
+
+    public string? HandledBy { get; set; }
+
+    /// <summary>The reminder row that carries the latest answer to the patient from the inbox.</summary>
+    public long? ReplyReminderId { get; set; }
 }

@@ -29,6 +29,7 @@ public static class ApiServices
         app.MapReports();
         app.MapPatients();
         app.MapReminderApi();
+        app.MapInboxApi();
         app.MapPrompts();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.WithTitle("TwilioFeedback API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
