@@ -37,6 +37,7 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
     public DbSet<ProcessedMessage> ProcessedMessages => Set<ProcessedMessage>();
 
     public DbSet<CallBack> CallBacks => Set<CallBack>();
+    public DbSet<FeedbackCorrection> FeedbackCorrections => Set<FeedbackCorrection>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -71,6 +72,14 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
             feedback.Property(f => f.CommentLanguage).HasMaxLength(8);
             feedback.Property(f => f.Topics).HasDefaultValueSql("'{}'");
             feedback.HasIndex(f => f.Processed).HasFilter("processed = false");
+            feedback.Property(f => f.Transcript).HasConversion(encrypted);
+            feedback.Property(f => f.TranscriptBy).HasMaxLength(128);
+            feedback.Property(f => f.TranscriptStatus).HasMaxLength(16);
+            feedback.Property(f => f.TranscriptError).HasMaxLength(512);
+            feedback.Property(f => f.Translation).HasConversion(encrypted);
+            feedback.Property(f => f.HandledBy).HasMaxLength(128);
+            // The inbox reads unhandled rows only.
+            feedback.HasIndex(f => f.DateSubmitted, "ix_feedbacks_unhandled").HasFilter("handled_at IS NULL");
             feedback.ToTable(t => t.HasCheckConstraint("ck_feedbacks_rating", "rating BETWEEN 1 AND 5"));
             feedback.HasOne(f => f.Patient).WithMany(p => p.Feedbacks).HasForeignKey(f => f.PatientId);
             feedback.HasOne(f => f.VoiceRecording).WithMany().HasForeignKey(f => f.VoiceRecordingId).OnDelete(DeleteBehavior.SetNull);
@@ -143,6 +152,18 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
             status.Property(e => e.Status).HasMaxLength(32);
             status.Property(e => e.ErrorCode).HasMaxLength(16);
             status.HasIndex(e => new { e.Kind, e.Sid, e.Status }).IsUnique();
+        });
+
+        modelBuilder.Entity<FeedbackCorrection>(correction =>
+        {
+            correction.Property(c => c.Actor).HasMaxLength(128);
+            correction.Property(c => c.Field).HasMaxLength(16);
+            correction.Property(c => c.Language).HasMaxLength(8);
+            correction.Property(c => c.Before).HasConversion(encrypted);
+            correction.Property(c => c.After).HasConversion(encrypted);
+            correction.Property(c => c.Text).HasConversion(encrypted);
+            correction.HasIndex(c => c.FeedbackId);
+            correction.HasOne<Feedback>().WithMany().HasForeignKey(c => c.FeedbackId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<ProcessedMessage>(processed =>

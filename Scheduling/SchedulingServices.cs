@@ -8,6 +8,7 @@ using TwilioFeedback.Scheduling.Email;
 using TwilioFeedback.Scheduling.Privacy;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Scheduling.Reminders;
+using TwilioFeedback.Scheduling.Transcription;
 
 namespace TwilioFeedback.Scheduling;
 
@@ -35,7 +36,9 @@ public static partial class SchedulingServices
         services.AddOptions<AnalysisOptions>().BindConfiguration(AnalysisOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AnalysisOptions>, AnalysisOptionsValidator>();
         services.AddSingleton<IFeedbackAnalyzer, LexiconFeedbackAnalyzer>();
+        services.AddSingleton(sp => new TopicCatalog(sp.GetRequiredService<IOptions<AnalysisOptions>>().Value));
         services.AddTransient<FeedbackAnalysisJob>();
+        services.AddTranscription();
 
         // Patient data: key rotation and retention
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -82,6 +85,10 @@ public static partial class SchedulingServices
             if (analysis.RunOnSchedule)
             {
                 scheduler.Schedule<FeedbackAnalysisJob>().EveryMinute().PreventOverlapping(nameof(FeedbackAnalysisJob));
+            }
+            if (services.GetRequiredService<IOptions<TranscriptionOptions>>().Value is { Enabled: true, RunOnSchedule: true })
+            {
+                scheduler.Schedule<TranscriptionJob>().EveryMinute().PreventOverlapping(nameof(TranscriptionJob));
             }
             if (reminders.DispatchOnSchedule)
             {

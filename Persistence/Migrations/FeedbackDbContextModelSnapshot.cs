@@ -569,6 +569,14 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<bool?>("Alarming")
+                        .HasColumnType("boolean")
+                        .HasColumnName("alarming");
+
+                    b.Property<double?>("AnalysisConfidence")
+                        .HasColumnType("double precision")
+                        .HasColumnName("analysis_confidence");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -601,6 +609,15 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("escalated_at");
 
+                    b.Property<DateTimeOffset?>("HandledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("handled_at");
+
+                    b.Property<string>("HandledBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("handled_by");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -629,6 +646,18 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("rating");
 
+                    b.Property<bool?>("RatingDisagrees")
+                        .HasColumnType("boolean")
+                        .HasColumnName("rating_disagrees");
+
+                    b.Property<long?>("ReplyReminderId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reply_reminder_id");
+
+                    b.Property<DateTimeOffset?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
                     b.Property<string>("Sentiment")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -644,6 +673,41 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("topics")
                         .HasDefaultValueSql("'{}'");
+
+                    b.Property<string>("Transcript")
+                        .HasColumnType("text")
+                        .HasColumnName("transcript");
+
+                    b.Property<int>("TranscriptAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("transcript_attempts");
+
+                    b.Property<string>("TranscriptBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("transcript_by");
+
+                    b.Property<DateTimeOffset?>("TranscriptConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("transcript_confirmed_at");
+
+                    b.Property<string>("TranscriptError")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("transcript_error");
+
+                    b.Property<DateTimeOffset?>("TranscriptNextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("transcript_next_attempt_at");
+
+                    b.Property<string>("TranscriptStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("transcript_status");
+
+                    b.Property<string>("Translation")
+                        .HasColumnType("text")
+                        .HasColumnName("translation");
 
                     b.Property<long?>("VoiceRecordingId")
                         .HasColumnType("bigint")
@@ -677,10 +741,70 @@ namespace TwilioFeedback.Persistence.Migrations
                     b.HasIndex("PatientId", "DateSubmitted")
                         .HasDatabaseName("ix_feedbacks_patient_id_date_submitted");
 
+                    b.HasIndex(new[] { "DateSubmitted" }, "ix_feedbacks_unhandled")
+                        .HasDatabaseName("ix_feedbacks_date_submitted1")
+                        .HasFilter("handled_at IS NULL");
+
                     b.ToTable("feedbacks", null, t =>
                         {
                             t.HasCheckConstraint("ck_feedbacks_rating", "rating BETWEEN 1 AND 5");
                         });
+                });
+
+            modelBuilder.Entity("TwilioFeedback.Persistence.FeedbackCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("After")
+                        .HasColumnType("text")
+                        .HasColumnName("after");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Before")
+                        .HasColumnType("text")
+                        .HasColumnName("before");
+
+                    b.Property<long>("FeedbackId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("feedback_id");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("field");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_feedback_corrections");
+
+                    b.HasIndex("FeedbackId")
+                        .HasDatabaseName("ix_feedback_corrections_feedback_id");
+
+                    b.ToTable("feedback_corrections", (string)null);
                 });
 
             modelBuilder.Entity("TwilioFeedback.Persistence.Patient", b =>
@@ -1184,6 +1308,16 @@ namespace TwilioFeedback.Persistence.Migrations
                     b.Navigation("Patient");
 
                     b.Navigation("VoiceRecording");
+                });
+
+            modelBuilder.Entity("TwilioFeedback.Persistence.FeedbackCorrection", b =>
+                {
+                    b.HasOne("TwilioFeedback.Persistence.Feedback", null)
+                        .WithMany()
+                        .HasForeignKey("FeedbackId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_feedback_corrections_feedbacks_feedback_id");
                 });
 
             modelBuilder.Entity("TwilioFeedback.Persistence.Reminder", b =>

@@ -61,7 +61,10 @@ public static class MessageKeys
 
     /// <summary>Texts around reminders.</summary>
     public static IReadOnlyList<string> Reminders { get; } =
-        [ReminderEmailSubject, ReminderConfirmPrompt, "Template_Appointment", "Template_Medication", "Template_FollowUp", "Template_FeedbackInvite"];
+        [ReminderEmailSubject, ReminderConfirmPrompt, "Template_Appointment", "Template_Medication", "Template_FollowUp", "Template_FeedbackInvite", InboxReply];
+
+    /// <summary>Staff's answer from the inbox: <c>{message}</c> is their own words.</summary>
+    public const string InboxReply = "Template_InboxReply";
 
     /// <summary>Templates staff can name when scheduling (<c>template</c> → key), with their parameters.</summary>
     public static IReadOnlyDictionary<string, (string Key, string[] Parameters)> Templates { get; } = new Dictionary<string, (string, string[])>

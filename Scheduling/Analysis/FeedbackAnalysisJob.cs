@@ -31,8 +31,9 @@ public sealed partial class FeedbackAnalysisJob(
         while (done + failed < budget)
         {
             // Raw SQL, so that the comment comes still encrypted and one that will not decrypt fails alone.
+            // A staff translation first (a local language read in French or English), then the typed words, then a transcript.
             var batch = await db.Database.SqlQuery<PendingFeedback>($"""
-                SELECT id, rating, content, language, escalated_at
+                SELECT id, rating, COALESCE(translation, content, transcript) AS content, language, escalated_at
                 FROM feedbacks
                 WHERE processed = false AND id > {after} AND (content IS NOT NULL OR voice_recording_id IS NOT NULL OR date_submitted <= {settled})
                 ORDER BY id LIMIT {Math.Min(batchSize, budget - done - failed)}
@@ -69,7 +70,7 @@ public sealed partial class FeedbackAnalysisJob(
         }
     }
 
-    /// <summary>A batch's results in one statement.</summary>
+    /// <summary>A batch's results in one statement; a sentiment and topics staff reviewed in the inbox stay as they set them.</summary>
     private async Task SaveAsync(List<(PendingFeedback Item, Analysis Analysis)> results)
     {
         if (results.Count == 0)
@@ -81,11 +82,17 @@ public sealed partial class FeedbackAnalysisJob(
         var scores = results.Select(r => r.Analysis.Score).ToArray();
         var topics = results.Select(r => string.Join(',', r.Analysis.Topics)).ToArray();
         var languages = results.Select(r => r.Analysis.CommentLanguage).ToArray();
+        var confidences = results.Select(r => r.Analysis.Confidence).ToArray();
+        var disagreements = results.Select(r => r.Analysis.RatingDisagrees).ToArray();
+        var alarms = results.Select(r => r.Analysis.Alarming).ToArray();
         await db.Database.ExecuteSqlAsync($"""
             UPDATE feedbacks AS f
-            SET sentiment = u.sentiment, sentiment_score = u.score, topics = string_to_array(u.topics, ','), comment_language = u.language, processed = true
-            FROM unnest({ids}::bigint[], {sentiments}::text[], {scores}::double precision[], {topics}::text[], {languages}::text[])
-                AS u(id, sentiment, score, topics, language)
+            SET sentiment = CASE WHEN f.reviewed_at IS NULL THEN u.sentiment ELSE f.sentiment END, sentiment_score = u.score,
+                topics = CASE WHEN f.reviewed_at IS NULL THEN string_to_array(u.topics, ',') ELSE f.topics END, comment_language = u.language,
+                analysis_confidence = u.confidence, rating_disagrees = u.disagrees, alarming = u.alarming, processed = true
+            FROM unnest({ids}::bigint[], {sentiments}::text[], {scores}::double precision[], {topics}::text[], {languages}::text[],
+                    {confidences}::double precision[], {disagreements}::boolean[], {alarms}::boolean[])
+                AS u(id, sentiment, score, topics, language, confidence, disagrees, alarming)
             WHERE f.id = u.id
             """);
     }

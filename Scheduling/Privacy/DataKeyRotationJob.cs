@@ -19,7 +19,8 @@ public sealed partial class DataKeyRotationJob(FeedbackDbContext db, DataCipher 
     /// <summary>Every encrypted text column (constants: never user input).</summary>
     private static readonly (string Table, string Column)[] TextColumns =
     [
-        ("patients", "phone"), ("patients", "email"), ("feedbacks", "content"),
+        ("patients", "phone"), ("patients", "email"), ("feedbacks", "content"), ("feedbacks", "transcript"), ("feedbacks", "translation"),
+        ("feedback_corrections", "before"), ("feedback_corrections", "after"), ("feedback_corrections", "text"),
         ("reminders", "message"), ("reminders", "phone_number"), ("reminders", "email"), ("call_backs", "phone"),
     ];
 

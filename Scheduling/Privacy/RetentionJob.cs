@@ -23,7 +23,11 @@ public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider cloc
         var old = db.Feedbacks.Where(f => f.DateSubmitted < cutoff && (f.Content != null || f.VoiceRecordingId != null));
         var comments = await old.ExecuteUpdateAsync(s => s
             .SetProperty(f => f.Content, (string?)null)
+            .SetProperty(f => f.Transcript, (string?)null)
+            .SetProperty(f => f.Translation, (string?)null)
             .SetProperty(f => f.VoiceRecordingId, (long?)null), cancellationToken);
+        // The inbox's labelled data quotes the comments: it goes with them.
+        await db.FeedbackCorrections.Where(c => db.Feedbacks.Any(f => f.Id == c.FeedbackId && f.DateSubmitted < cutoff)).ExecuteDeleteAsync(cancellationToken);
         // Recordings no feedback points to any more, once old enough (a call's recording may arrive before its row links it).
         var recordings = await db.VoiceRecordings
             .Where(r => r.CreatedAt < cutoff && !db.Feedbacks.Any(f => f.VoiceRecordingId == r.Id))

@@ -30,6 +30,7 @@ public static class ApiServices
         app.MapPatients();
         app.MapReminderApi();
         app.MapCallBackApi();
+        app.MapInboxApi();
         app.MapPrompts();
         app.MapOpenApi();
         app.MapScalarApiReference("/docs", options => options.WithTitle("TwilioFeedback API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));

@@ -30,7 +30,9 @@ public sealed record FeedbackResponse(
     bool HasVoice,
     string? Sentiment = null,
     IReadOnlyList<string>? Topics = null,
-    string? CommentLanguage = null);
+    string? CommentLanguage = null,
+    double? Confidence = null,
+    bool? RatingDisagrees = null);
 
 /// <summary>One page of feedback, newest first; pass <c>next_cursor</c> back as <c>cursor</c> for the next.</summary>
 public sealed record FeedbackPage(IReadOnlyList<FeedbackResponse> Items, string? NextCursor);
@@ -185,7 +187,9 @@ public static class FeedbackEndpoints
         feedback.VoiceRecordingId is not null || feedback.VoiceRecording is not null,
         feedback.Sentiment,
         feedback.Topics is { Count: > 0 } topics ? topics : null,
-        feedback.CommentLanguage);
+        feedback.CommentLanguage,
+        feedback.AnalysisConfidence is { } confidence ? Math.Round(confidence, 2) : null,
+        feedback.RatingDisagrees);
 
     private static byte[]? DecodeBase64(string value)
     {

@@ -83,7 +83,7 @@ public static class ReportEndpoints
     }
 
     // RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets do not run it as a formula.
-    private static string Csv(string? value)
+    internal static string Csv(string? value)
     {
         if (string.IsNullOrEmpty(value))
         {

@@ -45,6 +45,15 @@ public sealed partial class StartupReport(
         {
             LogNoToken(logger);
         }
+        var transcription = services.GetRequiredService<IOptions<Scheduling.Transcription.TranscriptionOptions>>().Value;
+        if (transcription.Enabled)
+        {
+            LogTranscriptionOn(logger, transcription.ServiceName, string.Join(", ", transcription.Languages));
+        }
+        else
+        {
+            LogTranscriptionOff(logger);
+        }
         foreach (var (code, review) in ReviewStatus.Load().Languages.Where(l => l.Value.Status == "placeholder"))
         {
             LogPlaceholderTexts(logger, code, review.Note);
@@ -64,6 +73,12 @@ public sealed partial class StartupReport(
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "No TWILIO_AUTH_TOKEN: Twilio webhooks answer 403 until it is set")]
     private static partial void LogNoToken(ILogger logger);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Speech to text ON: spoken comments in {Languages} are sent to {Service}")]
+    private static partial void LogTranscriptionOn(ILogger logger, string service, string languages);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "Speech to text OFF (no Transcription:Endpoint): no patient audio leaves the server; spoken comments wait for staff in the inbox")]
+    private static partial void LogTranscriptionOff(ILogger logger);
 
     [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Texts in '{Language}' are placeholders awaiting a native speaker: {Note}")]
     private static partial void LogPlaceholderTexts(ILogger logger, string language, string note);

@@ -139,7 +139,9 @@ public static class PatientEndpoints
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var recordings = db.Feedbacks.Where(f => f.PatientId == patient.Id && f.VoiceRecordingId != null).Select(f => f.VoiceRecordingId);
         await db.VoiceRecordings.Where(r => recordings.Contains(r.Id)).ExecuteDeleteAsync(cancellationToken);
-        await db.Feedbacks.Where(f => f.PatientId == patient.Id).ExecuteUpdateAsync(s => s.SetProperty(f => f.Content, (string?)null), cancellationToken);
+        await db.Feedbacks.Where(f => f.PatientId == patient.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(f => f.Content, (string?)null).SetProperty(f => f.Transcript, (string?)null).SetProperty(f => f.Translation, (string?)null), cancellationToken);
+        await db.FeedbackCorrections.Where(c => db.Feedbacks.Any(f => f.Id == c.FeedbackId && f.PatientId == patient.Id)).ExecuteDeleteAsync(cancellationToken);
         await reminders.CancelAllOfPatientAsync(patient.Id, cancellationToken);
         await db.Reminders.Where(r => r.PatientId == patient.Id).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.PhoneNumber, (string?)null).SetProperty(r => r.Email, (string?)null).SetProperty(r => r.Message, "[erased]"), cancellationToken);

@@ -198,3 +198,39 @@ Object.assign(window.TF_TEXTS.fr, {
     "acct.tokens.once": "Copiez votre nouveau jeton maintenant : il n'est affiché qu'une fois.", "acct.tokens.invalid": "Donnez au jeton un nom (64 caractères au plus) et 1 à 366 jours.",
     "acct.expired": "Formulaire expiré", "acct.expired.body": "Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.",
 });
+
+// The inbox (issue 16).
+Object.assign(window.TF_TEXTS.en, {
+    "nav.inbox": "Inbox", "inbox.title": "Inbox", "inbox.queues": "Queues", "inbox.channel": "Channel", "inbox.language": "Language", "inbox.topic": "Topic",
+    "inbox.from": "From", "inbox.to": "To", "inbox.any": "Any", "inbox.apply": "Show", "inbox.loading": "Loading…", "inbox.empty": "Nothing waits for a person here.",
+    "inbox.q.all": "All", "inbox.q.escalation": "Escalations", "inbox.q.voice": "Voice to transcribe", "inbox.q.language": "Local or unknown language", "inbox.q.review": "Unsure analysis",
+    "inbox.play": "Play the recording", "inbox.recording": "Recording of the patient's comment",
+    "inbox.machine_transcript": "Machine transcript:", "inbox.no_transcript": "No transcript yet.", "inbox.transcript_confirmed": "Transcript confirmed by staff.",
+    "inbox.transcript": "Transcript (the patient's own words)", "inbox.translation": "Translation (French or English)", "inbox.translation_optional": "Translation (optional)",
+    "inbox.save_transcript": "Save transcript", "inbox.sentiment": "Sentiment", "inbox.topics": "Topics", "inbox.confirm_analysis": "Confirm analysis", "inbox.save_analysis": "Save analysis",
+    "inbox.not_analysed": "Not analysed yet", "inbox.confidence": "({0} % sure)", "inbox.disagrees": "rating and comment disagree", "inbox.alarming": "alarming words",
+    "inbox.written_in": "written in {0}", "inbox.reply": "Answer the patient (your words; sent in their language with the hospital's greeting)", "inbox.send": "Send answer",
+    "inbox.no_reply": "This patient cannot be answered (no phone number, or opted out).", "inbox.reply_queued": "Answer queued: it goes out now, or in the morning during quiet hours.",
+    "inbox.reply_status": "Answer by {0}:", "inbox.handled": "Mark handled", "inbox.handled_done": "Marked handled.", "inbox.saving": "Saving…", "inbox.saved": "Saved.",
+    "inbox.failed": "Could not reach the server: {0}",
+    "inbox.r.scheduled": "waiting to be sent", "inbox.r.sending": "sending", "inbox.r.sent": "sent", "inbox.r.delivered": "delivered", "inbox.r.failed": "failed",
+    "inbox.r.skipped": "not sent", "inbox.r.cancelled": "cancelled", "inbox.r.confirmed": "answered", "inbox.r.declined": "answered",
+    "topic.equipment_facilities": "Equipment and facilities", "topic.consultation": "Consultation"
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "nav.inbox": "Boîte de réception", "inbox.title": "Boîte de réception", "inbox.queues": "Files", "inbox.channel": "Canal", "inbox.language": "Langue", "inbox.topic": "Sujet",
+    "inbox.from": "Du", "inbox.to": "Au", "inbox.any": "Tous", "inbox.apply": "Afficher", "inbox.loading": "Chargement…", "inbox.empty": "Rien n'attend une personne ici.",
+    "inbox.q.all": "Tout", "inbox.q.escalation": "Alertes", "inbox.q.voice": "Voix à transcrire", "inbox.q.language": "Langue locale ou inconnue", "inbox.q.review": "Analyse incertaine",
+    "inbox.play": "Écouter l'enregistrement", "inbox.recording": "Enregistrement du commentaire du patient",
+    "inbox.machine_transcript": "Transcription automatique :", "inbox.no_transcript": "Pas encore de transcription.", "inbox.transcript_confirmed": "Transcription confirmée par le personnel.",
+    "inbox.transcript": "Transcription (les mots du patient)", "inbox.translation": "Traduction (français ou anglais)", "inbox.translation_optional": "Traduction (facultative)",
+    "inbox.save_transcript": "Enregistrer la transcription", "inbox.sentiment": "Sentiment", "inbox.topics": "Sujets", "inbox.confirm_analysis": "Confirmer l'analyse", "inbox.save_analysis": "Enregistrer l'analyse",
+    "inbox.not_analysed": "Pas encore analysé", "inbox.confidence": "(sûr à {0} %)", "inbox.disagrees": "note et commentaire en désaccord", "inbox.alarming": "mots alarmants",
+    "inbox.written_in": "écrit en {0}", "inbox.reply": "Répondre au patient (vos mots ; envoyés dans sa langue avec la formule de l'hôpital)", "inbox.send": "Envoyer la réponse",
+    "inbox.no_reply": "Impossible de répondre à ce patient (pas de numéro, ou désinscrit).", "inbox.reply_queued": "Réponse en file : elle part maintenant, ou au matin pendant les heures calmes.",
+    "inbox.reply_status": "Réponse par {0} :", "inbox.handled": "Marquer comme traité", "inbox.handled_done": "Marqué comme traité.", "inbox.saving": "Enregistrement…", "inbox.saved": "Enregistré.",
+    "inbox.failed": "Serveur injoignable : {0}",
+    "inbox.r.scheduled": "en attente d'envoi", "inbox.r.sending": "en cours d'envoi", "inbox.r.sent": "envoyée", "inbox.r.delivered": "remise", "inbox.r.failed": "échec",
+    "inbox.r.skipped": "non envoyée", "inbox.r.cancelled": "annulée", "inbox.r.confirmed": "répondue", "inbox.r.declined": "répondue",
+    "topic.equipment_facilities": "Équipement et locaux", "topic.consultation": "Consultation"
+});

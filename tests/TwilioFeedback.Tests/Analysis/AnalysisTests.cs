@@ -215,6 +215,22 @@ public sealed class AnalysisJobTests(AlertingFactory factory) : IntegrationTest<
     }
 
     [Fact]
+    public async Task Staff_see_how_sure_the_analysis_is_and_a_rating_that_disagrees_with_its_comment()
+    {
+        var disagreeing = await AddAsync(4, "Attente interminable, personnel impoli", AppFactory.Start);
+        var agreeing = await AddAsync(5, "Bon accueil, merci", AppFactory.Start);
+        await RunJobAsync();
+
+        var first = JsonDocument.Parse(await Client.GetStringAsync($"/api/v1/feedback/{disagreeing}")).RootElement;
+        Assert.True(first.GetProperty("rating_disagrees").GetBoolean());
+        Assert.InRange(first.GetProperty("confidence").GetDouble(), 0.05, 0.95);
+        var second = JsonDocument.Parse(await Client.GetStringAsync($"/api/v1/feedback/{agreeing}")).RootElement;
+        Assert.False(second.GetProperty("rating_disagrees").GetBoolean());
+        await using var db = Factory.Db();
+        Assert.Equal([true, false], await db.Feedbacks.AsNoTracking().OrderBy(f => f.Id).Select(f => f.RatingDisagrees == true).ToListAsync());
+    }
+
+    [Fact]
     public async Task Stats_by_topic_count_each_topic()
     {
         await AddAsync(1, "Long wait and rude staff", AppFactory.Start);

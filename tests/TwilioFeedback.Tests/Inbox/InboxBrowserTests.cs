@@ -1,0 +1,117 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Tests.Reminders;
+using static Microsoft.Playwright.Assertions;
+
+namespace TwilioFeedback.Tests.Inbox;
+
+/// <summary>
+/// A member of staff in Chromium works the inbox: plays a Duala voice comment, transcribes and
+/// translates it, answers the patient (who gets an SMS at the stubbed Twilio API) and marks it handled.
+/// </summary>
+public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture<BrowserAppFactory>, IAsyncLifetime
+{
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors = [];
+
+    public Task InitializeAsync() => factory.ResetAsync();
+
+    public Task DisposeAsync()
+    {
+        Assert.True(_errors.IsEmpty, string.Join("\n", _errors));
+        return Task.CompletedTask;
+    }
+
+    private async Task<IPage> OpenAsync(string path, int width)
+    {
+        var browser = await factory.BrowserAsync();
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = factory.Address.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = 900 },
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        page.PageError += (_, error) => _errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal))
+            {
+                _errors.Add($"{message.Text} ({message.Location})");
+            }
+        };
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
+        await page.GetByRole(AriaRole.Button).Filter(new() { HasText = "Sign in" }).Last.ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/inbox");
+    }
+
+    [Fact]
+    public async Task A_staff_member_transcribes_a_Duala_voice_comment_answers_the_patient_and_marks_it_handled()
+    {
+        InboxRows.TwilioAccepts(factory);
+        var id = await InboxRows.AddAsync(factory, 2, "dua", voice: true, channel: "voice", set: f => (f.TranscriptStatus, f.TranscriptError) =
+            ("not_sent", "Spoken in 'dua', which is not in Transcription:Languages: for a person to transcribe."));
+        await Accounts.Staff.CreateAsync(factory.Services, "ngo@hospital.cm", "staff");
+        var page = await OpenAsync("/inbox", 1100);
+        await SignInAsync(page, "ngo@hospital.cm");
+
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Escalations (1)" })).ToBeVisibleAsync();
+        var item = page.Locator($"#items li[data-id='{id}']");
+        await Expect(item.GetByText("No transcript yet.")).ToBeVisibleAsync();
+        await item.GetByRole(AriaRole.Button, new() { Name = "▶ Play the recording" }).ClickAsync();
+        await Expect(item.Locator("audio")).ToBeVisibleAsync();
+
+        await item.GetByLabel("Transcript (the patient's own words)").FillAsync("Ba si bola mba bwam o sango");
+        await item.GetByLabel("Translation (French or English)").FillAsync("On ne m'a pas bien soigné");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Save transcript" }).ClickAsync();
+        await Expect(item.GetByText("Transcript confirmed by staff.")).ToBeVisibleAsync();
+        await Expect(item.GetByText("Saved.")).ToBeVisibleAsync();
+
+        await item.GetByLabel("Answer the patient", new() { Exact = false }).FillAsync("Le major vous appellera demain.");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
+        await Expect(item.GetByText("Answer queued", new() { Exact = false })).ToBeVisibleAsync();
+        await factory.DispatchAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
+        await Expect(item.GetByText("sent", new() { Exact = true })).ToBeVisibleAsync();
+        var (to, body) = Assert.Single(InboxRows.SentMessages(factory));
+        Assert.Equal(InboxRows.Phone, to);
+        Assert.EndsWith("Le major vous appellera demain.", body);
+
+        // Keyboard: the button takes the focus and Enter presses it.
+        await item.GetByRole(AriaRole.Button, new() { Name = "Mark handled" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByText("Nothing waits for a person here.")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Marked handled." })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("inbox-handled") });
+
+        await using var db = factory.Db();
+        var row = await db.Feedbacks.AsNoTracking().SingleAsync(f => f.Id == id);
+        Assert.Equal(("Ba si bola mba bwam o sango", "On ne m'a pas bien soigné", "staff:ngo@hospital.cm"), (row.Transcript, row.Translation, row.TranscriptBy));
+        Assert.NotNull(row.HandledAt);
+    }
+
+    [Fact]
+    public async Task At_phone_width_in_French_the_inbox_fits_the_screen()
+    {
+        await InboxRows.AddAsync(factory, 1, "fr", "Attente trop longue, personnel impoli", set: f => (f.Sentiment, f.Topics) = ("negative", ["waiting_time", "staff_attitude"]));
+        await Accounts.Staff.CreateAsync(factory.Services, "fouda@hospital.cm", "staff");
+        var page = await OpenAsync("/inbox", 360);
+        await SignInAsync(page, "fouda@hospital.cm");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Boîte de réception" })).ToBeVisibleAsync();
+        await Expect(page.GetByText("Attente trop longue, personnel impoli")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Marquer comme traité" })).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("inbox-phone-fr"), FullPage = true });
+    }
+}
