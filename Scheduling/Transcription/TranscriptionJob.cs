@@ -113,6 +113,10 @@ public sealed partial class TranscriptionJob(
         {
             // Set through the tracked entity so the transcript goes through the column's encryption.
             var feedback = await db.Feedbacks.SingleAsync(f => f.Id == id);
+            if (feedback.TranscriptConfirmedAt is not null)
+            {
+                return true; // a person wrote the transcript meanwhile: theirs stays
+            }
             feedback.Transcript = result.Text!.Length == 0 ? null : result.Text;
             feedback.TranscriptBy = transcriber.Name;
             feedback.TranscriptStatus = TranscriptStates.Done;
