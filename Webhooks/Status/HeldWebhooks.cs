@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Options;
+using TwilioFeedback.Scheduling.CallBacks;
+using TwilioFeedback.Webhooks.Patients;
 using StackExchange.Redis;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Conversations;
@@ -39,7 +42,9 @@ public sealed partial class HeldWebhooks(IConnectionMultiplexer redis, RedisKeys
         [Message] = async (context, cancellationToken) => await MessageStatusEndpoints.HandleAsync(
             await MessageStatusCallback.BindAsync(context), Service<ProviderEvents>(context), Service<ReminderTransitions>(context), cancellationToken),
         [Call] = async (context, cancellationToken) => await VoiceEndpoints.CallStatusAsync(
-            await CallStatusCallback.BindAsync(context), Service<ProviderEvents>(context), Service<ReminderTransitions>(context), cancellationToken),
+            await CallStatusCallback.BindAsync(context), Service<ProviderEvents>(context), Service<ReminderTransitions>(context), context.Request,
+            new CallMeBack(Service<IOptions<CallBackOptions>>(context), Service<IOptions<ReminderOptions>>(context), Service<CallBackRequests>(context),
+                Service<Coravel.Queuing.Interfaces.IQueue>(context), Service<PatientRateLimiter>(context)), cancellationToken),
         [IncomingMessage] = async (context, cancellationToken) => await SmsEndpoints.HandleAsync(
             await Twilio.IncomingMessage.BindAsync(context), Service<ConversationRunner>(context), Service<PatientTexts>(context), cancellationToken),
     };
