@@ -24,6 +24,11 @@ public sealed partial class StartupReport(
         {
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<FeedbackDbContext>();
+            // Pods of one deployment start together: one migrates at a time (a session lock), and the others then
+            // find nothing to do. EF's own lock let three servers starting at once each run the first migration
+            // (42P07 "relation already exists", the server crashed) — ThreeProcessTests.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(7325101)", cancellationToken);
             // On a fresh database EF reads __EFMigrationsHistory before creating it and logs that failed
             // SELECT as an error ("fail:"), which alarms a newcomer: create the table first (IF NOT EXISTS).
             if (await db.GetService<IRelationalDatabaseCreator>().ExistsAsync(cancellationToken))
@@ -31,6 +36,8 @@ public sealed partial class StartupReport(
                 await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
             }
             await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(7325101)", cancellationToken);
+            await db.Database.CloseConnectionAsync();
             LogMigrated(logger, (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault() ?? "none");
         }
         if (twilio.Value.DryRun)
