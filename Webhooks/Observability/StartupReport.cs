@@ -45,10 +45,6 @@ public sealed partial class StartupReport(
         {
             LogNoToken(logger);
         }
-        foreach (var (code, review) in ReviewStatus.Load().Languages.Where(l => l.Value.Status == "placeholder"))
-        {
-            LogPlaceholderTexts(logger, code, review.Note);
-        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -64,7 +60,4 @@ public sealed partial class StartupReport(
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "No TWILIO_AUTH_TOKEN: Twilio webhooks answer 403 until it is set")]
     private static partial void LogNoToken(ILogger logger);
-
-    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Texts in '{Language}' are placeholders awaiting a native speaker: {Note}")]
-    private static partial void LogPlaceholderTexts(ILogger logger, string language, string note);
 }
