@@ -89,14 +89,17 @@ public static partial class Answers
     }
 
     /// <summary>A language chosen from the menu: its number, its code or its name.</summary>
-    public static Language? ParseLanguageChoice(string? text)
+    public static Language? ParseLanguageChoice(string? text) => ParseLanguageChoice(text, Languages.All);
+
+    /// <summary>A language chosen from a menu offering <paramref name="offered"/> (numbered in that order); others are no choice.</summary>
+    public static Language? ParseLanguageChoice(string? text, IReadOnlyList<Language> offered)
     {
         // Names first: "ewo" is Ewondo's code before it is Duala's "one".
         if (Languages.TryParse(Normalize(text), out var language))
         {
-            return language;
+            return offered.Contains(language) ? language : null;
         }
-        return ParseChoice(text, Languages.All.Count) is { } choice ? Languages.All[choice - 1] : null;
+        return ParseChoice(text, offered.Count) is { } choice ? offered[choice - 1] : null;
     }
 
     public static bool IsSkip(string? text) => SkipWords.Contains(Normalize(text));

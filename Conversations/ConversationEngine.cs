@@ -11,7 +11,8 @@ public static class ConversationEngine
 {
     public static Outcome Handle(SurveyDefinition survey, ConversationState? state, PatientSnapshot patient, Inbound inbound, DateTimeOffset now)
     {
-        var language = state?.Language ?? patient.PreferredLanguage ?? survey.DefaultLanguage;
+        // A language not live on this channel is answered in its fallback (the menu never offered it).
+        var language = survey.Offer.Serve(state?.Language ?? patient.PreferredLanguage ?? survey.DefaultLanguage, inbound.Channel);
         var keyword = Answers.ParseKeyword(inbound.Answer);
 
         if (patient.OptedOut && survey.RulesFor(inbound.Channel).HonoursOptOut)
@@ -58,7 +59,7 @@ public static class ConversationEngine
                     Misses = 0,
                     UpdatedAt = now,
                 };
-                return new Outcome(asking, Reply.Of(languageQuestion.PromptKey, language, QuestionKind.Language), []);
+                return new Outcome(asking, Menu(survey, languageQuestion.PromptKey, language, inbound.Channel), []);
             case Keyword.OptIn when Answers.Normalize(inbound.Answer) != "yes":
                 // START from a patient who never opted out: begin afresh.
                 return Start(survey, patient, inbound, now, language, answerNow: false);
@@ -83,7 +84,7 @@ public static class ConversationEngine
         if (patient.PreferredLanguage is null && survey.LanguageQuestion is { } languageQuestion)
         {
             var asking = NewState(inbound, now, null, languageQuestion.Id);
-            return new Outcome(asking, Reply.Of(languageQuestion.PromptKey, language, QuestionKind.Language), []);
+            return new Outcome(asking, Menu(survey, languageQuestion.PromptKey, language, inbound.Channel), []);
         }
         var first = survey.After(null) ?? throw new InvalidOperationException($"Survey '{survey.Id}' has no question.");
         var state = NewState(inbound, now, language, first.Id);
@@ -99,7 +100,7 @@ public static class ConversationEngine
     {
         switch (question.Kind)
         {
-            case QuestionKind.Language when Answers.ParseLanguageChoice(inbound.Answer) is { } chosen:
+            case QuestionKind.Language when Answers.ParseLanguageChoice(inbound.Answer, survey.Offer.On(inbound.Channel)) is { } chosen:
                 var resumed = state with { Language = chosen, ResumeQuestionId = null };
                 var next = state.ResumeQuestionId is { } resume ? survey.Find(resume) : survey.After(question.Id);
                 return Ask(survey, resumed, next, now, chosen, [new SetLanguage(chosen)]);
@@ -135,10 +136,19 @@ public static class ConversationEngine
     private static Outcome Miss(SurveyDefinition survey, ConversationState state, Question question, Channel channel, DateTimeOffset now, Language language)
     {
         var misses = state.Misses + 1;
-        return misses > survey.RulesFor(channel).RetryLimit
-            ? new Outcome(null, Reply.Of(survey.GiveUpKey, language), [])
-            : new Outcome(state with { Misses = misses, UpdatedAt = now }, Reply.Of(question.RetryPromptKey, language, question.Kind), []);
+        if (misses > survey.RulesFor(channel).RetryLimit)
+        {
+            return new Outcome(null, Reply.Of(survey.GiveUpKey, language), []);
+        }
+        var again = question.Kind == QuestionKind.Language
+            ? Menu(survey, question.RetryPromptKey, language, channel)
+            : Reply.Of(question.RetryPromptKey, language, question.Kind);
+        return new Outcome(state with { Misses = misses, UpdatedAt = now }, again, []);
     }
+
+    /// <summary>A language menu listing only the languages live on the channel, numbered in order.</summary>
+    private static Reply Menu(SurveyDefinition survey, string key, Language language, Channel channel) =>
+        Reply.Of(key, language, QuestionKind.Language) with { Menu = survey.Offer.On(channel) };
 
     // After the thanks, a few more words are added to the comment rather than starting over.
     private static Outcome AfterTheEnd(SurveyDefinition survey, ConversationState state, Inbound inbound, DateTimeOffset now, Language language) =>

@@ -41,6 +41,9 @@ public sealed record SurveyDefinition(
         },
         defaultLanguage);
 
+    /// <summary>Which languages each channel offers; the runner sets the studio's (or, for a preview number, every language).</summary>
+    public LanguageOffer Offer { get; init; } = LanguageOffer.Everything;
+
     public ChannelRules RulesFor(Channel channel) => Rules.TryGetValue(channel, out var rules) ? rules : DefaultRules;
 
     public Question? Find(string id) => Questions.FirstOrDefault(q => q.Id == id);

@@ -44,6 +44,7 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
         base.OnModelCreating(modelBuilder); // Identity's tables
         ConfigureAccounts(modelBuilder);
         var encrypted = EncryptedColumns.Converter(_cipher);
+        ConfigureStudio(modelBuilder, encrypted);
         modelBuilder.Entity<Patient>(patient =>
         {
             patient.Property(p => p.ExternalId).HasMaxLength(64);

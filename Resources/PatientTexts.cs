@@ -1,21 +1,28 @@
 using System.Globalization;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Options;
 using TwilioFeedback.Resources.Texts;
 
 namespace TwilioFeedback.Resources;
 
-/// <summary>Renders a patient-facing text in a language: an override if one is set, else the .resx text.</summary>
-public sealed class PatientTexts(IStringLocalizer<Messages> localizer, IOptionsMonitor<TextOverridesOptions> overrides)
+/// <summary>Renders a patient-facing text in a language: the studio's approved text if there is one, else the .resx text.</summary>
+public sealed class PatientTexts(IStringLocalizer<Messages> localizer, ITextCatalogue catalogue)
 {
     public string Get(string key, Language language, params object[] args)
     {
-        var template = Override(key, language) ?? FromResources(key, language);
+        var template = catalogue.Approved(key, language) ?? FromResources(key, language);
         return args.Length == 0 ? template : string.Format(language.Culture(), template, args);
     }
 
-    /// <summary>The text as built into the assembly, ignoring overrides.</summary>
+    /// <summary>The text as built into the assembly, ignoring the studio.</summary>
     public string FromResources(string key, Language language) => FromResources(localizer, key, language);
+
+    /// <summary>A language menu (<see cref="MessageKeys.LanguageMenu"/> or its retry) listing <paramref name="offered"/>, numbered in order, each in itself.</summary>
+    public string Menu(string key, Language language, IReadOnlyList<Language> offered) =>
+        Get(key, language, MenuLines(offered), offered.Count.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary><c>1 English\n2 Français</c>: the lines of a menu offering <paramref name="offered"/>.</summary>
+    public static string MenuLines(IReadOnlyList<Language> offered) =>
+        string.Join('\n', offered.Select((l, i) => $"{(i + 1).ToString(CultureInfo.InvariantCulture)} {l.OwnName()}"));
 
     internal static string FromResources(IStringLocalizer<Messages> localizer, string key, Language language)
     {
@@ -33,9 +40,4 @@ public sealed class PatientTexts(IStringLocalizer<Messages> localizer, IOptionsM
             CultureInfo.CurrentUICulture = previous;
         }
     }
-
-    private string? Override(string key, Language language) =>
-        overrides.CurrentValue.TryGetValue(language.Code(), out var texts) && texts.TryGetValue(key, out var text)
-            ? text
-            : null;
 }

@@ -11,6 +11,7 @@ using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Twilio.Setup;
 using TwilioFeedback.Webhooks.Web;
+using TwilioFeedback.Webhooks.Web.Studio;
 
 if (args is ["token", ..])
 {
@@ -22,8 +23,6 @@ if (args is ["twilio-setup", ..])
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddJsonFile(
-    Environment.GetEnvironmentVariable("TEXT_OVERRIDES_FILE") ?? "texts.overrides.json", optional: true, reloadOnChange: true);
 ((IConfigurationBuilder)builder.Configuration).Add(new EnvironmentAliasesSource());
 
 builder.AddObservability();                 // metrics, log format, shutdown, start-up report and migrations
@@ -39,9 +38,9 @@ builder.Services
     .AddApi()                               // REST API, OpenAPI, audit
     .AddEdge()                              // compression, rate limits, problem details, health
     .AddStaffAuth()                         // accounts, session cookie, bearer tokens and policies
-    .AddWebPages();                         // dashboard and simulator
+    .AddWebPages()                          // dashboard and simulator
+    .AddStudio();                           // the language studio: texts, review, live languages
 builder.Services.PostConfigure<DatabaseOptions>(o => o.ConnectionString = ConnectionUrls.WithPostgresDefaults(o.ConnectionString));
-builder.Services.AddOptions<TextOverridesOptions>().BindConfiguration("TextOverrides").ValidateOnStart();
 
 var app = builder.Build();
 if (args is ["admin", ..])
@@ -62,6 +61,7 @@ app.UseRateLimiter();
 app.MapTwilioWebhooks();
 app.MapApi();
 app.MapWebPages();
+app.MapStudio();
 app.MapAccounts();                          // sign-in, users, two-factor, personal tokens
 app.MapHealth();
 app.Services.UseScheduledJobs();

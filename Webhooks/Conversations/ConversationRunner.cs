@@ -3,6 +3,7 @@ using TwilioFeedback.Conversations;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Webhooks.Observability;
 using TwilioFeedback.Webhooks.Patients;
+using TwilioFeedback.Webhooks.Web.Studio;
 
 namespace TwilioFeedback.Webhooks.Conversations;
 
@@ -15,6 +16,7 @@ public sealed partial class ConversationRunner(
     PatientCache patients,
     PendingEffects effects,
     SurveyDefinition survey,
+    StudioCatalogue studio,
     TimeProvider clock,
     IOptions<ConversationOptions> options,
     WebhookMetrics metrics,
@@ -64,7 +66,8 @@ public sealed partial class ConversationRunner(
             state = null;
         }
 
-        var outcome = ConversationEngine.Handle(survey, state, patient.Snapshot, inbound, now);
+        // The languages live on the channel (every language for a preview number), as the studio set them.
+        var outcome = ConversationEngine.Handle(survey with { Offer = studio.OfferFor(inbound.From) }, state, patient.Snapshot, inbound, now);
         if (!await effects.ApplyAsync(patient, inbound, outcome.Effects, conversation.HeldEffects > 0, cancellationToken))
         {
             // A replay older than the reply window: the conversation stays as it is, and the answer is empty.

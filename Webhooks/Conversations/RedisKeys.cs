@@ -51,4 +51,7 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>When each channel's webhook was last seen with a good and with a bad signature (a hash: <c>{channel}:ok|bad</c> → Unix ms).</summary>
     public RedisKey WebhookSightings => $"{prefix}webhooks:seen";
+
+    /// <summary>The studio's version: bumped by every approval, live switch or preview-number change; instances reload when it moves.</summary>
+    public RedisKey StudioVersion => $"{prefix}studio:version";
 }

@@ -61,10 +61,6 @@ public sealed partial class StartupReport(
         {
             LogTranscriptionOff(logger);
         }
-        foreach (var (code, review) in ReviewStatus.Load().Languages.Where(l => l.Value.Status == "placeholder"))
-        {
-            LogPlaceholderTexts(logger, code, review.Note);
-        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -87,6 +83,4 @@ public sealed partial class StartupReport(
     [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "Speech to text OFF (no Transcription:Endpoint): no patient audio leaves the server; spoken comments wait for staff in the inbox")]
     private static partial void LogTranscriptionOff(ILogger logger);
 
-    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Texts in '{Language}' are placeholders awaiting a native speaker: {Note}")]
-    private static partial void LogPlaceholderTexts(ILogger logger, string language, string note);
 }

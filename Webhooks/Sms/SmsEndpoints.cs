@@ -51,7 +51,7 @@ public static class SmsEndpoints
         var response = new MessagingResponse();
         if (!reply.IsEmpty)
         {
-            response.Message(string.Join('\n', reply.Prompts.Select(p => texts.Get(p.Key, reply.Language, [.. p.Args]))));
+            response.Message(string.Join('\n', reply.Prompts.Select(p => ReplyTexts.Of(texts, reply, p, p.Key))));
         }
         return response;
     }

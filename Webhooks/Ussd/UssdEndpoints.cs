@@ -56,7 +56,7 @@ public static class UssdEndpoints
     /// <summary><c>CON screen</c> while a question waits for an answer, else <c>END screen</c>.</summary>
     public static string Render(Reply reply, PatientTexts texts)
     {
-        var screen = string.Join('\n', reply.Prompts.Select(p => texts.Get(MessageKeys.For(MessageKeys.UssdPrefix, p.Key), reply.Language, [.. p.Args])));
+        var screen = string.Join('\n', reply.Prompts.Select(p => ReplyTexts.Of(texts, reply, p, MessageKeys.For(MessageKeys.UssdPrefix, p.Key))));
         var prefix = reply.Awaiting is null ? "END " : "CON ";
         var page = prefix + screen;
         return page.Length <= MaxScreenLength ? page : page[..MaxScreenLength];

@@ -74,10 +74,11 @@ public static class VoiceEndpoints
         {
             if (prompt.Key is MessageKeys.LanguageMenu or MessageKeys.LanguageMenuAgain)
             {
-                // Each language offers itself, in itself.
-                foreach (var language in Languages.All)
+                // Each language live on calls offers itself, in itself, numbered in menu order.
+                var offered = reply.Menu ?? Languages.All;
+                for (var i = 0; i < offered.Count; i++)
                 {
-                    speech.Add(await voice.SpeakAsync(MessageKeys.VoiceLanguageOption, language, cancellationToken, ((int)language + 1).ToString(CultureInfo.InvariantCulture)));
+                    speech.Add(await voice.SpeakAsync(MessageKeys.VoiceLanguageOption, offered[i], cancellationToken, (i + 1).ToString(CultureInfo.InvariantCulture)));
                 }
             }
             else

@@ -7,6 +7,7 @@ using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Tests.Studio;
 using TwilioFeedback.Webhooks.Conversations;
 
 namespace TwilioFeedback.Tests.Api;
@@ -144,7 +145,7 @@ public sealed class PatientTests(AppFactory factory) : IntegrationTest<AppFactor
 
         // The number writing again is a stranger: the language menu, and nothing joins the erased feedback.
         var again = await Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "encore moi"));
-        Assert.Equal(Factory.Services.GetRequiredService<PatientTexts>().Get(MessageKeys.LanguageMenu, Language.English), Assert.Single(await again.MessagesAsync()));
+        Assert.Equal(StudioSteps.Menu(Factory.Services.GetRequiredService<PatientTexts>(), Language.English), Assert.Single(await again.MessagesAsync()));
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM feedbacks WHERE content IS NOT NULL"));
     }
 

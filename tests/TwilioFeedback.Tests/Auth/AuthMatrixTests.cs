@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using TwilioFeedback.Tests.Accounts;
 using TwilioFeedback.Tests.Infrastructure;
 
@@ -13,6 +14,8 @@ public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFac
     public static TheoryData<string, string, string, HttpStatusCode> Matrix()
     {
         var data = new TheoryData<string, string, string, HttpStatusCode>();
+        // Needs: staff (staff and admins), admin, studio (translators and admins: staff, who see patient
+        // data, are no translators), studio-admin (the studio's live switches and preview numbers).
         (string Method, string Path, string Needs)[] groups =
         [
             ("GET", "/api/v1/feedback", "staff"),
@@ -24,18 +27,29 @@ public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFac
             ("GET", "/api/v1/audit", "admin"),
             ("GET", "/api/v1/dashboard", "staff"),
             ("GET", "/api/v1/simulator", "staff"),
+            ("GET", "/api/v1/studio/languages", "studio"),
+            ("GET", "/api/v1/studio/texts/dua", "studio"),
+            ("PUT", "/api/v1/studio/texts/dua/Thanks", "studio"),
+            ("GET", "/api/v1/studio/texts/dua/Thanks/history", "studio"),
+            ("PUT", "/api/v1/studio/live/dua/sms", "studio-admin"),
+            ("GET", "/api/v1/studio/preview-numbers", "studio-admin"),
+            ("PUT", "/api/v1/studio/preview-numbers", "studio-admin"),
         ];
         foreach (var (method, path, needs) in groups)
         {
+            var studio = needs.StartsWith("studio", StringComparison.Ordinal);
+            // Let in: a prompt upload creates; setting Duala live meets the live check (nothing is approved yet).
+            var admitted = path.Contains("/live/", StringComparison.Ordinal) ? HttpStatusCode.Conflict
+                : method == "PUT" && !studio ? HttpStatusCode.Created : HttpStatusCode.OK;
             data.Add(method, path, "none", HttpStatusCode.Unauthorized);
             data.Add(method, path, "expired", HttpStatusCode.Unauthorized);
             data.Add(method, path, "forged", HttpStatusCode.Unauthorized);
             data.Add(method, path, "patient", HttpStatusCode.Forbidden);
             foreach (var kind in new[] { "jwt", "pat", "cookie" })
             {
-                data.Add(method, path, "staff:" + kind, needs == "admin" ? HttpStatusCode.Forbidden : HttpStatusCode.OK);
-                data.Add(method, path, "admin:" + kind, method == "PUT" ? HttpStatusCode.Created : HttpStatusCode.OK);
-                data.Add(method, path, "translator:" + kind, HttpStatusCode.Forbidden);
+                data.Add(method, path, "staff:" + kind, needs == "staff" ? HttpStatusCode.OK : HttpStatusCode.Forbidden);
+                data.Add(method, path, "admin:" + kind, admitted);
+                data.Add(method, path, "translator:" + kind, needs == "studio" ? admitted : HttpStatusCode.Forbidden);
             }
         }
         return data;
@@ -57,7 +71,13 @@ public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFac
         var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method == "PUT")
         {
-            request.Content = new ByteArrayContent(Voice.Tones.Wav(440, 0.1));
+            request.Content = path switch
+            {
+                _ when path.Contains("/studio/texts/", StringComparison.Ordinal) => JsonContent.Create(new { text = "Merci pour votre avis." }),
+                _ when path.Contains("/studio/live/", StringComparison.Ordinal) => JsonContent.Create(new { live = true }),
+                _ when path.Contains("/studio/preview-numbers", StringComparison.Ordinal) => JsonContent.Create(Array.Empty<object>()),
+                _ => new ByteArrayContent(Voice.Tones.Wav(440, 0.1)),
+            };
         }
         var client = Factory.ClientWith(token);
         if (kind is "pat" or "cookie")

@@ -14,6 +14,15 @@ public sealed class ConversationEngineTests
     private static readonly PatientSnapshot French = new(Language.French, false);
     private static readonly PatientSnapshot OptedOut = new(Language.French, true);
 
+    // What the studio sets live: English and French only (nothing set live yet); Duala live on SMS only; Basaa falling back to English.
+    private static readonly LanguageOffer EnglishAndFrench = Offer([], new Dictionary<Language, Language>());
+    private static readonly LanguageOffer DualaOnSms = Offer([Language.Duala], new Dictionary<Language, Language>());
+    private static readonly LanguageOffer BasaaToEnglish = Offer([], new Dictionary<Language, Language> { [Language.Basaa] = Language.English });
+
+    private static LanguageOffer Offer(Language[] liveOnSms, Dictionary<Language, Language> fallbacks) => new(
+        Enum.GetValues<Channel>().ToDictionary(c => c, c => (IReadOnlyList<Language>)[Language.English, Language.French, .. c == Channel.Sms ? liveOnSms : []]),
+        fallbacks);
+
     private static ConversationState At(string question, Language? language = Language.French, int misses = 0, int? rating = null) => new()
     {
         ConversationId = "SMstart",
@@ -28,7 +37,7 @@ public sealed class ConversationEngineTests
     /// <summary>One row: what the patient has, what they send on which channel, and what must come out.</summary>
     /// <param name="Text">What the patient sent: typed text, or on a call the keys pressed.</param>
     public sealed record Row(string Label, ConversationState? State, PatientSnapshot Patient, string Text, string? ReplyKey, Language ReplyLanguage, string? NextQuestion, string Effects,
-        Channel Channel = Channel.Sms)
+        Channel Channel = Channel.Sms, LanguageOffer? Offer = null, string? Menu = null)
     {
         public override string ToString() => Label;
     }
@@ -66,6 +75,17 @@ public sealed class ConversationEngineTests
         new("WhatsApp: opted out gets nothing", null, OptedOut, "5", null, Language.French, null, "", Channel.WhatsApp),
         new("call: an opted-out patient who calls still gives a rating", null, OptedOut, "5", MessageKeys.AskComment, Language.French, "comment", "SaveRating(5,fr)", Channel.Voice),
         new("USSD: an opted-out patient who dials still gets the survey", null, OptedOut, "hello", MessageKeys.AskRating, Language.French, "rating", "", Channel.Ussd),
+        // Live languages: a menu offers only those live on the channel, numbered in order; the others get their fallback.
+        new("nothing set live: the menu offers English and French", null, NewPatient, "Hello", MessageKeys.LanguageMenu, Language.English, "language", "", Offer: EnglishAndFrench, Menu: "en,fr"),
+        new("nothing set live: 3 is no choice", At("language", null), NewPatient, "3", MessageKeys.LanguageMenuAgain, Language.English, "language", "", Offer: EnglishAndFrench, Menu: "en,fr"),
+        new("nothing set live: Duala by name is no choice", At("language", null), NewPatient, "Duala", MessageKeys.LanguageMenuAgain, Language.English, "language", "", Offer: EnglishAndFrench, Menu: "en,fr"),
+        new("a Duala patient where Duala is not live is answered in French", null, new(Language.Duala, false), "Hello", MessageKeys.AskRating, Language.French, "rating", "", Offer: EnglishAndFrench),
+        new("Duala live on SMS: offered third", null, NewPatient, "Hello", MessageKeys.LanguageMenu, Language.English, "language", "", Offer: DualaOnSms, Menu: "en,fr,dua"),
+        new("Duala live on SMS: chosen by 3", At("language", null), NewPatient, "3", MessageKeys.AskRating, Language.Duala, "rating", "SetLanguage(dua)", Offer: DualaOnSms),
+        new("Duala live on SMS, not on calls: the call menu offers two", null, NewPatient, "", MessageKeys.LanguageMenu, Language.English, "language", "", Channel.Voice, DualaOnSms, "en,fr"),
+        new("Duala live on SMS, not on calls: a Duala caller hears French", null, new(Language.Duala, false), "5", MessageKeys.AskComment, Language.French, "comment", "SaveRating(5,fr)", Channel.Voice, DualaOnSms),
+        new("a Basaa patient whose fallback is English", null, new(Language.Basaa, false), "hi", MessageKeys.AskRating, Language.English, "rating", "", Offer: BasaaToEnglish),
+        new("a preview number: every language offered", null, NewPatient, "Hello", MessageKeys.LanguageMenu, Language.English, "language", "", Offer: EnglishAndFrench.WithEverythingLive(), Menu: "en,fr,dua,bas,ewo"),
     ];
 
     [Theory]
@@ -75,9 +95,13 @@ public sealed class ConversationEngineTests
         var inbound = row.Channel == Channel.Voice
             ? new Inbound(row.Channel, "+237690000001", "+237233000000", null, "CAnext:1", Digits: row.Text, SessionId: "CAnext")
             : new Inbound(row.Channel, "+237690000001", "+237233000000", row.Text, "SMnext");
-        var outcome = ConversationEngine.Handle(Survey, row.State, row.Patient, inbound, Now);
+        var outcome = ConversationEngine.Handle(Survey with { Offer = row.Offer ?? LanguageOffer.Everything }, row.State, row.Patient, inbound, Now);
 
         Assert.Equal(row.ReplyKey, outcome.Reply.Prompts.SingleOrDefault()?.Key);
+        if (row.Menu is not null)
+        {
+            Assert.Equal(row.Menu, string.Join(",", outcome.Reply.Menu!.Select(l => l.Code())));
+        }
         Assert.Equal(row.ReplyLanguage, outcome.Reply.Language);
         Assert.Equal(row.NextQuestion, outcome.Next?.QuestionId);
         Assert.Equal(row.Effects, string.Join(";", outcome.Effects.Select(Describe)));

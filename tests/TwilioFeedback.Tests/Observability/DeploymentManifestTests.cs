@@ -66,10 +66,6 @@ public sealed partial class DeploymentManifestTests(AppFactory factory) : Integr
         {
             return false;
         }
-        if (parts[0] == "TextOverrides")
-        {
-            return true;
-        }
         var sections = new[] { typeof(Program).Assembly, typeof(ReminderOptions).Assembly, typeof(SecurityOptions).Assembly, typeof(RedisOptions).Assembly }
             .SelectMany(a => a.GetTypes())
             .Select(t => (Type: t, Section: t.GetField("Section", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string))

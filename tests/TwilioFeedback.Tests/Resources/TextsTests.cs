@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Resources;
 using System.Text;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 
@@ -15,18 +13,12 @@ public sealed class TextsTests
 
     public static TheoryData<Language> AllLanguages() => [.. Languages.All];
 
-    private static PatientTexts Texts(Dictionary<string, string?>? overrides = null)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(overrides ?? []).Build();
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddLocalization()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton<PatientTexts>()
-            .AddSingleton<IValidateOptions<TextOverridesOptions>, TextOverridesValidator>();
-        services.AddOptions<TextOverridesOptions>().BindConfiguration("TextOverrides");
-        return services.BuildServiceProvider().GetRequiredService<PatientTexts>();
-    }
+    private static PatientTexts Texts() =>
+        new ServiceCollection().AddLogging().AddPatientTexts().BuildServiceProvider().GetRequiredService<PatientTexts>();
+
+    /// <summary>A text as patients get it at its longest: the language menu listing all five languages.</summary>
+    private static string Longest(PatientTexts texts, string key, Language language) =>
+        key is MessageKeys.LanguageMenu or MessageKeys.LanguageMenuAgain ? texts.Menu(key, language, Languages.All) : texts.Get(key, language);
 
     [Theory]
     [MemberData(nameof(AllLanguages))]
@@ -54,10 +46,13 @@ public sealed class TextsTests
 
     [Theory]
     [MemberData(nameof(AllLanguages))]
-    public void The_language_menu_names_each_language_in_itself(Language language)
+    public void The_language_menu_names_each_offered_language_in_itself_numbered_in_order(Language language)
     {
-        var menu = Texts().Get(MessageKeys.LanguageMenu, language);
-        Assert.All(Languages.All, l => Assert.Contains($"{(int)l + 1} {l.OwnName()}", menu));
+        var texts = Texts();
+        var menu = texts.Menu(MessageKeys.LanguageMenu, language, [Language.English, Language.French, Language.Ewondo]);
+        Assert.Contains("1 English\n2 Français\n3 Ewondo", menu);
+        Assert.DoesNotContain("Duálá", menu);
+        Assert.Contains("1 à 3", texts.Menu(MessageKeys.LanguageMenuAgain, Language.French, [Language.English, Language.French, Language.Ewondo]));
     }
 
     [Theory]
@@ -67,7 +62,7 @@ public sealed class TextsTests
         var texts = Texts();
         Assert.All(MessageKeys.Sms, key =>
         {
-            var cost = SmsSegments.Count(texts.Get(key, language));
+            var cost = SmsSegments.Count(Longest(texts, key, language));
             Assert.True(cost.Segments <= 2, $"{key} in {language.Code()} takes {cost.Segments} segments ({cost.Encoding}, {cost.Units} units)");
         });
     }
@@ -83,53 +78,6 @@ public sealed class TextsTests
         Assert.True(from >= 0 && to > from, "README.md lacks the segments section");
         var actual = readme[(from + start.Length)..to].Trim();
         Assert.True(expected == actual, "Update the README's segment table to:\n" + expected);
-    }
-
-    [Fact]
-    public void Overrides_replace_a_text_without_a_rebuild()
-    {
-        var texts = Texts(new() { ["TextOverrides:dua:Thanks"] = "Duala thanks (reviewed)" });
-        Assert.Equal("Duala thanks (reviewed)", texts.Get(MessageKeys.Thanks, Language.Duala));
-        Assert.Equal(texts.FromResources(MessageKeys.Thanks, Language.Basaa), texts.Get(MessageKeys.Thanks, Language.Basaa));
-    }
-
-    [Theory]
-    [InlineData("TextOverrides:xx:Thanks", "not a language code")]
-    [InlineData("TextOverrides:dua:NoSuchText", "not a known text")]
-    [InlineData("TextOverrides:dua:Thanks", "placeholders")]
-    public void Bad_overrides_are_rejected_naming_the_setting(string key, string message)
-    {
-        var localizer = new ServiceCollection().AddLogging().AddLocalization().BuildServiceProvider()
-            .GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Messages>>();
-        var options = new TextOverridesOptions();
-        var parts = key.Split(':');
-        options[parts[1]] = new() { [parts[2]] = "Text with {0}" };
-        var result = new TextOverridesValidator(localizer).Validate(null, options);
-        Assert.True(result.Failed);
-        Assert.Contains(message, result.FailureMessage);
-        Assert.Contains(key, result.FailureMessage);
-    }
-
-    [Fact]
-    public void Review_status_is_kept_for_every_language_and_stays_honest()
-    {
-        var status = ReviewStatus.Load();
-        var texts = Texts();
-        Assert.Equal(Languages.All.Select(l => l.Code()).Order(), status.Languages.Keys.Order());
-        foreach (var language in new[] { Language.Duala, Language.Basaa, Language.Ewondo })
-        {
-            var review = status.Languages[language.Code()];
-            Assert.All(review.ReviewedKeys, key => Assert.Contains(key, MessageKeys.All));
-            // A text that is still the French stand-in cannot be marked as reviewed in this language.
-            var standIns = MessageKeys.All.Where(key => texts.FromResources(key, language) == texts.FromResources(key, Language.French)
-                && key is not (MessageKeys.LanguageMenu or MessageKeys.LanguageMenuAgain)).ToList();
-            Assert.NotEmpty(standIns);
-            Assert.Empty(standIns.Intersect(review.ReviewedKeys));
-            if (standIns.Count > 0)
-            {
-                Assert.Equal("placeholder", review.Status);
-            }
-        }
     }
 
     [Theory]
@@ -158,7 +106,7 @@ public sealed class TextsTests
             table.Append("| ").Append(key).Append(" |");
             foreach (var language in Languages.All)
             {
-                var cost = SmsSegments.Count(texts.Get(key, language));
+                var cost = SmsSegments.Count(Longest(texts, key, language));
                 table.Append(' ').Append(cost.Encoding == SmsEncoding.Gsm7 ? "GSM-7" : "UCS-2").Append(' ').Append(cost.Units).Append(" → ").Append(cost.Segments).Append(" |");
             }
             table.Append('\n');

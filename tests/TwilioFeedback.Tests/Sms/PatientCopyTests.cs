@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Tests.Studio;
 
 namespace TwilioFeedback.Tests.Sms;
 
@@ -32,7 +33,7 @@ public sealed class PatientCopyTests(AppFactory factory) : IntegrationTest<AppFa
     /// </summary>
     private async Task<string> FrenchPatientAsync()
     {
-        Assert.Equal(Text(MessageKeys.LanguageMenu, Language.English), await SendAsync("hello"));
+        Assert.Equal(StudioSteps.Menu(Factory.Services.GetRequiredService<PatientTexts>(), Language.English), await SendAsync("hello"));
         await SendAsync("2");
         await SendAsync("5");
         Assert.Equal(Text(MessageKeys.Thanks, Language.French), await SendAsync("0"));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Tests.Studio;
 using TwilioFeedback.Webhooks.Ussd;
 
 namespace TwilioFeedback.Tests.Ussd;
@@ -49,7 +50,12 @@ public sealed class UssdSessionTests(TwilioApiFactory factory) : IntegrationTest
     public async Task A_session_in_each_language_stores_the_rating_at_once_and_the_comment(Language language)
     {
         var choice = ((int)language + 1).ToString();
-        Assert.Equal("CON " + Texts.Get(MessageKeys.LanguageMenu, Language.English), await ScreenAsync(""));
+        var preview = StudioSteps.NeedsPreview(language);
+        if (preview)
+        {
+            await StudioSteps.PreviewAsync(Client, Phone);
+        }
+        Assert.Equal("CON " + StudioSteps.Menu(Texts, Language.English, preview), await ScreenAsync(""));
         Assert.Equal("CON " + Texts.Get("Ussd_AskRating", language), await ScreenAsync(choice));
         Assert.Equal("CON " + Texts.Get("Ussd_AskComment", language), await ScreenAsync($"{choice}*4"));
         await using (var db = Factory.Db())

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Tests.Studio;
 
 namespace TwilioFeedback.Tests.Web;
 
@@ -56,7 +57,7 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
         var menu = await SendAsync(client, new { channel = "sms", from = Patient, text = "hello" });
         Assert.Equal(200, menu.GetProperty("status").GetInt32());
         var message = menu.GetProperty("messages")[0];
-        var expected = Texts.Get(MessageKeys.LanguageMenu, Language.English);
+        var expected = StudioSteps.Menu(Texts, Language.English);
         Assert.Equal(expected, message.GetProperty("text").GetString());
         var cost = SmsSegments.Count(expected);
         Assert.Equal((cost.Segments, "UCS-2"), (message.GetProperty("segments").GetInt32(), message.GetProperty("encoding").GetString()));
@@ -205,7 +206,7 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
         using var client = factory.SocketClient(AppFactory.Token("staff"));
         var menu = await SendAsync(client, new { channel = "ussd", from = Patient, text = "" });
         var session = menu.GetProperty("session_id").GetString();
-        Assert.Equal(Texts.Get(MessageKeys.LanguageMenu, Language.English), menu.GetProperty("messages")[0].GetProperty("text").GetString());
+        Assert.Equal(StudioSteps.Menu(Texts, Language.English), menu.GetProperty("messages")[0].GetProperty("text").GetString());
         Assert.False(menu.GetProperty("ended").GetBoolean());
         await SendAsync(client, new { channel = "ussd", from = Patient, session_id = session, text = "2" });
         await SendAsync(client, new { channel = "ussd", from = Patient, session_id = session, text = "2*5" });

@@ -66,9 +66,9 @@ public sealed class UssdWebhooks(TwilioApiFactory factory) : WebhookTable<Twilio
         new("A number without plus is the same patient as by SMS",
             Step("") with { Body = "sessionId=ATUid_5f1c3f0d8e4a4b2f9c7d6e5a4b3c2d10&serviceCode=%2A384%23&phoneNumber=237699000001&text=" })
         {
-            Given = [new WebhookRequest("/twilio/sms", FormBody.Of(TwilioRequests.Message(Phone, "hello"))), new WebhookRequest("/twilio/sms", FormBody.Of(TwilioRequests.Message(Phone, "4")))],
-            Screen = "CON {Ussd_AskRating:bas}",
-            Patients = [new(Phone, "bas")],
+            Given = [new WebhookRequest("/twilio/sms", FormBody.Of(TwilioRequests.Message(Phone, "hello"))), new WebhookRequest("/twilio/sms", FormBody.Of(TwilioRequests.Message(Phone, "2")))],
+            Screen = "CON {Ussd_AskRating:fr}",
+            Patients = [new(Phone, "fr")],
         },
         new("The secret may be a path segment", new WebhookRequest("/ussd/" + TwilioApiFactory.UssdSecret, Opening) { Signature = Signature.None })
         {

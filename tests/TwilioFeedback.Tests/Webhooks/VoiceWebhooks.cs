@@ -29,13 +29,11 @@ public sealed class VoiceWebhooks(TwilioApiFactory factory) : WebhookTable<Twili
     private static Before[] Pressed(params string?[] keys) =>
         [Call(0), .. keys.Select((key, i) => key is null ? Call(i + 1) : Press(i + 1, key))];
 
-    // As the server speaks it today: with no recordings, Duala, Basaa and Ewondo offer themselves in
-    // French words ("Pour le français, appuyez sur 3."), which STYLE's "never offer what is not ready" forbids.
-    // No behaviour change here; this row changes with the menu.
+    // Only the languages live on calls are offered: English and French, which Twilio speaks. Duala, Basaa
+    // and Ewondo join the menu once an admin sets them live, with every prompt recorded and approved.
     private static string Menu(int step) =>
         $"""<Response><Gather input="dtmf" numDigits="1" timeout="6" action="/twilio/voice?step={step}" method="POST">""" +
         """<Say language="en-US">For English, press 1.</Say><Say language="fr-FR">Pour le français, appuyez sur 2.</Say>""" +
-        """<Say language="fr-FR">Pour le français, appuyez sur 3.</Say><Say language="fr-FR">Pour le français, appuyez sur 4.</Say><Say language="fr-FR">Pour le français, appuyez sur 5.</Say>""" +
         $"""</Gather><Redirect method="POST">/twilio/voice?step={step}</Redirect></Response>""";
 
     private static readonly PatientRow English = new(Caller, "en");

@@ -5,7 +5,9 @@ using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Tests.Studio;
 using TwilioFeedback.Webhooks.Ussd;
 
 namespace TwilioFeedback.Tests.WebhookTables;
@@ -132,7 +134,10 @@ public abstract partial class WebhookTable<TFactory>(TFactory factory) : Integra
         return Placeholder().Replace(expected, match =>
         {
             var language = Languages.All.Single(l => l.Code() == match.Groups["language"].Value);
-            var text = match.Groups["arg"].Success
+            var key = match.Groups["key"].Value;
+            var text = key is MessageKeys.LanguageMenu or MessageKeys.LanguageMenuAgain && !match.Groups["arg"].Success
+                ? StudioSteps.Menu(texts, language, key: key) // the menu patients get: the languages live by default
+                : match.Groups["arg"].Success
                 ? texts.Get(match.Groups["key"].Value, language, match.Groups["arg"].Value)
                 : texts.Get(match.Groups["key"].Value, language);
             return xml ? new XText(text).ToString() : text;
