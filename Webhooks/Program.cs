@@ -11,6 +11,7 @@ using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Twilio.Setup;
 using TwilioFeedback.Webhooks.Web;
+using TwilioFeedback.Webhooks.Web.Studio;
 
 if (args is ["token", ..])
 {
@@ -62,6 +63,7 @@ app.UseRateLimiter();
 app.MapTwilioWebhooks();
 app.MapApi();
 app.MapWebPages();
+app.MapStudioRecordings();                  // the studio's recordings: drafts, checks, review
 app.MapAccounts();                          // sign-in, users, two-factor, personal tokens
 app.MapHealth();
 app.Services.UseScheduledJobs();

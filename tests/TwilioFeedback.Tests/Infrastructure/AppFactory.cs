@@ -130,6 +130,8 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await _respawner!.ResetAsync(connection);
         }
         await ResetRedisAsync();
+        // The prompt catalogue's snapshot forgets the recordings that went with the tables.
+        Services.GetRequiredService<TwilioFeedback.Webhooks.Voice.PromptCatalog>().Invalidate();
     }
 
     /// <summary>Forgets this class's Redis keys (conversations, remembered replies), as a Redis restart would.</summary>

@@ -21,13 +21,6 @@ public sealed class BrowserAppFactory : TwilioApiFactory
 
     protected override void StartHost() => StartServer();
 
-    /// <summary>Also forgets the prompt catalogue's snapshot: recordings a test uploaded are gone with the tables.</summary>
-    public override async Task ResetAsync()
-    {
-        await base.ResetAsync();
-        Services.GetRequiredService<PromptCatalog>().Invalidate();
-    }
-
     /// <summary>http://127.0.0.1:port, where Kestrel listens.</summary>
     public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
