@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using TwilioFeedback.Webhooks.Voice;
 
 namespace TwilioFeedback.Tests.Infrastructure;
 
@@ -11,7 +10,7 @@ namespace TwilioFeedback.Tests.Infrastructure;
 /// The server on a real loopback socket (Kestrel, a free port), so that a browser and the simulator's
 /// own HTTP requests reach it; and Debian's Chromium driven by Playwright, started on first use.
 /// </summary>
-public sealed class BrowserAppFactory : TwilioApiFactory
+public class BrowserAppFactory : TwilioApiFactory
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -35,6 +34,9 @@ public sealed class BrowserAppFactory : TwilioApiFactory
         return client;
     }
 
+    /// <summary>More Chromium switches for a factory's tests (a fake microphone, say).</summary>
+    protected virtual IEnumerable<string> ExtraBrowserArgs => [];
+
     /// <summary>Headless Chromium from Debian (<c>TF_CHROMIUM</c> or /usr/bin/chromium): never a downloaded browser.</summary>
     public async Task<IBrowser> BrowserAsync()
     {
@@ -47,7 +49,7 @@ public sealed class BrowserAppFactory : TwilioApiFactory
                 ExecutablePath = Environment.GetEnvironmentVariable("TF_CHROMIUM") ?? "/usr/bin/chromium",
                 Headless = true,
                 Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"],
+                    "--disable-component-update", "--disable-sync", .. ExtraBrowserArgs],
             });
         }
         finally
