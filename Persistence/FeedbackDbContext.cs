@@ -105,7 +105,15 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
             prompt.Property(p => p.Key).HasMaxLength(64);
             prompt.Property(p => p.ContentType).HasMaxLength(64);
             prompt.Property(p => p.Etag).HasMaxLength(64);
-            prompt.HasIndex(p => new { p.Language, p.Key }).IsUnique();
+            // Takes uploaded before review existed become drafts: played only once someone approves them.
+            prompt.Property(p => p.Status).HasMaxLength(16).HasDefaultValue(PromptRecordingStatus.Draft);
+            prompt.Property(p => p.AuthorId).HasMaxLength(128);
+            prompt.Property(p => p.AuthorName).HasMaxLength(256);
+            prompt.Property(p => p.ReviewerId).HasMaxLength(128);
+            prompt.Property(p => p.ReviewerName).HasMaxLength(256);
+            // One approved take (played) and one draft (under review) per key × language; older takes stay as history.
+            prompt.HasIndex(p => new { p.Language, p.Key }, "ix_prompt_recordings_approved").HasFilter("status = 'approved'").IsUnique();
+            prompt.HasIndex(p => new { p.Language, p.Key }, "ix_prompt_recordings_draft").HasFilter("status = 'draft'").IsUnique();
         });
 
         modelBuilder.Entity<Reminder>(reminder =>

@@ -62,6 +62,7 @@ app.MapTwilioWebhooks();
 app.MapApi();
 app.MapWebPages();
 app.MapStudio();
+app.MapStudioRecordings();                  // the studio's recordings: drafts, checks, review
 app.MapAccounts();                          // sign-in, users, two-factor, personal tokens
 app.MapHealth();
 app.Services.UseScheduledJobs();

@@ -940,6 +940,20 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("AuthorId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("author_id");
+
+                    b.Property<string>("AuthorName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("author_name");
+
                     b.Property<string>("ContentType")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -950,6 +964,10 @@ namespace TwilioFeedback.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("data");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
 
                     b.Property<string>("Etag")
                         .IsRequired()
@@ -969,20 +987,44 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("character varying(8)")
                         .HasColumnName("language");
 
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("reviewer_id");
+
+                    b.Property<string>("ReviewerName")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("reviewer_name");
+
                     b.Property<int>("SizeBytes")
                         .HasColumnType("integer")
                         .HasColumnName("size_bytes");
 
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("draft")
+                        .HasColumnName("status");
 
                     b.HasKey("Id")
                         .HasName("pk_prompt_recordings");
 
-                    b.HasIndex("Language", "Key")
+                    b.HasIndex(new[] { "Language", "Key" }, "ix_prompt_recordings_approved")
                         .IsUnique()
-                        .HasDatabaseName("ix_prompt_recordings_language_key");
+                        .HasDatabaseName("ix_prompt_recordings_language_key")
+                        .HasFilter("status = 'approved'");
+
+                    b.HasIndex(new[] { "Language", "Key" }, "ix_prompt_recordings_draft")
+                        .IsUnique()
+                        .HasDatabaseName("ix_prompt_recordings_language_key1")
+                        .HasFilter("status = 'draft'");
 
                     b.ToTable("prompt_recordings", (string)null);
                 });

@@ -5,10 +5,10 @@ using TwilioFeedback.Resources.Texts;
 
 namespace TwilioFeedback.Webhooks.Voice;
 
-/// <summary>Which voice prompts have a recording (key × language); a short-lived snapshot of the table.</summary>
+/// <summary>Which voice prompts have an approved recording (key × language); a snapshot of the table at most 5 s old.</summary>
 public sealed class PromptCatalog(IServiceScopeFactory scopes, TimeProvider clock)
 {
-    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5); // an approval made on another instance plays within 5 s
     private volatile Snapshot? _snapshot;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(Language, string), bool> _missingReported = new();
 
@@ -20,10 +20,11 @@ public sealed class PromptCatalog(IServiceScopeFactory scopes, TimeProvider cloc
     /// <summary>The keys a recording can be uploaded for: every spoken text.</summary>
     public static IReadOnlyList<string> Keys => MessageKeys.Voice;
 
+    /// <summary>True when the prompt has an approved recording: drafts are never played.</summary>
     public async Task<bool> HasRecordingAsync(Language language, string key, CancellationToken cancellationToken) =>
         (await SnapshotAsync(cancellationToken)).Recorded.Contains((language.Code(), key));
 
-    /// <summary>Every key × language, recorded or missing: what still needs a voice.</summary>
+    /// <summary>Every key × language, with an approved recording or missing one: what still needs a voice.</summary>
     public async Task<IReadOnlyList<(string Language, string Key, bool Recorded)>> ReportAsync(CancellationToken cancellationToken)
     {
         var snapshot = await SnapshotAsync(cancellationToken);
@@ -44,7 +45,7 @@ public sealed class PromptCatalog(IServiceScopeFactory scopes, TimeProvider cloc
         Snapshot snapshot;
         try
         {
-            var rows = await db.PromptRecordings.AsNoTracking().Select(p => new { p.Language, p.Key }).ToListAsync(cancellationToken);
+            var rows = await db.PromptRecordings.AsNoTracking().Where(p => p.Status == PromptRecordingStatus.Approved).Select(p => new { p.Language, p.Key }).ToListAsync(cancellationToken);
             snapshot = new Snapshot([.. rows.Select(r => (r.Language, r.Key))], now);
         }
         catch (Exception exception) when (Edge.Outage.IsDatabase(exception))

@@ -234,3 +234,36 @@ Object.assign(window.TF_TEXTS.fr, {
     "inbox.r.skipped": "non envoyée", "inbox.r.cancelled": "annulée", "inbox.r.confirmed": "répondue", "inbox.r.declined": "répondue",
     "topic.equipment_facilities": "Équipement et locaux", "topic.consultation": "Consultation"
 });
+// The studio's recording page (studio-recordings.js).
+Object.assign(window.TF_TEXTS.en, {
+    "rec.title": "Voice prompt recordings", "rec.language": "Language",
+    "rec.help": "Record each prompt as callers should hear it, listen back, and submit. A take is played on calls only after another translator or an admin has listened to it and approved it.",
+    "rec.summary": "{0} of {1} approved · {2} waiting for review",
+    "rec.status.missing": "No approved recording yet.",
+    "rec.status.draft": "Waiting for review: recorded by {0}, {1} ({2} s).",
+    "rec.status.approved": "Approved: recorded by {0}, approved by {1}, {2} ({3} s).",
+    "rec.callers_hear": "Callers hear:", "rec.to_review": "Waiting for review — listen before approving:", "rec.approve": "Approve",
+    "rec.record": "Record", "rec.stop": "Stop", "rec.again": "Record again", "rec.listen": "Listen", "rec.submit": "Submit",
+    "rec.your_take": "Your take", "rec.upload": "Or upload a WAV or MP3 file:", "rec.elapsed": "{0} s",
+    "rec.recording": "Recording… press Stop when you have finished.", "rec.recorded": "Listen to your take, then submit it or record again.",
+    "rec.file_ready": "Listen to the file, then submit it.", "rec.checking": "Checking the recording…",
+    "rec.submitted": "Submitted: it plays on calls once someone else approves it.", "rec.approved": "Approved: callers hear this take now.",
+    "rec.busy": "Finish the recording in progress first.", "rec.nomic": "The microphone could not be used ({0}). Allow it for this page, or upload a file.",
+    "rec.failed": "The server answered {0}.",
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "rec.title": "Enregistrements des messages vocaux", "rec.language": "Langue",
+    "rec.help": "Enregistrez chaque message comme les appelants doivent l'entendre, réécoutez-le, puis envoyez-le. Une prise n'est diffusée aux appels qu'après avoir été écoutée et approuvée par un autre traducteur ou un administrateur.",
+    "rec.summary": "{0} sur {1} approuvés · {2} en attente de relecture",
+    "rec.status.missing": "Pas encore d'enregistrement approuvé.",
+    "rec.status.draft": "En attente de relecture : enregistré par {0}, {1} ({2} s).",
+    "rec.status.approved": "Approuvé : enregistré par {0}, approuvé par {1}, {2} ({3} s).",
+    "rec.callers_hear": "Les appelants entendent :", "rec.to_review": "En attente de relecture — écoutez avant d'approuver :", "rec.approve": "Approuver",
+    "rec.record": "Enregistrer", "rec.stop": "Arrêter", "rec.again": "Recommencer", "rec.listen": "Écouter", "rec.submit": "Envoyer",
+    "rec.your_take": "Votre prise", "rec.upload": "Ou envoyez un fichier WAV ou MP3 :", "rec.elapsed": "{0} s",
+    "rec.recording": "Enregistrement… appuyez sur Arrêter quand vous avez fini.", "rec.recorded": "Écoutez votre prise, puis envoyez-la ou recommencez.",
+    "rec.file_ready": "Écoutez le fichier, puis envoyez-le.", "rec.checking": "Vérification de l'enregistrement…",
+    "rec.submitted": "Envoyé : il sera diffusé aux appels dès qu'une autre personne l'aura approuvé.", "rec.approved": "Approuvé : les appelants entendent cette prise maintenant.",
+    "rec.busy": "Terminez d'abord l'enregistrement en cours.", "rec.nomic": "Le micro n'a pas pu être utilisé ({0}). Autorisez-le pour cette page, ou envoyez un fichier.",
+    "rec.failed": "Le serveur a répondu {0}.",
+});

@@ -21,7 +21,6 @@ public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFac
             ("GET", "/api/v1/feedback", "staff"),
             ("GET", "/api/v1/reminders", "staff"),
             ("GET", "/api/v1/prompts", "staff"),
-            ("PUT", "/api/v1/prompts/bas/Voice_Thanks", "admin"),
             ("GET", "/api/v1/feedback/stats?group_by=channel", "staff"),
             ("GET", "/api/v1/feedback/export.csv", "admin"),
             ("GET", "/api/v1/audit", "admin"),

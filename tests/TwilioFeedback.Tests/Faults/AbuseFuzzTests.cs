@@ -198,7 +198,7 @@ public sealed class AbuseFuzzTests(FuzzFactory factory, ITestOutputHelper output
                 $"/api/v1/reminders/{h.Id()}", "/api/v1/audit", "/api/v1/prompts", $"/prompts/{h.Escaped()}/{h.Escaped()}", "/health/ready"), null, [], []),
             < 94 => Json(h, index, h.Pick("GET", "PUT", "DELETE", "PUT"), $"/api/v1/patients/{h.Escaped()}", PatientJson(h)),
             < 98 => Json(h, index, "POST", $"/sendgrid/events/{h.Pick(FuzzFactory.SendGridSecret, FuzzFactory.SendGridSecret, h.Escaped())}", SendGridJson(h)),
-            _ => new Sent(index, "PUT", $"/api/v1/prompts/{h.Pick("en", "fr", "dua", h.Escaped())}/{h.Pick("Voice_AskRating", h.Escaped())}",
+            _ => new Sent(index, "PUT", $"/api/v1/studio/recordings/{h.Pick("en", "fr", "dua", h.Escaped())}/{h.Pick("Voice_AskRating", h.Escaped())}",
                 h.Pick("audio/wav", "audio/mpeg", "text/plain"), h.Bytes(h.Next(2000)), []),
         };
     }

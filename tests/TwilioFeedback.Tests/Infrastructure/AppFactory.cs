@@ -133,6 +133,8 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await ResetRedisAsync();
         // The studio's catalogue (approved texts, live languages, preview numbers) forgets the last test's at once, not within 2 s.
         await Services.GetRequiredService<TwilioFeedback.Webhooks.Web.Studio.StudioCatalogue>().ReloadAsync(force: true, CancellationToken.None);
+        // The prompt catalogue's snapshot forgets the recordings that went with the tables.
+        Services.GetRequiredService<TwilioFeedback.Webhooks.Voice.PromptCatalog>().Invalidate();
     }
 
     /// <summary>Forgets this class's Redis keys (conversations, remembered replies), as a Redis restart would.</summary>

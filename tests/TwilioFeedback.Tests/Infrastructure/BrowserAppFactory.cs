@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using TwilioFeedback.Webhooks.Voice;
 
 namespace TwilioFeedback.Tests.Infrastructure;
 
@@ -22,13 +21,6 @@ public class BrowserAppFactory : TwilioApiFactory
 
     protected override void StartHost() => StartServer();
 
-    /// <summary>Also forgets the prompt catalogue's snapshot: recordings a test uploaded are gone with the tables.</summary>
-    public override async Task ResetAsync()
-    {
-        await base.ResetAsync();
-        Services.GetRequiredService<PromptCatalog>().Invalidate();
-    }
-
     /// <summary>http://127.0.0.1:port, where Kestrel listens.</summary>
     public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
@@ -43,6 +35,9 @@ public class BrowserAppFactory : TwilioApiFactory
         return client;
     }
 
+    /// <summary>More Chromium switches for a factory's tests (a fake microphone, say).</summary>
+    protected virtual IEnumerable<string> ExtraBrowserArgs => [];
+
     /// <summary>Headless Chromium from Debian (<c>TF_CHROMIUM</c> or /usr/bin/chromium): never a downloaded browser.</summary>
     public async Task<IBrowser> BrowserAsync()
     {
@@ -55,7 +50,7 @@ public class BrowserAppFactory : TwilioApiFactory
                 ExecutablePath = Environment.GetEnvironmentVariable("TF_CHROMIUM") ?? "/usr/bin/chromium",
                 Headless = true,
                 Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync"],
+                    "--disable-component-update", "--disable-sync", .. ExtraBrowserArgs],
             });
         }
         finally

@@ -110,10 +110,7 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
     public async Task A_recorded_Duala_prompt_is_played_instead_of_French_speech()
     {
         await CallerPreviewsAsync();
-        var tone = Tones.Wav(440, 0.5);
-        var upload = new HttpRequestMessage(HttpMethod.Put, "/api/v1/prompts/dua/Voice_AskRating") { Content = new ByteArrayContent(tone) };
-        upload.Content.Headers.ContentType = new("audio/wav");
-        Assert.Equal(HttpStatusCode.Created, (await Client.SendAsync(upload)).StatusCode);
+        await ApprovedPrompts.AddAsync(Factory, "dua", "Voice_AskRating", Tones.Wav(440, 1.0));
 
         var menu = await PostAsync("/twilio/voice");
         var rating = await PostAsync(ActionOf(menu), ("Digits", "3"));
@@ -124,7 +121,22 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal("audio/wav", served.Content.Headers.ContentType?.MediaType);
         Assert.Contains("public", served.Headers.CacheControl!.ToString());
-        Assert.Equal(tone, await served.Content.ReadAsByteArrayAsync());
+        Assert.Equal(await Client.GetByteArrayAsync("/api/v1/studio/recordings/dua/Voice_AskRating/approved"), await served.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_Duala_draft_is_not_played_until_someone_approves_it()
+    {
+        var draft = await ApprovedPrompts.DraftAsync(Factory, "dua", "Voice_AskRating", Tones.Wav(440, 1.0));
+
+        var menu = await PostAsync("/twilio/voice");
+        var rating = await PostAsync(ActionOf(menu), ("Digits", "3"));
+        Assert.Equal(("Say", "fr-FR", Texts.Get("Voice_AskRating", Language.French)), Heard(rating.Element("Gather")!).Single());
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/prompts/dua/Voice_AskRating")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await ApprovedPrompts.ApproveAsync(Factory, "dua", "Voice_AskRating", draft)).StatusCode);
+        var again = await PostAsync(ActionOf(await PostAsync("/twilio/voice", ("CallSid", "CA" + Guid.NewGuid().ToString("N")))), ("Digits", "3"));
+        Assert.Equal("Play", Heard(again.Element("Gather")!).Single().Verb);
     }
 
     [Fact]
@@ -211,51 +223,18 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
     }
 
     [Fact]
-    public async Task Prompt_uploads_are_checked_by_type_size_key_and_language()
+    public async Task Prompt_uploads_are_checked_by_size_key_and_language_and_the_report_lists_approved_ones()
     {
-        async Task<HttpStatusCode> Put(string path, byte[] body)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new ByteArrayContent(body) };
-            return (await Client.SendAsync(request)).StatusCode;
-        }
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, await Put("/api/v1/prompts/bas/Voice_Thanks", "not audio"u8.ToArray()));
-        Assert.Equal(HttpStatusCode.NotFound, await Put("/api/v1/prompts/bas/NoSuchKey", Tones.Wav(440, 0.1)));
-        Assert.Equal(HttpStatusCode.NotFound, await Put("/api/v1/prompts/xx/Voice_Thanks", Tones.Wav(440, 0.1)));
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await Put("/api/v1/prompts/bas/Voice_Thanks", [.. Tones.Wav(440, 0.1), .. new byte[6 * 1024 * 1024]]));
-        Assert.Equal(HttpStatusCode.Created, await Put("/api/v1/prompts/bas/Voice_Thanks", Tones.Wav(440, 0.1)));
-        Assert.Equal(HttpStatusCode.OK, await Put("/api/v1/prompts/bas/Voice_Thanks", Tones.Wav(880, 0.1)));
+        async Task<HttpStatusCode> Put(string language, string key, byte[] body) => (await ApprovedPrompts.UploadAsync(Factory, language, key, body)).StatusCode;
+        Assert.Equal(HttpStatusCode.NotFound, await Put("bas", "NoSuchKey", Tones.Wav(440, 1.0)));
+        Assert.Equal(HttpStatusCode.NotFound, await Put("xx", "Voice_Thanks", Tones.Wav(440, 1.0)));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await Put("bas", "Voice_Thanks", [.. Tones.Wav(440, 1.0), .. new byte[3 * 1024 * 1024]]));
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.PutAsync("/api/v1/prompts/bas/Voice_Thanks", new ByteArrayContent(Tones.Wav(440, 1.0)))).StatusCode);
+        await ApprovedPrompts.AddAsync(Factory, "bas", "Voice_Thanks", Tones.Wav(440, 1.0));
+        await ApprovedPrompts.DraftAsync(Factory, "ewo", "Voice_Thanks", Tones.Wav(440, 1.0));
 
         var report = await Client.GetStringAsync("/api/v1/prompts");
         Assert.Contains("{\"language\":\"bas\",\"key\":\"Voice_Thanks\",\"recorded\":true,\"url\":\"/prompts/bas/Voice_Thanks\"}", report);
         Assert.Contains("{\"language\":\"ewo\",\"key\":\"Voice_Thanks\",\"recorded\":false}", report);
-    }
-}
-
-/// <summary>Generated tones stand in for real recordings in tests: no language is faked.</summary>
-public static class Tones
-{
-    public static byte[] Wav(double frequency, double seconds, int sampleRate = 8000)
-    {
-        var samples = (int)(sampleRate * seconds);
-        using var stream = new MemoryStream();
-        using var writer = new BinaryWriter(stream);
-        writer.Write("RIFF"u8);
-        writer.Write(36 + samples * 2);
-        writer.Write("WAVEfmt "u8);
-        writer.Write(16);
-        writer.Write((short)1);
-        writer.Write((short)1);
-        writer.Write(sampleRate);
-        writer.Write(sampleRate * 2);
-        writer.Write((short)2);
-        writer.Write((short)16);
-        writer.Write("data"u8);
-        writer.Write(samples * 2);
-        for (var i = 0; i < samples; i++)
-        {
-            writer.Write((short)(8000 * Math.Sin(2 * Math.PI * frequency * i / sampleRate)));
-        }
-        writer.Flush();
-        return stream.ToArray();
     }
 }

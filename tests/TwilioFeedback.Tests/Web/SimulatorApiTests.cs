@@ -193,8 +193,7 @@ public sealed class SimulatorApiTests(BrowserAppFactory factory) : IClassFixture
     public async Task A_recorded_prompt_is_played_from_this_servers_own_address()
     {
         using var admin = factory.SocketClient(AppFactory.Token("admin"));
-        var upload = await admin.PutAsync("/api/v1/prompts/en/Voice_LanguageOption", new ByteArrayContent(Voice.Tones.Wav(440, 0.2)));
-        Assert.True(upload.IsSuccessStatusCode, upload.StatusCode.ToString());
+        await Voice.ApprovedPrompts.AddAsync(factory, "en", "Voice_LanguageOption", Voice.Tones.Wav(440, 1.0));
         var menu = await SendAsync(admin, new { channel = "voice", from = Patient });
         var first = menu.GetProperty("steps")[0];
         Assert.Equal(("play", "/prompts/en/Voice_LanguageOption"), (first.GetProperty("kind").GetString(), first.GetProperty("url").GetString()));

@@ -1,0 +1,185 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using TwilioFeedback.Persistence;
+using TwilioFeedback.Persistence.Accounts;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Webhooks.Accounts;
+using TwilioFeedback.Webhooks.Voice;
+
+namespace TwilioFeedback.Webhooks.Web.Studio;
+
+/// <summary>
+/// The studio's recordings (translators and admins): a take is uploaded as a draft, checked and
+/// levelled by <see cref="RecordingAudio"/>, and played to callers only once someone other than its
+/// author approves it; the approved take keeps playing while a newer draft waits.
+/// </summary>
+public static partial class RecordingEndpoints
+{
+    /// <summary>Largest take accepted: 2 MiB.</summary>
+    public const int MaxBytes = 2 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapStudioRecordings(this IEndpointRouteBuilder app)
+    {
+        var studio = new AuthorizationPolicyBuilder(StaffAuth.Scheme).RequireRole(StaffRoles.Translator, StaffRoles.Admin).Build();
+        var api = app.MapGroup("/api/v1/studio/recordings").WithTags("Studio: recordings").RequireAuthorization(studio);
+        api.MapGet("/{language}", ListAsync).WithName("ListRecordings");
+        api.MapPut("/{language}/{key}", UploadAsync).WithName("UploadRecording").DisableAntiforgery();
+        api.MapGet("/{language}/{key}/draft", (string language, string key, HttpContext context, FeedbackDbContext db, CancellationToken cancellationToken) =>
+            AudioAsync(language, key, PromptRecordingStatus.Draft, context, db, cancellationToken)).WithName("ListenToDraft");
+        api.MapGet("/{language}/{key}/approved", (string language, string key, HttpContext context, FeedbackDbContext db, CancellationToken cancellationToken) =>
+            AudioAsync(language, key, PromptRecordingStatus.Approved, context, db, cancellationToken)).WithName("ListenToApproved");
+        api.MapPost("/{language}/{key}/approve", ApproveAsync).WithName("ApproveRecording");
+
+        // The page is served to anyone, like the dashboard: its API calls decide (sign-in page, or No access).
+        app.MapGet("/studio/recordings", (HttpContext context, WebAssets assets) => assets.Serve(context, "studio-recordings.html")).ExcludeFromDescription();
+        return app;
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<RecordingItem>>, ProblemHttpResult>> ListAsync(
+        string language, PatientTexts texts, FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        if (PromptEndpoints.Unknown(language, PromptCatalog.Keys[0]) is { } unknown)
+        {
+            return unknown;
+        }
+        var takes = await db.PromptRecordings.AsNoTracking()
+            .Where(p => p.Language == language && (p.Status == PromptRecordingStatus.Draft || p.Status == PromptRecordingStatus.Approved))
+            .Select(p => new { p.Id, p.Key, p.Status, p.AuthorName, p.RecordedAt, p.DurationMs, p.ReviewerName, p.ApprovedAt })
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<RecordingItem>>([.. PromptCatalog.Keys.Select(key =>
+        {
+            var draft = takes.FirstOrDefault(t => t.Key == key && t.Status == PromptRecordingStatus.Draft);
+            var approved = takes.FirstOrDefault(t => t.Key == key && t.Status == PromptRecordingStatus.Approved);
+            return new RecordingItem(key, RecordingPurposes.Of(key), texts.Get(key, Language.English), texts.Get(key, Language.French),
+                draft is null ? null : new RecordingDraft(draft.Id, draft.AuthorName, draft.RecordedAt, draft.DurationMs),
+                approved is null ? null : new RecordingApproved(approved.AuthorName, approved.ReviewerName, approved.ApprovedAt, approved.DurationMs));
+        })]);
+    }
+
+    internal static async Task<Results<Ok<RecordingUploaded>, ProblemHttpResult>> UploadAsync(
+        string language, string key, HttpRequest request, ClaimsPrincipal user, FeedbackDbContext db, TimeProvider clock,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (PromptEndpoints.Unknown(language, key) is { } unknown)
+        {
+            return unknown;
+        }
+        if (request.ContentLength > MaxBytes)
+        {
+            return TooLarge();
+        }
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length > MaxBytes)
+        {
+            return TooLarge();
+        }
+        var check = RecordingAudio.Check(buffer.ToArray());
+        if (check.Wav is not { } wav)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The recording was not accepted.", detail: check.Problem);
+        }
+        var take = new PromptRecording
+        {
+            Language = language, Key = key, ContentType = "audio/wav", Data = wav, SizeBytes = wav.Length, Status = PromptRecordingStatus.Draft,
+            Etag = Convert.ToHexStringLower(SHA256.HashData(wav))[..32], DurationMs = check.DurationMs,
+            AuthorId = Id(user), AuthorName = Name(user), RecordedAt = clock.GetUtcNow(),
+        };
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            // The previous draft steps aside first: one draft per prompt (a unique index says so).
+            await db.PromptRecordings.Where(p => p.Language == language && p.Key == key && p.Status == PromptRecordingStatus.Draft)
+                .ExecuteUpdateAsync(p => p.SetProperty(r => r.Status, PromptRecordingStatus.Replaced), cancellationToken);
+            db.PromptRecordings.Add(take);
+            if (!await SavedAsync(db, cancellationToken))
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Another take of this prompt arrived at the same moment.",
+                    detail: "Reload the page and listen to the newest take.");
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        LogDraft(loggers.CreateLogger(typeof(RecordingEndpoints)), language, key, take.Id, take.DurationMs);
+        return TypedResults.Ok(new RecordingUploaded(new RecordingDraft(take.Id, take.AuthorName, take.RecordedAt, take.DurationMs)));
+    }
+
+    internal static async Task<Results<Ok<RecordingApproved>, ProblemHttpResult>> ApproveAsync(
+        string language, string key, ApproveRecording body, ClaimsPrincipal user, FeedbackDbContext db, PromptCatalog catalog, TimeProvider clock,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        if (PromptEndpoints.Unknown(language, key) is { } unknown)
+        {
+            return unknown;
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var draft = await db.PromptRecordings
+            .FirstOrDefaultAsync(p => p.Language == language && p.Key == key && p.Status == PromptRecordingStatus.Draft, cancellationToken);
+        if (draft is null || draft.Id != body.DraftId)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The draft changed since you listened to it.",
+                detail: draft is null ? "This take is no longer waiting for review." : "A newer take was submitted: listen to it before approving.");
+        }
+        if (draft.AuthorId is not null && draft.AuthorId == Id(user))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You recorded this take.",
+                detail: "Another translator or an admin must listen to it and approve it.");
+        }
+        // The approved take retires first: one approved take per prompt (a unique index says so).
+        await db.PromptRecordings.Where(p => p.Language == language && p.Key == key && p.Status == PromptRecordingStatus.Approved)
+            .ExecuteUpdateAsync(p => p.SetProperty(r => r.Status, PromptRecordingStatus.Retired), cancellationToken);
+        (draft.Status, draft.ReviewerId, draft.ReviewerName, draft.ApprovedAt) = (PromptRecordingStatus.Approved, Id(user), Name(user), clock.GetUtcNow());
+        if (!await SavedAsync(db, cancellationToken))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Someone approved a take of this prompt at the same moment.",
+                detail: "Reload the page to see which one plays.");
+        }
+        await transaction.CommitAsync(cancellationToken);
+        catalog.Invalidate();
+        LogApproved(loggers.CreateLogger(typeof(RecordingEndpoints)), language, key, draft.Id);
+        return TypedResults.Ok(new RecordingApproved(draft.AuthorName, draft.ReviewerName, draft.ApprovedAt, draft.DurationMs));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AudioAsync(
+        string language, string key, string status, HttpContext context, FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        if (PromptEndpoints.Unknown(language, key) is { } unknown)
+        {
+            return unknown;
+        }
+        var take = await db.PromptRecordings.AsNoTracking()
+            .FirstOrDefaultAsync(p => p.Language == language && p.Key == key && p.Status == status, cancellationToken);
+        return take is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {status} take of this prompt.")
+            : PromptEndpoints.File(context, take, "private, no-cache");
+    }
+
+    /// <summary>False when a unique index refused the change: another request changed the same prompt at the same moment.</summary>
+    private static async Task<bool> SavedAsync(FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return false;
+        }
+    }
+
+    private static ProblemHttpResult TooLarge() => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "The recording was not accepted.", detail: $"The file is larger than {MaxBytes / (1024 * 1024)} MB: a prompt is at most 30 s of sound.");
+
+    private static string? Id(ClaimsPrincipal user) => user.FindFirstValue("sub");
+
+    private static string? Name(ClaimsPrincipal user) => user.FindFirstValue("name") ?? Id(user);
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Recording draft {DraftId} of {Language} {Key} stored ({DurationMs} ms after trimming)")]
+    private static partial void LogDraft(ILogger logger, string language, string key, long draftId, int durationMs);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Recording {DraftId} of {Language} {Key} approved: callers hear it now")]
+    private static partial void LogApproved(ILogger logger, string language, string key, long draftId);
+}
