@@ -30,6 +30,7 @@ public static partial class WebPages
         var pages = app.MapGroup("").WithTags("Pages").ExcludeFromDescription();
         pages.MapGet("/simulator", (HttpContext context, WebAssets assets) => assets.Serve(context, "simulator.html"));
         pages.MapGet("/dashboard", (HttpContext context, WebAssets assets) => assets.Serve(context, "dashboard.html"));
+        pages.MapGet("/studio", (HttpContext context, WebAssets assets) => assets.Serve(context, "studio.html"));
         pages.MapGet("/web/{name}", (string name, HttpContext context, WebAssets assets) => assets.Serve(context, name));
         app.MapSimulator();
         app.MapDashboardApi();
