@@ -15,6 +15,9 @@ public static class StudioSpreadsheet
 {
     public const string KeyColumn = "key";
     public const string TextColumn = "current text";
+
+    /// <summary>An optional column on the way in: where a row's text comes from (a public source), kept with its draft.</summary>
+    public const string SourceColumn = "source";
     public static readonly IReadOnlyList<string> Columns = [KeyColumn, "purpose", "English", "French", TextColumn, "status", "limits"];
 
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -111,8 +114,10 @@ public static class StudioSpreadsheet
     private static StudioSpreadsheetReading FromTable(List<string?[]> table)
     {
         var header = table.FirstOrDefault() ?? [];
-        var key = Array.FindIndex(header, h => string.Equals(h?.Trim(), KeyColumn, StringComparison.OrdinalIgnoreCase));
-        var text = Array.FindIndex(header, h => string.Equals(h?.Trim(), TextColumn, StringComparison.OrdinalIgnoreCase));
+        int Column(string name) => Array.FindIndex(header, h => string.Equals(h?.Trim(), name, StringComparison.OrdinalIgnoreCase));
+        var key = Column(KeyColumn);
+        var text = Column(TextColumn);
+        var source = Column(SourceColumn);
         if (key < 0 || text < 0)
         {
             return StudioSpreadsheetReading.Refused($"The first row must name the columns \"{KeyColumn}\" and \"{TextColumn}\", as the studio's export does.");
@@ -128,7 +133,8 @@ public static class StudioSpreadsheet
                 continue; // a blank line
             }
             // Spreadsheets keep the line breaks the person typed; the texts use \n.
-            lines.Add(new StudioSpreadsheetLine(i + 1, rowKey, rowText.Replace("\r\n", "\n", StringComparison.Ordinal).Trim()));
+            var rowSource = source >= 0 && source < row.Length && !string.IsNullOrWhiteSpace(row[source]) ? row[source]!.Trim() : null;
+            lines.Add(new StudioSpreadsheetLine(i + 1, rowKey, rowText.Replace("\r\n", "\n", StringComparison.Ordinal).Trim(), rowSource));
         }
         return new StudioSpreadsheetReading(lines, null);
     }

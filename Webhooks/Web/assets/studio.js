@@ -61,8 +61,19 @@ window.TF_SMS = (() => {
         try { p = await response.json(); } catch { /* not JSON: the status says enough */ }
         const parts = [p.detail || p.title || t("studio.failed", response.status)];
         if (p.errors) Object.values(p.errors).flat().forEach(e => parts.push(e));
-        for (const name of ["keys", "missing", "not_approved"]) if (Array.isArray(p[name]) && p[name].length) parts.push(p[name].join(", "));
         return parts.join(" · ");
+    }
+
+    // A read that fails says so on the page (the sign-in page and "No access" are TF.api's).
+    async function get(path) {
+        const response = await api(path);
+        if (!response.ok) {
+            const message = await problem(response);
+            setMessage("studio-message", message, "failed");
+            throw new Error(message);
+        }
+        setMessage("studio-message", "");
+        return response.json();
     }
 
     function setMessage(id, text, kind) {
@@ -159,7 +170,7 @@ window.TF_SMS = (() => {
         } else {
             results.push({ kind: "ok", name: "placeholders", text: expected.size ? t("studio.ph_ok", [...expected].join(" ")) : t("studio.ph_none") });
         }
-        if (current.channels.includes("sms") || current.limits.sms_segments) {
+        if (current.limits.sms_segments) {
             const cost = TF_SMS.cost(text);
             const line = t("studio.sms", cost.segments, cost.encoding, cost.units);
             results.push(cost.segments >= 2
@@ -178,15 +189,17 @@ window.TF_SMS = (() => {
 
     function renderPreview(text) {
         const parts = [];
-        if (current.channels.includes("sms")) {
+        if (current.limits.sms_segments) {
             parts.push(el("div", { class: "preview-phone" }, el("p", { class: "muted", text: t("studio.preview_sms") }),
                 el("div", { class: "bubble out", lang }, el("p", { text: text }))));
         }
-        if (current.channels.includes("ussd")) {
+        if (current.limits.ussd_chars) {
             parts.push(el("div", { class: "preview-phone" }, el("p", { class: "muted", text: t("studio.preview_ussd") }),
                 el("pre", { class: "ussd-screen", lang, text: text })));
         }
-        if (current.channels.includes("voice")) {
+        const words = !current.limits.sms_segments && !current.limits.ussd_chars && current.channels.length > 1;
+        if (words) parts.push(el("p", { class: "muted", text: t("studio.preview_words") }));
+        else if (current.channels.includes("voice")) {
             parts.push(el("p", { class: "muted" }, t(lang === "en" || lang === "fr" ? "studio.preview_voice_tts" : "studio.preview_voice_recorded"), " ",
                 el("a", { href: "/studio/recordings", text: t("studio.recordings") })));
         }
@@ -221,7 +234,7 @@ window.TF_SMS = (() => {
     async function history() {
         const list = $("history");
         if (!list.hidden) { list.hidden = true; return; }
-        const entries = await (await api(`${base}/texts/${lang}/${encodeURIComponent(current.key)}/history`)).json();
+        const entries = await get(`${base}/texts/${lang}/${encodeURIComponent(current.key)}/history`);
         list.replaceChildren(...(entries.length ? entries.map(h => el("li", {},
             el("span", { class: "muted", text: t("studio.history_" + h.action, h.by, when(h.at)) }), el("br"), el("span", { lang, text: h.text })))
             : [el("li", { class: "muted", text: t("studio.history_none") })]));
@@ -260,14 +273,14 @@ window.TF_SMS = (() => {
     }
 
     async function loadLanguages() {
-        languages = await (await api(`${base}/languages`)).json();
+        languages = await get(`${base}/languages`);
         if (!languages.some(l => l.code === lang)) lang = (languages.find(l => l.code !== "en") || languages[0] || { code: "en" }).code;
         $("language").replaceChildren(...languages.map(l => el("option", { value: l.code, selected: l.code === lang ? "selected" : null, text: `${l.name} (${l.code})` })));
         renderCoverage();
     }
 
     async function reload(key) {
-        items = await (await api(`${base}/texts/${lang}`)).json();
+        items = await get(`${base}/texts/${lang}`);
         const still = key && items.some(i => i.key === key);
         if (still) open(key); else { current = null; $("editor").hidden = true; renderKeys(); }
         await loadLanguages();
@@ -303,7 +316,8 @@ window.TF_SMS = (() => {
             renderCoverage();
             if (current) open(current.key); else renderKeys();
         });
-        loadLanguages().then(loadNumbers).then(() => pick(lang)).catch(e => { if (e.message !== "401" && e.message !== "403") throw e; });
+        // Failures are on the page already (studio-message) or left for the sign-in and "No access" pages.
+        loadLanguages().then(loadNumbers).then(() => pick(lang)).catch(() => { });
     }
 
     init();
