@@ -217,18 +217,18 @@ window.TF_SMS = (() => {
         setMessage("editor-message", "");
         const response = await send(`${base}/texts/${lang}/${encodeURIComponent(current.key)}`, "PUT", { text: $("text").value });
         if (!response.ok) { setMessage("editor-message", t("studio.save_refused") + " " + await problem(response), "failed"); return; }
-        setMessage("editor-message", t("studio.saved"), "good");
         await reload(current.key);
+        setMessage("editor-message", t("studio.saved"), "good");
     }
 
     async function approve() {
         setMessage("editor-message", "");
         const response = await send(`${base}/texts/${lang}/${encodeURIComponent(current.key)}/approve`, "POST", { draft_id: current.draft.id });
         if (response.status === 403) { setMessage("editor-message", t("studio.own_draft"), "failed"); return; }
-        if (response.status === 409) { setMessage("editor-message", t("studio.draft_changed"), "failed"); await reload(current.key); return; }
+        if (response.status === 409) { await reload(current.key); setMessage("editor-message", t("studio.draft_changed"), "failed"); return; }
         if (!response.ok) { setMessage("editor-message", await problem(response), "failed"); return; }
-        setMessage("editor-message", t("studio.approved_now"), "good");
         await reload(current.key);
+        setMessage("editor-message", t("studio.approved_now"), "good");
     }
 
     async function history() {
