@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TwilioFeedback.Webhooks.Web.Studio;
 
 namespace TwilioFeedback.Webhooks.Web;
 
@@ -34,6 +35,7 @@ public static partial class WebPages
         pages.MapGet("/web/{name}", (string name, HttpContext context, WebAssets assets) => assets.Serve(context, name));
         app.MapSimulator();
         app.MapDashboardApi();
+        app.MapStudioSpreadsheets();
         WarnIfOpen(app.ServiceProvider);
         return app;
     }
