@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TwilioFeedback.Webhooks.Web.Studio;
 
 namespace TwilioFeedback.Webhooks.Web;
 
@@ -31,9 +32,11 @@ public static partial class WebPages
         pages.MapGet("/simulator", (HttpContext context, WebAssets assets) => assets.Serve(context, "simulator.html"));
         pages.MapGet("/dashboard", (HttpContext context, WebAssets assets) => assets.Serve(context, "dashboard.html"));
         pages.MapGet("/inbox", (HttpContext context, WebAssets assets) => assets.Serve(context, "inbox.html")); // the API decides who may read it
+        pages.MapGet("/studio", (HttpContext context, WebAssets assets) => assets.Serve(context, "studio.html"));
         pages.MapGet("/web/{name}", (string name, HttpContext context, WebAssets assets) => assets.Serve(context, name));
         app.MapSimulator();
         app.MapDashboardApi();
+        app.MapStudioSpreadsheets();
         WarnIfOpen(app.ServiceProvider);
         return app;
     }

@@ -1,0 +1,282 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Tests.Accounts;
+using TwilioFeedback.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace TwilioFeedback.Tests.Studio;
+
+/// <summary>
+/// The language studio in Chromium: a translator writes the Duala rating prompt with the on-screen
+/// letters and the live checks, a second translator approves it, the admin sets Duala live for SMS,
+/// and a simulated patient gets the text; the page on a phone in French; the JS segment counter.
+/// </summary>
+public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassFixture<BrowserAppFactory>, IAsyncLifetime
+{
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors = [];
+
+    public Task InitializeAsync() => factory.ResetAsync();
+
+    public Task DisposeAsync()
+    {
+        Assert.True(_errors.IsEmpty, string.Join("\n", _errors));
+        return Task.CompletedTask;
+    }
+
+    private async Task<IPage> OpenAsync(string path, int width = 1100, int height = 900)
+    {
+        var browser = await factory.BrowserAsync();
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = factory.Address.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in and the refusals the test provokes are expected.
+        page.PageError += (_, error) => _errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !ExpectedStatus().IsMatch(message.Text))
+            {
+                _errors.Add($"{message.Text} ({message.Location})");
+            }
+        };
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    [GeneratedRegex("status of (400|401|403|409)")]
+    private static partial Regex ExpectedStatus();
+
+    /// <summary>Signs in on the sign-in page the studio sends a signed-out visitor to, and waits to be back.</summary>
+    private static async Task SignInAsync(IPage page, string email, string back)
+    {
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Staff.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var returned = page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back);
+        var refused = page.GetByRole(AriaRole.Alert).WaitForAsync();
+        if (await Task.WhenAny(returned, refused) == refused && !returned.IsCompleted)
+        {
+            Assert.Fail("sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        }
+        await returned;
+    }
+
+    private static ILocator Check(IPage page, string name) => page.Locator($"#checks [data-check={name}]");
+
+    private static async Task OpenKeyAsync(IPage page, string language, string key)
+    {
+        await page.Locator("#language").SelectOptionAsync(language);
+        await page.Locator($"#keys button[data-key={key}]").ClickAsync();
+        await Expect(page.Locator("#editor-key")).ToHaveTextAsync(key);
+    }
+
+    [Fact]
+    public async Task A_translator_writes_the_duala_rating_prompt_a_second_approves_it_the_admin_sets_duala_live_and_a_patient_gets_it()
+    {
+        await Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "translator");
+        await Staff.CreateAsync(factory.Services, "ndedi@hospital.cm", "translator");
+        await Staff.CreateAsync(factory.Services, "mbappe@hospital.cm", "admin");
+        const string written = "Test: ɓwam? 1 … 5";
+
+        // The first translator writes the prompt, with a letter from the on-screen row.
+        var page = await OpenAsync("/studio");
+        await SignInAsync(page, "ekwalla@hospital.cm", "/studio");
+        await OpenKeyAsync(page, "dua", "AskRating");
+        await Expect(page.Locator("#source-en")).ToHaveTextAsync(factory.Services.GetRequiredService<PatientTexts>().FromResources("AskRating", Language.English));
+        await page.Locator("#text").FillAsync("");
+        await page.Locator("#text").PressSequentiallyAsync("Test: ");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Insert ɓ", Exact = true }).ClickAsync();
+        await page.Locator("#text").PressSequentiallyAsync("wam? 1 … 5");
+        await Expect(page.Locator("#text")).ToHaveValueAsync(written);
+        await Expect(Check(page, "sms")).ToContainTextAsync("1 segment(s), UCS-2, 17 units");
+        await Expect(Check(page, "placeholders")).ToHaveClassAsync(new Regex(@"\bok\b"));
+        await Expect(page.Locator("#preview .bubble")).ToHaveTextAsync(written);
+
+        // A placeholder the English does not have is refused while typing: no saving.
+        await page.Locator("#text").PressSequentiallyAsync(" {0}");
+        await Expect(Check(page, "placeholders")).ToHaveClassAsync(new Regex(@"\bbad\b"));
+        await Expect(Check(page, "placeholders")).ToContainTextAsync("not in the English {0}");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save draft" })).ToBeDisabledAsync();
+
+        // A text that needs two segments is warned about.
+        await page.Locator("#text").FillAsync(written + new string('a', 71 - written.Length));
+        await Expect(Check(page, "sms")).ToHaveClassAsync(new Regex(@"\bwarn\b"));
+        await Expect(Check(page, "sms")).ToContainTextAsync("2 segment(s), UCS-2, 71 units");
+
+        await page.Locator("#text").FillAsync(written);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save draft" })).ToBeEnabledAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+        await Expect(page.Locator("#editor-message")).ToContainTextAsync("Draft saved");
+        await Expect(page.Locator("#editor-status")).ToContainTextAsync("Draft by");
+        await Expect(page.Locator("#keys button[data-key=AskRating] .badge")).ToHaveTextAsync("draft");
+        // Its author cannot approve it.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve draft" }).ClickAsync();
+        await Expect(page.Locator("#editor-message")).ToContainTextAsync("You wrote this draft");
+        await page.Context.CloseAsync();
+
+        // A second translator approves it.
+        var second = await OpenAsync("/studio");
+        await SignInAsync(second, "ndedi@hospital.cm", "/studio");
+        await OpenKeyAsync(second, "dua", "AskRating");
+        await Expect(second.Locator("#text")).ToHaveValueAsync(written);
+        await second.GetByRole(AriaRole.Button, new() { Name = "Approve draft" }).ClickAsync();
+        await Expect(second.Locator("#editor-message")).ToContainTextAsync("Approved");
+        await Expect(second.Locator("#editor-status")).ToContainTextAsync("Approved by");
+        await second.GetByRole(AriaRole.Button, new() { Name = "History" }).ClickAsync();
+        await Expect(second.Locator("#history li")).ToHaveCountAsync(2);
+        await Expect(second.Locator("#history li").First).ToContainTextAsync("Approved by");
+        await second.Context.CloseAsync();
+
+        // The admin cannot set Duala live for SMS while other texts wait; once they are approved, can.
+        var admin = await OpenAsync("/studio");
+        await SignInAsync(admin, "mbappe@hospital.cm", "/studio");
+        await admin.Locator("#language").SelectOptionAsync("dua");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Set live on SMS" }).ClickAsync();
+        await Expect(admin.Locator("#live-message")).ToContainTextAsync("Not set live on SMS");
+        await ApproveTheRestForSmsAsync("dua");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Set live on SMS" }).ClickAsync();
+        await Expect(admin.Locator("#live-message")).ToContainTextAsync("now live on SMS");
+        await Expect(admin.Locator("#coverage tr", new() { HasText = "SMS" })).ToContainTextAsync("100 %");
+        await Expect(admin.Locator("#coverage tr", new() { HasText = "SMS" }).Locator(".badge")).ToHaveTextAsync("live");
+
+        // A patient on the simulator picks Duala and gets the approved text.
+        await admin.GotoAsync("/simulator");
+        await admin.GetByLabel("Patient's number").FillAsync("+237000000101");
+        await admin.Locator("#text").FillAsync("hello");
+        await admin.Locator("#text").PressAsync("Enter");
+        var menu = admin.Locator("#screen .bubble.out").Last;
+        await Expect(menu).ToContainTextAsync("Duálá");
+        var digit = DualaOption().Match(await menu.InnerTextAsync()).Groups[1].Value;
+        await admin.Locator("#text").FillAsync(digit);
+        await admin.Locator("#text").PressAsync("Enter");
+        await Expect(admin.Locator("#screen .bubble.out").Last).ToContainTextAsync(written);
+        await admin.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("studio-simulator-duala"), FullPage = true });
+
+        // The studio on a phone, in French.
+        await admin.GotoAsync("/studio");
+        await admin.SetViewportSizeAsync(390, 844);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Studio des langues" })).ToBeVisibleAsync();
+        await admin.Locator("#keys button[data-key=AskRating]").ClickAsync();
+        await Expect(admin.Locator("#editor-status")).ToContainTextAsync("Approuvé par");
+        await Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Insérer ɓ", Exact = true })).ToBeVisibleAsync();
+        var overflow = await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflow, "the studio scrolls sideways on a phone");
+        await admin.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("studio-fr-phone"), FullPage = true });
+        await admin.Context.CloseAsync();
+    }
+
+    [GeneratedRegex(@"(\d)\D{0,3}Duálá")]
+    private static partial Regex DualaOption();
+
+    /// <summary>Every other SMS text of the language, written by one translator (its French text) and approved by an admin, through the API.</summary>
+    private async Task ApproveTheRestForSmsAsync(string language)
+    {
+        using var writer = factory.SocketClient(AppFactory.Token("translator", "Ebenye Writer"));
+        using var reviewer = factory.SocketClient(AppFactory.Token("admin", "Esaka Reviewer"));
+        var items = await writer.GetFromJsonAsync<JsonElement>($"/api/v1/studio/texts/{language}");
+        foreach (var item in items.EnumerateArray())
+        {
+            var key = item.GetProperty("key").GetString()!;
+            if (item.TryGetProperty("approved", out _) || !item.GetProperty("channels").EnumerateArray().Any(c => c.GetString() == "sms"))
+            {
+                continue;
+            }
+            var saved = await writer.PutAsJsonAsync($"/api/v1/studio/texts/{language}/{key}", new { text = item.GetProperty("french").GetString() });
+            Assert.True(saved.IsSuccessStatusCode, $"{key}: {saved.StatusCode} {await saved.Content.ReadAsStringAsync()}");
+            var draft = (await saved.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("draft").GetProperty("id");
+            var approved = await reviewer.PostAsJsonAsync($"/api/v1/studio/texts/{language}/{key}/approve", new { draft_id = draft });
+            Assert.True(approved.IsSuccessStatusCode, $"{key}: {approved.StatusCode} {await approved.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [Fact]
+    public async Task A_translator_imports_a_spreadsheet_from_the_page_and_sees_the_report()
+    {
+        await Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "translator");
+        var page = await OpenAsync("/studio", 390, 844);
+        await SignInAsync(page, "ekwalla@hospital.cm", "/studio");
+        await page.Locator("#language").SelectOptionAsync("ewo");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download spreadsheet (.xlsx)" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.xlsx");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.csv");
+        await page.GetByLabel("Spreadsheet to import (.xlsx or .csv)").SetInputFilesAsync(new FilePayload
+        {
+            Name = "ewo.csv",
+            MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes("key,current text\r\nWords_No,tɛgɛ\r\nNoSuchKey,abc\r\n"),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import as drafts" }).ClickAsync();
+        await Expect(page.Locator("#import-report")).ToContainTextAsync("Imported as drafts: 1");
+        await Expect(page.Locator("#import-report")).ToContainTextAsync("Row 3 (NoSuchKey)");
+        await Expect(page.Locator("#keys button[data-key=Words_No] .badge")).ToHaveTextAsync("draft");
+
+        // Something else than a spreadsheet: the page says so.
+        await page.GetByLabel("Spreadsheet to import (.xlsx or .csv)").SetInputFilesAsync(new FilePayload { Name = "photo.png", MimeType = "image/png", Buffer = [0x89, 0x50, 0x4E, 0x47, 0, 1, 2] });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import as drafts" }).ClickAsync();
+        await Expect(page.Locator("#import-report")).ToContainTextAsync("Import refused: The file is neither an XLSX spreadsheet nor a CSV");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_signed_out_visitor_is_sent_to_sign_in_and_staff_without_the_translator_role_see_no_access()
+    {
+        await Staff.CreateAsync(factory.Services, "nurse@hospital.cm", "staff");
+        var page = await OpenAsync("/studio");
+        await SignInAsync(page, "nurse@hospital.cm", "/account/denied");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No access" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    public static TheoryData<string, string> SegmentTexts => new()
+    {
+        { "empty", "" },
+        { "160 GSM-7", new string('a', 160) },
+        { "161 GSM-7", new string('a', 161) },
+        { "306 GSM-7", new string('b', 306) },
+        { "307 GSM-7", new string('b', 307) },
+        { "80 euro signs", new string('€', 80) },
+        { "80 euro signs and one more", new string('€', 80) + "a" },
+        { "every extension character", "^{}\\[~]|€\f" },
+        { "accents GSM-7 has", "Répondez à l'hôpital: é è ù ì ò Ç Ø å Ä Ö Ñ Ü ß" },
+        { "line breaks", "Language?\r\n1 English\n2 Français" },
+        { "70 UCS-2", "ɓ" + new string('a', 69) },
+        { "71 UCS-2", "ɓ" + new string('a', 70) },
+        { "134 UCS-2", "ɛ" + new string('a', 133) },
+        { "135 UCS-2", "ɛ" + new string('a', 134) },
+        { "ç is not GSM-7", "Reçu" },
+        { "circumflex", "Na sôm!" },
+        { "an emoji is two units", "Merci 😀" + new string('a', 62) },
+        { "tone marks", "kɛ́m ŋ̀ŋ̂ ɓwǎm̀" },
+    };
+
+    [Fact]
+    public async Task The_page_counts_sms_segments_and_encoding_as_SmsSegments_does()
+    {
+        await Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "translator");
+        var page = await OpenAsync("/account/signin?returnUrl=%2Fstudio");
+        await SignInAsync(page, "ekwalla@hospital.cm", "/studio");
+        var texts = SegmentTexts.Select(row => (string)row[1]).ToArray();
+        var counted = await page.EvaluateAsync<JsonElement>("texts => texts.map(t => TF_SMS.cost(t))", texts);
+        var rows = SegmentTexts.Select(row => (string)row[0]).ToArray();
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var expected = SmsSegments.Count(texts[i]);
+            var js = counted[i];
+            Assert.True(
+                js.GetProperty("encoding").GetString() == (expected.Encoding == SmsEncoding.Gsm7 ? "GSM-7" : "UCS-2")
+                    && js.GetProperty("units").GetInt32() == expected.Units && js.GetProperty("segments").GetInt32() == expected.Segments,
+                $"{rows[i]}: C# {expected}, JS {js}");
+        }
+        Assert.Contains(texts.Select(SmsSegments.Count), c => c.Segments == 3); // the table reaches past two parts
+        await page.Context.CloseAsync();
+    }
+}
