@@ -21,7 +21,7 @@ public sealed partial class DataKeyRotationJob(FeedbackDbContext db, DataCipher 
     [
         ("patients", "phone"), ("patients", "email"), ("feedbacks", "content"), ("feedbacks", "transcript"), ("feedbacks", "translation"),
         ("feedback_corrections", "before"), ("feedback_corrections", "after"), ("feedback_corrections", "text"),
-        ("reminders", "message"), ("reminders", "phone_number"), ("reminders", "email"), ("call_backs", "phone"),
+        ("reminders", "message"), ("reminders", "phone_number"), ("reminders", "email"), ("call_backs", "phone"), ("preview_numbers", "phone"),
     ];
 
     /// <summary>A stored value as PostgreSQL holds it (encrypted, or clear from before encryption).</summary>

@@ -42,6 +42,10 @@ public static class AccountEndpoints
         account.MapGet("/csrf", (HttpContext context, IAntiforgery antiforgery) =>
             TypedResults.Ok(new CsrfToken(antiforgery.GetAndStoreTokens(context).RequestToken ?? "")));
         account.MapGet("", HomeAsync).RequireAuthorization();
+        // Who is signed in, for the pages to show only what the role may use (the API still decides).
+        account.MapGet("/me", (ClaimsPrincipal user) => TypedResults.Ok(new SignedIn(
+            user.Identity?.Name ?? "", [.. user.FindAll(ClaimTypes.Role).Select(c => c.Value).Concat(user.FindAll("role").Select(c => c.Value)).Distinct()])))
+            .RequireAuthorization();
         app.MapTwoFactor();
         app.MapUsers();
         app.MapPersonalTokens();
@@ -50,6 +54,8 @@ public static class AccountEndpoints
 
     /// <summary>What the pages' scripts send back as <c>X-CSRF-TOKEN</c> on their API POSTs.</summary>
     public sealed record CsrfToken(string Token);
+
+    public sealed record SignedIn(string Name, string[] Roles);
 
     internal static string Local(string? returnUrl) =>
         returnUrl is { Length: > 1 } && returnUrl[0] == '/' && returnUrl[1] is not ('/' or '\\') ? returnUrl : "/account";

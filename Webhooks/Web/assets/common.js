@@ -84,5 +84,5 @@ window.TF = (() => {
         toggle.addEventListener("click", () => setLang(lang === "en" ? "fr" : "en"));
     }
 
-    return { t, label, apply, setLang, onLang: f => listeners.push(f), el, api, initLogin, initToggle, lang: () => lang };
+    return { t, label, apply, setLang, onLang: f => listeners.push(f), el, api, csrf: csrfToken, initLogin, initToggle, lang: () => lang };
 })();

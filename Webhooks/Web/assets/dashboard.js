@@ -171,8 +171,11 @@
         "twilio.setting": "Réglage", "twilio.now": "Actuel", "twilio.should": "Attendu", "twilio.check": "Comparer avec Twilio", "twilio.apply": "Appliquer",
         "twilio.in_sync": "Tout est réglé comme il faut.", "twilio.differs": "Des réglages diffèrent : Appliquer les règle.", "twilio.applied": "Réglé chez Twilio."
     });
-    // Direct fetches: a staff member's 403 here must not open the sign-in box.
-    const adminFetch = (path, method = "GET") => fetch(path, { method, headers: { "Accept": "application/json", "Authorization": "Bearer " + (sessionStorage.getItem("tf_token") || "") } });
+    // Direct fetches on the session cookie: a staff member's 403 here only hides the block (TF.api would leave the page).
+    const adminFetch = async (path, method = "GET") => fetch(path, {
+        method, credentials: "same-origin",
+        headers: Object.assign({ "Accept": "application/json" }, method === "GET" ? {} : { "X-CSRF-TOKEN": await TF.csrf() }),
+    });
 
     async function loadSightings() {
         const response = await adminFetch("/api/v1/admin/webhooks");
@@ -203,8 +206,12 @@
     $("twilio-check").addEventListener("click", () => twilioNumber("GET"));
     $("twilio-apply").addEventListener("click", () => twilioNumber("POST"));
     TF.onLang(() => { if (!$("twilio-admin").hidden) loadSightings(); });
-    loadSightings().catch(() => {});
+    // Only an admin's page asks for the admin block (a staff member's 403 would only be noise).
+    fetch("/account/me", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(r => r.ok ? r.json() : { roles: [] })
+        .then(me => { if ((me.roles || []).includes("admin")) return loadSightings(); })
+        .catch(() => {});
     // ── end of the Twilio block ──
     load();
-    setInterval(() => { if (!document.hidden && sessionStorage.getItem("tf_token")) load(); }, 60000);
+    setInterval(() => { if (!document.hidden) load(); }, 60000);
 })();

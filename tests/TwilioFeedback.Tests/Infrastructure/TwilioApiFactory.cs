@@ -14,6 +14,7 @@ public class TwilioApiFactory : AppFactory
         ["Twilio:AccountSid"] = TwilioRequests.AccountSid,
         ["Twilio:PhoneNumber"] = TwilioRequests.HospitalNumber,
         ["Twilio:ApiBaseUrl"] = ApiBaseUrl,
+        ["Twilio:MessagingApiBaseUrl"] = ApiBaseUrl, // one stub for Twilio's REST and Messaging APIs
         ["Ussd:SharedSecret"] = UssdSecret,
         ["Reminders:DispatchOnSchedule"] = "false", // tests run the dispatcher themselves
         ["Email:SendGridApiKey"] = "SG.test-key",

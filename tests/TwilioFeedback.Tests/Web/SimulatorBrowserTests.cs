@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Tests.TwilioSetup;
 using static Microsoft.Playwright.Assertions;
 
 namespace TwilioFeedback.Tests.Web;
@@ -51,12 +52,13 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
     private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors = [];
 
     /// <summary>Signs in through the sign-in page the simulator sends a signed-out visitor to, and comes back.</summary>
-    private async Task SignInAsync(IPage page, string back)
+    private async Task SignInAsync(IPage page, string back, string role = "staff")
     {
-        await Accounts.Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "staff");
+        var email = role == "staff" ? "ekwalla@hospital.cm" : role + "@hospital.cm";
+        await Accounts.Staff.CreateAsync(factory.Services, email, role);
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
-        await page.GetByLabel("Email").FillAsync("ekwalla@hospital.cm");
+        await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         // Back on the page, or the sign-in page's own answer, whichever comes: a refusal fails with what the page said.
@@ -169,6 +171,25 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "the dashboard scrolls sideways on a phone");
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("dashboard-fr-phone"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_sees_on_the_dashboard_that_Twilio_reaches_the_server_and_can_compare_the_number()
+    {
+        factory.TwilioApi.Account(TwilioStub.Number("https://old-server.example.org")); // the number still points elsewhere
+        using var twilio = factory.SocketClient();
+        Assert.True((await twilio.PostTwilioAsync("/twilio/sms", TwilioRequests.Message("+237690000777", "hello"))).IsSuccessStatusCode);
+        var page = await OpenAsync("/dashboard");
+        await SignInAsync(page, "/dashboard", "admin");
+
+        var block = page.Locator("#twilio-admin");
+        await Expect(block).ToBeVisibleAsync();
+        await Expect(page.Locator("#twilio-sightings")).ToContainTextAsync("valid");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Compare with Twilio" }).ClickAsync();
+        await Expect(page.Locator("#twilio-number-message")).ToContainTextAsync("Some settings differ");
+        await Expect(page.Locator("#twilio-settings")).ToContainTextAsync("https://old-server.example.org/twilio/sms");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Apply" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 
