@@ -204,7 +204,7 @@ public sealed class ThreeProcessTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Every patient saw the whole survey, in their language, whatever process answered each step.
         Assert.All(patients.Select((p, i) => (p, Got: replies[i])), x => Assert.Equal<IEnumerable<string?>>(
-            [Text(MessageKeys.LanguageMenu, Language.English), Text(MessageKeys.AskRating, x.p.Language), Text(MessageKeys.AskComment, x.p.Language), Text(MessageKeys.Thanks, x.p.Language)],
+            [_texts.Menu(MessageKeys.LanguageMenu, Language.English, [Language.English, Language.French]), Text(MessageKeys.AskRating, x.p.Language), Text(MessageKeys.AskComment, x.p.Language), Text(MessageKeys.Thanks, x.p.Language)],
             x.Got));
         // One feedback row per patient with exactly what they sent: none lost, none twice.
         using var page = await staff.GetFromJsonAsync<JsonDocument>("/api/v1/feedback?limit=100");

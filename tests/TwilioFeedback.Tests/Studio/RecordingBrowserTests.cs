@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Net;
 using System.Xml.Linq;
 using Microsoft.Playwright;
 using TwilioFeedback.Tests.Accounts;
@@ -98,7 +100,16 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
         await Expect(review.Locator(".status")).ToContainTextAsync("Approved: recorded by ngo@hospital.cm, approved by din@hospital.cm");
         await PlayedAsync(review.Locator("audio.approved"));
 
-        // Duala is not set live here: the live switch is the other half of issue 15 (h15a), not on this branch yet.
+        // The admin sets Duala live for calls once every voice prompt has an approved take (the others through the API).
+        using var admin = factory.SocketClient(AppFactory.Token("admin"));
+        var live = await admin.PutAsJsonAsync("/api/v1/studio/live/dua/voice", new { live = true });
+        Assert.Equal(HttpStatusCode.Conflict, live.StatusCode); // the other prompts are not recorded yet
+        foreach (var other in TwilioFeedback.Webhooks.Voice.PromptCatalog.Keys.Where(k => k != Key))
+        {
+            await ApprovedPrompts.AddAsync(factory, "dua", other, Tones.Wav(330, 1.0));
+        }
+        live = await admin.PutAsJsonAsync("/api/v1/studio/live/dua/voice", new { live = true });
+        Assert.True(live.IsSuccessStatusCode, await live.Content.ReadAsStringAsync());
         using var twilio = factory.CreateClient();
         var callSid = "CA" + Guid.NewGuid().ToString("N");
         List<KeyValuePair<string, string>> Call(params (string, string)[] extra) =>

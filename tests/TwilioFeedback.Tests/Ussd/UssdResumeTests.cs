@@ -35,7 +35,7 @@ public sealed class UssdResumeTests(TwilioApiFactory factory) : IntegrationTest<
     private async Task<string> DroppedAtTheCommentAsync()
     {
         var session = NewSession();
-        Assert.Equal("CON " + Texts.Get(MessageKeys.LanguageMenu, Language.English), await ScreenAsync(session, ""));
+        Assert.Equal("CON " + Texts.Menu(MessageKeys.LanguageMenu, Language.English, [Language.English, Language.French]), await ScreenAsync(session, ""));
         Assert.Equal("CON " + Texts.Get("Ussd_AskRating", Language.French), await ScreenAsync(session, "2"));
         Assert.Equal("CON " + Texts.Get("Ussd_AskComment", Language.French), await ScreenAsync(session, "2*4"));
         return session; // the operator cuts it here: no END was sent

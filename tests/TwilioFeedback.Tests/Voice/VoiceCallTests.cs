@@ -127,6 +127,7 @@ public sealed class VoiceCallTests(TwilioApiFactory factory) : IntegrationTest<T
     [Fact]
     public async Task A_Duala_draft_is_not_played_until_someone_approves_it()
     {
+        await CallerPreviewsAsync(); // Duala is offered to a preview number before it is live
         var draft = await ApprovedPrompts.DraftAsync(Factory, "dua", "Voice_AskRating", Tones.Wav(440, 1.0));
 
         var menu = await PostAsync("/twilio/voice");
