@@ -31,7 +31,7 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
             ViewportSize = new ViewportSize { Width = width, Height = 900 },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => _errors.Add(error);
         page.Console += (_, message) =>

@@ -17,6 +17,15 @@ public class BrowserAppFactory : TwilioApiFactory
     private IBrowser? _browser;
     private readonly SemaphoreSlim _browserLock = new(1, 1);
 
+    /// <summary>
+    /// How long a page action or navigation may take: generous, because a loaded 2-core machine (two
+    /// suites, builds beside them) makes a first page load take seconds. A wait ends as soon as its
+    /// condition holds, so this costs nothing when the machine is quick.
+    /// </summary>
+    public const int ActionTimeoutMs = 45_000;
+
+    static BrowserAppFactory() => Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(20_000);
+
     public BrowserAppFactory() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
 
     protected override void StartHost() => StartServer();
@@ -68,7 +77,7 @@ public class BrowserAppFactory : TwilioApiFactory
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
         return await context.NewPageAsync();
     }
 

@@ -37,7 +37,7 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => _errors.Add(error);
         page.Console += (_, message) =>

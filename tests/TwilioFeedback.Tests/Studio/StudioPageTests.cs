@@ -36,7 +36,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
         var page = await context.NewPageAsync();
         // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in and the refusals the test provokes are expected.
         page.PageError += (_, error) => _errors.Add(error);

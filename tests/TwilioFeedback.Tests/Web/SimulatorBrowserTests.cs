@@ -34,7 +34,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
         var page = await context.NewPageAsync();
         // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in is expected.
         page.PageError += (_, error) => _errors.Add(error);
