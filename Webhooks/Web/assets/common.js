@@ -75,7 +75,7 @@ window.TF = (() => {
         if (options.json !== undefined) { headers["Content-Type"] = "application/json"; options.body = JSON.stringify(options.json); }
         const response = await fetch(path, { method, headers, body: options.body, credentials: "same-origin" });
         if (response.status === 401) { toSignIn(); throw new Error("401"); }
-        if (response.status === 403) { location.href = "/account/denied"; throw new Error("403"); }
+        if (response.status === 403) { if (!leaving) { leaving = true; location.href = "/account/denied"; } throw new Error("403"); }
         return response;
     }
 
