@@ -74,9 +74,20 @@ public static class AccountServices
     internal static bool IsLocal(HttpRequest request) =>
         request.Host.Host is "localhost" or "127.0.0.1" or "[::1]" or "::1";
 
+    /// <summary>
+    /// Scripts get the status, never a redirect to the sign-in page: a fetch follows the redirect, and the
+    /// sign-in page it then renders sets an antiforgery cookie of its own. The dashboard's signed-out
+    /// <c>/account/me</c> did that while the page itself was going to the sign-in page, so the browser could
+    /// keep the fetch's cookie beside the page's form token: "Form expired" on the first sign-in.
+    /// </summary>
+    internal static bool WantsStatus(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/account/me")
+        || (request.Headers.Accept.ToString() is var accept && accept.Contains("application/json", StringComparison.OrdinalIgnoreCase)
+            && !accept.Contains("text/html", StringComparison.OrdinalIgnoreCase));
+
     private static Task ApiOr(HttpRequest request, HttpResponse response, int status, string redirect)
     {
-        if (request.Path.StartsWithSegments("/api"))
+        if (WantsStatus(request))
         {
             response.StatusCode = status;
         }
