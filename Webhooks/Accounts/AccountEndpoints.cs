@@ -19,6 +19,9 @@ public static class AccountEndpoints
     private static readonly (string Key, string Text) Failed = ("acct.signin.failed", SignInFailed);
     private static readonly (string Key, string Text) TooMany = ("acct.signin.toomany", TooManyAttempts);
 
+    /// <summary>A hash of no one's password, checked when the email has no usable account.</summary>
+    private static string? _unknownAccountHash;
+
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account").ExcludeFromDescription();
@@ -79,6 +82,9 @@ public static class AccountEndpoints
         var user = email.Length is > 0 and <= 256 ? await signIn.UserManager.FindByEmailAsync(email) : null;
         if (user is null || user.Disabled)
         {
+            // As long as a real check, so the answer's time does not tell whether the email has an account.
+            var hasher = signIn.UserManager.PasswordHasher;
+            hasher.VerifyHashedPassword(user ?? new StaffUser(), _unknownAccountHash ??= hasher.HashPassword(new StaffUser(), Guid.NewGuid().ToString()), form["password"].ToString());
             await audit.RecordAsync(email.Length <= 128 ? email : "?", "sign-in-failed", "no usable account", context.RequestAborted);
             return SignInPage(context, returnUrl, Failed);
         }
@@ -138,7 +144,7 @@ public static class AccountEndpoints
         Form(context, "/account/setup?token=" + Uri.EscapeDataString(token),
             Field("name", "acct.name", "Your name", "text", "required maxlength=\"128\"") +
             Field("email", "acct.email", "Email", "email", "autocomplete=\"username\" required") +
-            Field("password", "acct.newpassword", "Password (at least 12 characters)", "password", "autocomplete=\"new-password\" required") +
+            NewPasswordField(context) +
             Button("acct.setup.submit", "Create admin"), "card"),
         error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
@@ -169,9 +175,17 @@ public static class AccountEndpoints
     private static IResult PasswordPage(HttpContext context, string token, string? error) => Render(context, "acct.setpassword", "Choose your password",
         (error is null ? "" : $"<p role=\"alert\" class=\"warning\">{E(error)}</p>") +
         Form(context, "/account/password?token=" + Uri.EscapeDataString(token),
-            Field("password", "acct.newpassword", "Password (at least 12 characters)", "password", "autocomplete=\"new-password\" required") +
+            NewPasswordField(context) +
             Button("acct.setpassword.submit", "Save password"), "card"),
         error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+
+    /// <summary>The new-password field, its label saying the length <c>Accounts:Password:RequiredLength</c> asks for.</summary>
+    private static string NewPasswordField(HttpContext context)
+    {
+        var length = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.Password.RequiredLength
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Field("password", "acct.newpassword", $"Password (at least {length} characters)", "password", "autocomplete=\"new-password\" required", length);
+    }
 
     /// <summary>The account a password link is for while it is live: not expired, the account enabled, its security stamp unchanged since (so a spent link shows as gone).</summary>
     private static async Task<StaffUser?> LiveLinkUserAsync(AccountLinks links, UserManager<StaffUser> users, string? token)

@@ -15,8 +15,9 @@ public static class AccountPage
     public static string Form(HttpContext context, string action, string inner, string? cssClass = null) =>
         $"""<form method="post" action="{E(action)}"{(cssClass is null ? "" : $" class=\"{cssClass}\"")}><input type="hidden" name="__RequestVerificationToken" value="{E(context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context).RequestToken)}">{inner}</form>""";
 
-    public static string Field(string id, string key, string label, string type = "text", string extra = "") =>
-        $"""<label for="{id}" data-t="{key}">{E(label)}</label><input id="{id}" name="{id}" type="{type}" {extra}>""";
+    /// <summary>A labelled input; <paramref name="args"/> fills the label's <c>{0}</c> when i18n.js translates it.</summary>
+    public static string Field(string id, string key, string label, string type = "text", string extra = "", string? args = null) =>
+        $"""<label for="{id}" data-t="{key}"{(args is null ? "" : $" data-t-args=\"{E(args)}\"")}>{E(label)}</label><input id="{id}" name="{id}" type="{type}" {extra}>""";
 
     public static string Button(string key, string label) => $"""<button type="submit" data-t="{key}">{E(label)}</button>""";
 

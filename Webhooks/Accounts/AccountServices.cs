@@ -32,7 +32,15 @@ public static class AccountServices
                 options.ClaimsIdentity.UserIdClaimType = "sub";
             })
             .AddEntityFrameworkStores<FeedbackDbContext>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<OneUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
+        // The password policy is a setting (Accounts:Password:*, Identity's PasswordOptions), checked at start-up.
+        services.AddOptions<IdentityOptions>()
+            .Configure<IConfiguration>((options, configuration) => configuration.GetSection("Accounts:Password").Bind(options.Password))
+            .Validate(o => o.Password.RequiredLength is >= 8 and <= 128, "Accounts:Password:RequiredLength must be from 8 to 128.")
+            .Validate(o => o.Password.RequiredUniqueChars >= 1 && o.Password.RequiredUniqueChars <= o.Password.RequiredLength,
+                "Accounts:Password:RequiredUniqueChars must be from 1 to Accounts:Password:RequiredLength.")
+            .ValidateOnStart();
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = CookieName;

@@ -69,6 +69,7 @@ public static class AdminCommand
             user.Disabled = false;
             await users.UpdateAsync(user);
             await users.SetLockoutEndDateAsync(user, null);
+            await UserEndpoints.EndPasswordAsync(users, user);
             await audit.RecordAsync("scripts/admin", "password-reset", "user " + user.Id, CancellationToken.None);
         }
         var baseUrl = configuration["Webhooks:PublicBaseUrl"] is { Length: > 0 } url ? url : "http://localhost:" + (Environment.GetEnvironmentVariable("PORT") ?? "8080");

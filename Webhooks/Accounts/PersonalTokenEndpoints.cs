@@ -44,18 +44,31 @@ public static class PersonalTokenEndpoints
 
     private static async Task<IResult> CreateAsync(HttpContext context, UserManager<StaffUser> users, FeedbackDbContext db, TimeProvider clock, AccountAudit audit)
     {
+        var userId = users.GetUserId(context.User)!;
+        return await CreateForAsync(context, userId, db, clock, audit) is { } shown
+            ? await PageAsync(context, users, db, clock, shown)
+            : await PageAsync(context, users, db, clock, Invalid, StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>Refusal of a token form without a name (up to 64 characters) or with days outside 1–366.</summary>
+    internal static readonly string Invalid =
+        Text("acct.tokens.invalid", "Give the token a name (up to 64 characters) and 1 to 366 days.", "p", " role=\"alert\" class=\"warning\"");
+
+    /// <summary>
+    /// Creates the token the posted form (name, days) asks for, owned by <paramref name="userId"/> (it acts with
+    /// that user's role when used), audited under the signed-in person; returns the notice that shows it once, or null for a bad form.
+    /// </summary>
+    internal static async Task<string?> CreateForAsync(HttpContext context, string userId, FeedbackDbContext db, TimeProvider clock, AccountAudit audit)
+    {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var name = form["name"].ToString().Trim();
         if (name.Length is 0 or > 64 || !int.TryParse(form["days"], NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days is < 1 or > 366)
         {
-            return await PageAsync(context, users, db, clock,
-                Text("acct.tokens.invalid", "Give the token a name (up to 64 characters) and 1 to 366 days.", "p", " role=\"alert\" class=\"warning\""), StatusCodes.Status400BadRequest);
+            return null;
         }
-        var userId = users.GetUserId(context.User)!;
         var token = await PersonalAccessTokens.CreateAsync(db, userId, name, clock.GetUtcNow(), TimeSpan.FromDays(days), context.RequestAborted);
         await audit.RecordAsync(AccountEndpoints.Name(context.User) ?? "?", "token-create", $"user {userId}: {name}", context.RequestAborted);
-        return await PageAsync(context, users, db, clock,
-            $"""<section class="card" role="status">{Text("acct.tokens.once", "Copy your new token now: it is shown only once.")}<p><input id="new-token" readonly value="{E(token)}" aria-label="New token"></p></section>""");
+        return $"""<section class="card" role="status">{Text("acct.tokens.once", "Copy your new token now: it is shown only once.")}<p><input id="new-token" readonly value="{E(token)}" aria-label="New token"></p></section>""";
     }
 
     private static async Task<IResult> RevokeAsync(HttpContext context, long id, UserManager<StaffUser> users, FeedbackDbContext db, TimeProvider clock, AccountAudit audit)

@@ -32,8 +32,12 @@ public static class TwoFactorEndpoints
         if (await users.GetTwoFactorEnabledAsync(user))
         {
             return Render(context, "acct.2fa", "Two-factor sign-in",
+                (error is null ? "" : Text("acct.2fa.badcode", error, "p", " role=\"alert\" class=\"warning\"")) +
                 Text("acct.2fa.on", "Two-factor sign-in is on: signing in asks for a code from your authenticator app.", "p", " id=\"twofactor-state\"") +
-                Form(context, "/account/2fa/disable", Button("acct.2fa.disable", "Turn off two-factor sign-in"), "card"));
+                Form(context, "/account/2fa/disable",
+                    Field("code", "acct.code.label", "Code from your authenticator app, or a recovery code", "text", "autocomplete=\"one-time-code\" required") +
+                    Button("acct.2fa.disable", "Turn off two-factor sign-in"), "card"),
+                error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
         }
         var key = await users.GetAuthenticatorKeyAsync(user);
         if (string.IsNullOrEmpty(key))
@@ -75,10 +79,20 @@ public static class TwoFactorEndpoints
             $"""<section class="card">{Text("acct.2fa.recovery", "Recovery codes — each works once if you lose your phone. Keep them safe; they are shown only now:")}<ul id="recovery-codes">{string.Concat(codes.Select(c => $"<li><code>{E(c)}</code></li>"))}</ul></section>""");
     }
 
+    /// <summary>Turning two-factor off asks for what turning it on did: a current code (or a recovery code), so an open session alone cannot.</summary>
     private static async Task<IResult> DisableAsync(HttpContext context, UserManager<StaffUser> users, AccountAudit audit)
     {
         if (await users.GetUserAsync(context.User) is { } user)
         {
+            var code = (await context.Request.ReadFormAsync(context.RequestAborted))["code"].ToString().Replace(" ", "", StringComparison.Ordinal).Trim();
+            var proven = code.Length == 6 && code.All(char.IsAsciiDigit)
+                ? await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code)
+                : code.Length > 0 && (await users.RedeemTwoFactorRecoveryCodeAsync(user, code)).Succeeded;
+            if (!proven)
+            {
+                await audit.RecordAsync(user.Email!, "2fa-off-refused", "user " + user.Id, context.RequestAborted);
+                return await PageAsync(context, users, "That code did not work. Type the newest code from the app.");
+            }
             await users.SetTwoFactorEnabledAsync(user, false);
             await users.ResetAuthenticatorKeyAsync(user);
             await audit.RecordAsync(user.Email!, "2fa-off", "user " + user.Id, context.RequestAborted);

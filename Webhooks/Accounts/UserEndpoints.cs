@@ -1,14 +1,15 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Accounts;
 using TwilioFeedback.Scheduling.Email;
 using static TwilioFeedback.Webhooks.Accounts.AccountPage;
 
 namespace TwilioFeedback.Webhooks.Accounts;
 
-/// <summary>The users page (admins): invite by one-time link, change a role, disable or enable, reset a password by a fresh link.</summary>
-public static class UserEndpoints
+/// <summary>The users page (admins): invite by one-time link, change a role, disable or enable, reset a password by a fresh link, create a personal token for someone.</summary>
+public static partial class UserEndpoints
 {
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
     {
@@ -19,6 +20,7 @@ public static class UserEndpoints
         users.MapPost("/{id}/disable", (HttpContext context, string id, UserManager<StaffUser> manager, AccountAudit audit) => SetDisabledAsync(context, id, true, manager, audit));
         users.MapPost("/{id}/enable", (HttpContext context, string id, UserManager<StaffUser> manager, AccountAudit audit) => SetDisabledAsync(context, id, false, manager, audit));
         users.MapPost("/{id}/reset", ResetAsync);
+        users.MapPost("/{id}/tokens", TokenAsync);
         return app;
     }
 
@@ -45,6 +47,18 @@ public static class UserEndpoints
         return root.TrimEnd('/') + "/account/password?token=" + Uri.EscapeDataString(links.Create(AccountLinks.SetPassword, user.Id, user.SecurityStamp!));
     }
 
+    /// <summary>
+    /// A reset is for a forgotten or compromised password: the old one stops working at once and, with the
+    /// security stamp changed, the person's open sessions end within a minute; the fresh link sets a new one.
+    /// </summary>
+    public static async Task EndPasswordAsync(UserManager<StaffUser> users, StaffUser user)
+    {
+        if (await users.HasPasswordAsync(user))
+        {
+            await users.RemovePasswordAsync(user);
+        }
+    }
+
     private static async Task<IResult> ListAsync(HttpContext context, UserManager<StaffUser> manager, string? notice, int status = StatusCodes.Status200OK)
     {
         var rows = new List<string>();
@@ -57,7 +71,8 @@ public static class UserEndpoints
                 <td>{Form(context, $"/account/users/{user.Id}/role", $"<label class=\"hidden\" for=\"role-{user.Id}\">Role</label><select id=\"role-{user.Id}\" name=\"role\">{options}</select> {Button("acct.users.save", "Save")}")}</td>
                 <td>{(user.Disabled ? Text("acct.users.disabled", "Disabled", "span") : Text("acct.users.active", "Active", "span"))}</td>
                 <td>{Form(context, $"/account/users/{user.Id}/{(user.Disabled ? "enable" : "disable")}", user.Disabled ? Button("acct.users.enable", "Enable") : Button("acct.users.disable", "Disable"))}
-                {Form(context, $"/account/users/{user.Id}/reset", Button("acct.users.reset", "Reset password"))}</td></tr>
+                {Form(context, $"/account/users/{user.Id}/reset", Button("acct.users.reset", "Reset password"))}</td>
+                <td>{Form(context, $"/account/users/{user.Id}/tokens", $"<label class=\"hidden\" for=\"token-name-{user.Id}\">Token name</label><input id=\"token-name-{user.Id}\" name=\"name\" required maxlength=\"64\" placeholder=\"Token name\"> <label class=\"hidden\" for=\"token-days-{user.Id}\">Days</label><input id=\"token-days-{user.Id}\" name=\"days\" type=\"number\" min=\"1\" max=\"366\" value=\"30\" required> {Button("acct.tokens.create", "Create token")}")}</td></tr>
                 """);
         }
         var roleOptions = string.Concat(StaffRoles.All.Select(r => $"<option value=\"{r}\"{(r == StaffRoles.Staff ? " selected" : "")}>{r}</option>"));
@@ -73,11 +88,11 @@ public static class UserEndpoints
             status);
     }
 
-    private static string LinkNotice(string key, string text, string link) =>
-        $"""<section class="card" role="status">{Text(key, text)}<p><input id="one-time-link" readonly value="{E(link)}" aria-label="One-time link"></p></section>""";
+    private static string LinkNotice(string key, string text, string link, string role = "status") =>
+        $"""<section class="card" role="{role}">{Text(key, text)}<p><input id="one-time-link" readonly value="{E(link)}" aria-label="One-time link"></p></section>""";
 
     private static async Task<IResult> InviteAsync(HttpContext context, UserManager<StaffUser> users, RoleManager<IdentityRole> roles, AccountLinks links,
-        AccountAudit audit, IEmailSender email, IOptions<EmailOptions> emailOptions, TimeProvider clock)
+        AccountAudit audit, IEmailSender email, IOptions<EmailOptions> emailOptions, TimeProvider clock, ILogger<AccountAudit> logger)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var role = form["role"].ToString();
@@ -103,6 +118,10 @@ public static class UserEndpoints
             {
                 return await ListAsync(context, users, Text("acct.users.emailed", "Invitation sent by email.", "p", " role=\"status\" class=\"card\""));
             }
+            LogInvitationNotSent(logger, user.Id, sent.Error);
+            await audit.RecordAsync(AccountEndpoints.Name(context.User) ?? "?", "invite-unsent", "user " + user.Id, context.RequestAborted);
+            return await ListAsync(context, users, LinkNotice("acct.users.emailfailed",
+                "The invitation email could not be sent (the mail server did not take it). Send this one-time link to the person yourself (valid an hour, shown only now):", link, "alert"));
         }
         return await ListAsync(context, users, LinkNotice("acct.users.copy", "Send this one-time link to the person (valid an hour, shown only now):", link));
     }
@@ -139,8 +158,23 @@ public static class UserEndpoints
         {
             return TypedResults.Redirect("/account/users");
         }
+        await EndPasswordAsync(users, user);
         var link = await PasswordLinkAsync(context, "", users, links, user);
         await audit.RecordAsync(AccountEndpoints.Name(context.User) ?? "?", "password-reset", "user " + user.Id, context.RequestAborted);
         return await ListAsync(context, users, LinkNotice("acct.users.copy", "Send this one-time link to the person (valid an hour, shown only now):", link));
     }
+
+    private static async Task<IResult> TokenAsync(HttpContext context, string id, UserManager<StaffUser> users, FeedbackDbContext db, TimeProvider clock, AccountAudit audit)
+    {
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return TypedResults.Redirect("/account/users");
+        }
+        return await PersonalTokenEndpoints.CreateForAsync(context, user.Id, db, clock, audit) is { } shown
+            ? await ListAsync(context, users, shown)
+            : await ListAsync(context, users, PersonalTokenEndpoints.Invalid, StatusCodes.Status400BadRequest);
+    }
+
+    [LoggerMessage(EventId = 1410, Level = LogLevel.Warning, Message = "The invitation email for user {UserId} was not sent ({Error}): the page shows the link instead")]
+    private static partial void LogInvitationNotSent(ILogger logger, string userId, string? error);
 }

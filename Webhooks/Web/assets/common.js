@@ -18,7 +18,7 @@ window.TF = (() => {
 
     function apply(root = document) {
         document.documentElement.lang = lang;
-        root.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t); });
+        root.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t, ...(e.dataset.tArgs ? e.dataset.tArgs.split("|") : [])); });
         root.querySelectorAll("[data-t-label]").forEach(e => { e.setAttribute("aria-label", t(e.dataset.tLabel)); });
     }
 

@@ -107,7 +107,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
     }
 
     [Fact]
-    public async Task Two_factor_enrolled_from_the_QR_page_asks_for_the_apps_code_and_a_recovery_code_works_once()
+    public async Task Two_factor_enrolled_from_the_QR_page_asks_for_the_apps_code_each_code_works_once_and_turning_it_off_needs_a_code()
     {
         await Staff.CreateAsync(factory.Services, "quality@dgh.example", "staff");
         var page = await OpenAsync(factory, _errors, "/account/signin");
@@ -116,21 +116,31 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code for your authenticator app" })).ToBeVisibleAsync();
         var key = await page.Locator("#authenticator-key").InnerTextAsync();
 
-        await page.GetByLabel("Code", new() { Exact = true }).FillAsync(Totp.Code(key, DateTimeOffset.UtcNow.AddHours(1))); // not this half-minute's
+        // The server's clock is the tests' clock: the app's codes are computed at it, and it moves a half-minute when a new code is due.
+        await page.GetByLabel("Code", new() { Exact = true }).FillAsync(Totp.Code(key, factory.Clock.GetUtcNow().AddHours(1))); // not this half-minute's
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That code did not work. Type the newest code from the app.");
         Assert.Equal(key, await page.Locator("#authenticator-key").InnerTextAsync()); // the same key: the app need not scan again
-        await page.GetByLabel("Code", new() { Exact = true }).FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
+        var enrolment = Totp.Code(key, factory.Clock.GetUtcNow());
+        await page.GetByLabel("Code", new() { Exact = true }).FillAsync(enrolment);
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
         await Expect(page.Locator("#twofactor-state")).ToContainTextAsync("Two-factor sign-in is on");
         var recovery = await page.Locator("#recovery-codes li").AllInnerTextsAsync();
         Assert.Equal(10, recovery.Count);
         await SignOutAsync(page);
 
-        // Password, then the app's code.
-        await SignInWithCodeAsync(page, "quality@dgh.example", Totp.Code(key, DateTimeOffset.UtcNow));
+        // The code just used to turn it on is spent, even within its half-minute.
+        await SignInWithCodeAsync(page, "quality@dgh.example", enrolment);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That code did not work. Try the newest code.");
+
+        // The next half-minute's code works, once.
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        var code = Totp.Code(key, factory.Clock.GetUtcNow());
+        await SignInWithCodeAsync(page, "quality@dgh.example", code);
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account");
         await SignOutAsync(page);
+        await SignInWithCodeAsync(page, "quality@dgh.example", code);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That code did not work. Try the newest code.");
 
         // A recovery code instead: it works once.
         await SignInWithCodeAsync(page, "quality@dgh.example", recovery[0]);
@@ -139,6 +149,19 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await SignInWithCodeAsync(page, "quality@dgh.example", recovery[0]);
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That code did not work. Try the newest code.");
         Assert.Equal("/account/signin/code", new Uri(page.Url).AbsolutePath);
+
+        // Turning it off asks for a current code: an open session alone is not enough.
+        await SignInWithCodeAsync(page, "quality@dgh.example", recovery[1]);
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account");
+        await page.GotoAsync("/account/2fa");
+        await page.GetByLabel("Code from your authenticator app, or a recovery code").FillAsync(code); // spent
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn off two-factor sign-in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That code did not work. Type the newest code from the app.");
+        await Expect(page.Locator("#twofactor-state")).ToContainTextAsync("Two-factor sign-in is on");
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        await page.GetByLabel("Code from your authenticator app, or a recovery code").FillAsync(Totp.Code(key, factory.Clock.GetUtcNow()));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn off two-factor sign-in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "QR code for your authenticator app" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 

@@ -98,6 +98,7 @@ public sealed partial class AdminCommandTests(AppFactory factory) : IntegrationT
 
         var (reset, resetOutput, _) = await AdminAsync("reset", "--email", email);
         Assert.Equal(0, reset);
+        Assert.Equal(HttpStatusCode.BadRequest, await SignInAsync(email, "the pharmacy shelf key")); // a reset ends the old password at once
         Assert.Equal(HttpStatusCode.Redirect, await ChoosePasswordAsync(PrintedLink(resetOutput), "a brand new shelf key"));
         Assert.Equal(HttpStatusCode.Redirect, await SignInAsync(email, "a brand new shelf key"));
 
