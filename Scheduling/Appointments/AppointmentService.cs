@@ -354,10 +354,10 @@ public sealed partial class AppointmentService(
     private static string? Channel(AppointmentRequest request) =>
         request.Channel?.Trim().ToLowerInvariant() ?? (request.Phone is not null ? "sms" : request.Email is not null ? "email" : null);
 
-    [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "Appointment {AppointmentId} made on plan {Plan}: {Scheduled} reminders scheduled, {Skipped} skipped (already past)")]
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Debug, Message = "Appointment {AppointmentId} made on plan {Plan}: {Scheduled} reminders scheduled, {Skipped} skipped (already past)")]
     private static partial void LogCreated(ILogger logger, Guid appointmentId, string plan, int scheduled, int skipped);
 
-    [LoggerMessage(EventId = 5302, Level = LogLevel.Information, Message = "Appointment {AppointmentId} changed (moved: {Moved})")]
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Debug, Message = "Appointment {AppointmentId} changed (moved: {Moved})")]
     private static partial void LogUpdated(ILogger logger, Guid appointmentId, bool moved);
 
     [LoggerMessage(EventId = 5303, Level = LogLevel.Information, Message = "Appointment {AppointmentId} cancelled: {Cleared} unsent reminders cleared, a notice sent")]

@@ -6,7 +6,9 @@ namespace TwilioFeedback.Scheduling.Appointments;
 /// <summary>An appointment's time as written: ISO 8601 with an offset, or (where allowed, as in an import) without one, in hospital time.</summary>
 public static partial class AppointmentTimes
 {
-    private static readonly string[] LocalFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"];
+    private static readonly string[] LocalFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss",
+        // A date cell of a spreadsheet, as the reader gives it (invariant culture).
+        "MM/dd/yyyy HH:mm:ss"];
 
     /// <summary>The time in UTC, or null when it cannot be read (no offset where one is required).</summary>
     public static DateTimeOffset? Parse(string? value, TimeZoneInfo zone, bool localAllowed)
