@@ -29,6 +29,7 @@ public static class ApiServices
         app.MapReports();
         app.MapPatients();
         app.MapReminderApi();
+        app.MapAppointmentApi();
         app.MapCallBackApi();
         app.MapInboxApi();
         app.MapPrompts();

@@ -33,6 +33,7 @@ public static partial class WebPages
         pages.MapGet("/dashboard", (HttpContext context, WebAssets assets) => assets.Serve(context, "dashboard.html"));
         pages.MapGet("/inbox", (HttpContext context, WebAssets assets) => assets.Serve(context, "inbox.html")); // the API decides who may read it
         pages.MapGet("/studio", (HttpContext context, WebAssets assets) => assets.Serve(context, "studio.html"));
+        pages.MapGet("/appointments/import", (HttpContext context, WebAssets assets) => assets.Serve(context, "appointments-import.html")); // the API decides who may import
         pages.MapGet("/web/{name}", (string name, HttpContext context, WebAssets assets) => assets.Serve(context, name));
         app.MapSimulator();
         app.MapDashboardApi();

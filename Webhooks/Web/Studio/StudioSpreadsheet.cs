@@ -55,14 +55,21 @@ public static class StudioSpreadsheet
     /// <summary>Reads an XLSX (recognised by its ZIP signature) or a UTF-8 CSV (comma or semicolon, as French Excel saves it).</summary>
     public static StudioSpreadsheetReading Read(byte[] file)
     {
+        var (table, refusal) = ReadTable(file);
+        return table is null ? StudioSpreadsheetReading.Refused(refusal!) : FromTable(table);
+    }
+
+    /// <summary>The cells of an XLSX or CSV file row by row, the header first (as the person sees them), or why it cannot be read. Appointment imports read through it too.</summary>
+    public static (List<string?[]>? Table, string? Refusal) ReadTable(byte[] file)
+    {
         if (file.Length == 0)
         {
-            return StudioSpreadsheetReading.Refused("The file is empty.");
+            return (null, "The file is empty.");
         }
         return file.AsSpan().StartsWith(ZipSignature) ? ReadXlsx(file) : ReadCsv(file);
     }
 
-    private static StudioSpreadsheetReading ReadXlsx(byte[] file)
+    private static (List<string?[]>?, string?) ReadXlsx(byte[] file)
     {
         List<string?[]> table;
         try
@@ -74,9 +81,9 @@ public static class StudioSpreadsheet
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException or System.Xml.XmlException or IOException or KeyNotFoundException or NotSupportedException)
         {
-            return StudioSpreadsheetReading.Refused("The file is not an XLSX spreadsheet that can be read (" + e.GetType().Name + "). Save it as .xlsx or CSV UTF-8 and try again.");
+            return (null, "The file is not an XLSX spreadsheet that can be read (" + e.GetType().Name + "). Save it as .xlsx or CSV UTF-8 and try again.");
         }
-        return FromTable(table);
+        return (table, null);
     }
 
     // A cell the person typed a number or a date into comes back as that value: read it as they see it.
@@ -88,7 +95,7 @@ public static class StudioSpreadsheet
         _ => value.ToString(),
     };
 
-    private static StudioSpreadsheetReading ReadCsv(byte[] file)
+    private static (List<string?[]>?, string?) ReadCsv(byte[] file)
     {
         string text;
         try
@@ -97,18 +104,14 @@ public static class StudioSpreadsheet
         }
         catch (DecoderFallbackException)
         {
-            return StudioSpreadsheetReading.Refused("The file is neither an XLSX spreadsheet nor a CSV in UTF-8. In Excel, save as \"CSV UTF-8\" or .xlsx.");
+            return (null, "The file is neither an XLSX spreadsheet nor a CSV in UTF-8. In Excel, save as \"CSV UTF-8\" or .xlsx.");
         }
         if (text.Contains('\0'))
         {
-            return StudioSpreadsheetReading.Refused("The file is neither an XLSX spreadsheet nor a CSV: it holds binary data.");
+            return (null, "The file is neither an XLSX spreadsheet nor a CSV: it holds binary data.");
         }
         var table = StudioSpreadsheetCsv.Parse(text.TrimStart('\uFEFF'));
-        if (table is null)
-        {
-            return StudioSpreadsheetReading.Refused("The CSV cannot be read: a quoted field never ends.");
-        }
-        return FromTable(table);
+        return table is null ? (null, "The CSV cannot be read: a quoted field never ends.") : (table, null);
     }
 
     private static StudioSpreadsheetReading FromTable(List<string?[]> table)

@@ -340,3 +340,23 @@ Object.assign(window.TF_TEXTS.fr, {
     "studio.preview_numbers_help": "Les téléphones du personnel listés ici voient les langues pas encore en service, pour que les locuteurs essaient leur travail. Un par ligne : le numéro, puis un nom.",
     "studio.save_numbers": "Enregistrer les numéros", "studio.numbers_saved": "{0} numéro(s) d'essai enregistré(s).", "studio.numbers_refused": "Non enregistré :",
 });
+
+// Appointment import (Webhooks/Web/assets/appointments-import.*).
+Object.assign(window.TF_TEXTS.en, {
+    "appt.title": "Import appointments",
+    "appt.intro": "A list from the hospital's system, as .csv or .xlsx. The first row names the columns: external_id, patient_id, phone_number or email, department, starts_at; plan, channel and language are optional. Importing the same list again changes nothing.",
+    "appt.file": "File (.csv or .xlsx)", "appt.import": "Import", "appt.choose": "Choose a file first.", "appt.importing": "Importing…",
+    "appt.done": "{0} rows read.", "appt.failed": "The import did not finish: {0}", "appt.report": "Report",
+    "appt.counts": "{0} created, {1} updated, {2} unchanged, {3} refused.",
+    "appt.row": "Row", "appt.external_id": "Appointment", "appt.outcome": "Result", "appt.reason": "Why",
+    "appt.o.created": "Created", "appt.o.updated": "Updated", "appt.o.unchanged": "Unchanged", "appt.o.refused": "Refused"
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "appt.title": "Importer des rendez-vous",
+    "appt.intro": "Une liste du système de l'hôpital, en .csv ou .xlsx. La première ligne nomme les colonnes : external_id, patient_id, phone_number ou email, department, starts_at ; plan, channel et language sont facultatives. Importer la même liste une seconde fois ne change rien.",
+    "appt.file": "Fichier (.csv ou .xlsx)", "appt.import": "Importer", "appt.choose": "Choisissez d'abord un fichier.", "appt.importing": "Import en cours…",
+    "appt.done": "{0} lignes lues.", "appt.failed": "L'import n'a pas abouti : {0}", "appt.report": "Rapport",
+    "appt.counts": "{0} créés, {1} mis à jour, {2} inchangés, {3} refusés.",
+    "appt.row": "Ligne", "appt.external_id": "Rendez-vous", "appt.outcome": "Résultat", "appt.reason": "Pourquoi",
+    "appt.o.created": "Créé", "appt.o.updated": "Mis à jour", "appt.o.unchanged": "Inchangé", "appt.o.refused": "Refusé"
+});

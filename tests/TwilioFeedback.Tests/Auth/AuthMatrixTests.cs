@@ -20,6 +20,8 @@ public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFac
         [
             ("GET", "/api/v1/feedback", "staff"),
             ("GET", "/api/v1/reminders", "staff"),
+            ("GET", "/api/v1/appointments", "staff"),
+            ("GET", "/api/v1/appointments?status=declined", "staff"),
             ("GET", "/api/v1/prompts", "staff"),
             ("GET", "/api/v1/feedback/stats?group_by=channel", "staff"),
             ("GET", "/api/v1/feedback/export.csv", "admin"),

@@ -1,0 +1,65 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using TwilioFeedback.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace TwilioFeedback.Tests.Appointments;
+
+/// <summary>A member of staff on a phone signs in, uploads the hospital's list and reads the report, in English and in French.</summary>
+public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : IClassFixture<BrowserAppFactory>, IAsyncLifetime
+{
+    private readonly System.Collections.Concurrent.ConcurrentBag<string> _errors = [];
+
+    public Task InitializeAsync() => factory.ResetAsync();
+
+    public Task DisposeAsync()
+    {
+        Assert.True(_errors.IsEmpty, string.Join("\n", _errors));
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Staff_upload_a_list_on_a_phone_and_see_each_rows_outcome()
+    {
+        await Accounts.Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "staff");
+        var page = await factory.NewPageAsync(width: 390, height: 844);
+        page.PageError += (_, error) => _errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal))
+            {
+                _errors.Add($"{message.Text} ({message.Location})");
+            }
+        };
+
+        await page.GotoAsync("/appointments/import");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");
+        await page.GetByLabel("Email").FillAsync("ekwalla@hospital.cm");
+        await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
+        await page.GetByRole(AriaRole.Button).Filter(new() { HasText = "Sign in" }).Last.ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/appointments/import");
+
+        var csv = "external_id,patient_id,phone_number,department,starts_at\r\n"
+            + "HIS-301,PAT301,677000301,Cardiology,2027-01-15 09:30\r\n"
+            + "HIS-302,PAT302,677000302,Maternity,2027-01-16 10:00\r\n"
+            + "HIS-301,PAT301,677000301,Cardiology,2027-01-15 09:30\r\n"
+            + "HIS-303,PAT303,677000303,Astrology,2027-01-16 10:00\r\n";
+        await page.GetByLabel("File (.csv or .xlsx)").SetInputFilesAsync(new FilePayload { Name = "list.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
+
+        await Expect(page.GetByText("2 created, 0 updated, 1 unchanged, 1 refused.")).ToBeVisibleAsync();
+        var refused = page.Locator("#rows tr").Nth(3);
+        await Expect(refused).ToContainTextAsync("Refused");
+        await Expect(refused).ToContainTextAsync("department must be one of");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "the page scrolls sideways at 390 px");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
+        await Expect(page.GetByText("2 créés, 0 mis à jour, 1 inchangés, 1 refusés.")).ToBeVisibleAsync();
+        await Expect(refused).ToContainTextAsync("Refusé");
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("appointments-import-fr-390"), FullPage = true });
+
+        await using var db = factory.Db();
+        Assert.Equal(["HIS-301", "HIS-302"], await db.Appointments.OrderBy(a => a.ExternalId).Select(a => a.ExternalId!).ToListAsync());
+    }
+}
