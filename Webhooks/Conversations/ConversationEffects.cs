@@ -31,6 +31,10 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
             await ApplyEachAsync(patient, inbound, effects, now, cancellationToken);
             return true;
         }
+        if (effects is [SetLanguage language])
+        {
+            return await SetLanguageOnceAsync(patient, inbound, language, now, cancellationToken);
+        }
         // The record and the effects in one transaction: a replay months later (the Redis reply key long
         // gone) finds the record and changes nothing; a concurrent one waits on the key, then finds it.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -44,6 +48,25 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
         await ApplyEachAsync(patient, inbound, effects, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// The language pick of every new conversation, with its record, in one statement instead of a
+    /// transaction of three round trips (INSERT, UPDATE, COMMIT): one statement is as atomic, and a
+    /// replay finds the record and updates nothing. True when this message had not been applied before.
+    /// </summary>
+    private async Task<bool> SetLanguageOnceAsync(PatientRecord patient, Inbound inbound, SetLanguage set, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var first = await db.Database.SqlQuery<int>(
+            $"""
+            WITH recorded AS (
+                INSERT INTO processed_messages (provider_id, processed_at) VALUES ({inbound.ProviderMessageId}, {now}) ON CONFLICT DO NOTHING RETURNING 1),
+            updated AS (
+                UPDATE patients SET preferred_language = {set.Language.Code()}, updated_at = {now}
+                WHERE id = {patient.Id} AND EXISTS (SELECT 1 FROM recorded) RETURNING 1)
+            SELECT count(*)::int AS "Value" FROM recorded
+            """).ToListAsync(cancellationToken);
+        return first is [> 0];
     }
 
     /// <summary>Effects that change the patient or a reminder: applied once per message, ever.</summary>

@@ -15,14 +15,15 @@ public static class LoadPhase
 {
     public sealed record Result(
         string Kind, string Target, string Scenario, int Concurrency, double Seconds, long Turns, long Conversations, long Errors,
-        double TurnsPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs, Usage Usage, Dictionary<string, long> ErrorKinds);
+        double TurnsPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs, Usage Usage, Dictionary<string, long> ErrorKinds,
+        string? Beside = null);
 
     /// <summary>One request of a conversation: where, what, and a piece of text the answer must contain.</summary>
     private sealed record Turn(string PathAndQuery, List<KeyValuePair<string, string>> Form, string Expect, Dictionary<string, string>? Headers = null);
 
     public static async Task<int> RunAsync(Options options)
     {
-        var target = options.Get("target"); // "server" or "baseline": the baseline's answers are not checked
+        var target = options.Get("target"); // "server", "minimal" or "baseline": the baseline's answers are not checked
         var url = options.Get("url").TrimEnd('/');
         var publicBase = options.Get("public-base-url").TrimEnd('/');
         var authToken = Encoding.UTF8.GetBytes(options.Get("auth-token"));
@@ -117,7 +118,7 @@ public static class LoadPhase
             "load", target, scenario, concurrency, seconds, latencies.Length, workers.Sum(w => w.Conversations), errors.Values.Sum(),
             Math.Round(latencies.Length / seconds, 1),
             Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), Percentile(latencies, 1.0),
-            usage, errors);
+            usage, errors, options.Get("beside", scenario));
         Results.Append(options.Get("out"), result);
         return 0;
     }
