@@ -11,8 +11,8 @@ using TwilioFeedback.Webhooks.Patients;
 namespace TwilioFeedback.Webhooks.Web.Studio;
 
 /// <summary>
-/// What the studio serves, in memory on every instance: the approved texts, the languages live per
-/// channel with their fallbacks, and the preview numbers. A change bumps a Redis counter; every
+/// What the studio serves, in memory on every instance: the approved texts, the words answers are read
+/// with (built once per load), the languages live per channel with their fallbacks, and the preview numbers. A change bumps a Redis counter; every
 /// instance checks it every <see cref="CheckEvery"/> and reloads from PostgreSQL when it moved.
 /// </summary>
 public sealed partial class StudioCatalogue(
@@ -29,13 +29,14 @@ public sealed partial class StudioCatalogue(
 
     private sealed record Snapshot(
         FrozenDictionary<(Language, string), string> Texts,
+        AnswerWords Words,
         LanguageOffer Offer,
         FrozenSet<string> PreviewHashes,
         long? Version,
         DateTimeOffset LoadedAt)
     {
         public static Snapshot Empty { get; } = new(
-            FrozenDictionary<(Language, string), string>.Empty, BuiltInOffer([]), FrozenSet<string>.Empty, null, DateTimeOffset.MinValue);
+            FrozenDictionary<(Language, string), string>.Empty, AnswerWords.BuiltIn, BuiltInOffer([]), FrozenSet<string>.Empty, null, DateTimeOffset.MinValue);
     }
 
     public string? Approved(string key, Language language) => _snapshot.Texts.GetValueOrDefault((language, key));
@@ -48,6 +49,9 @@ public sealed partial class StudioCatalogue(
             ? snapshot.Offer.WithEverythingLive()
             : snapshot.Offer;
     }
+
+    /// <summary>The words patients' answers are read with: approved studio lists over the built-in ones, rebuilt only when the studio changes.</summary>
+    public AnswerWords Words => _snapshot.Words;
 
     /// <summary>The live offer, whoever asks.</summary>
     public LanguageOffer Offer => _snapshot.Offer;
@@ -129,6 +133,7 @@ public sealed partial class StudioCatalogue(
         var previews = await db.PreviewNumbers.AsNoTracking().Select(p => p.PhoneHash).ToListAsync(cancellationToken);
         return new Snapshot(
             texts.ToFrozenDictionary(),
+            AnswerWords.With((key, language) => texts.GetValueOrDefault((language, key))),
             BuiltInOffer(settings),
             previews.Select(Convert.ToHexStringLower).ToFrozenSet(),
             version,

@@ -8,6 +8,7 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Web.Studio;
+using static TwilioFeedback.Tests.Studio.StudioSteps;
 
 namespace TwilioFeedback.Tests.Studio;
 
@@ -28,17 +29,6 @@ public sealed class StudioTests(AppFactory factory) : IntegrationTest<AppFactory
     /// <summary>A Duala text for <paramref name="key"/>, keeping the English placeholders.</summary>
     private string DualaText(string key) =>
         string.Join(" ", ["Dua", key, .. Placeholders.Of(Texts.FromResources(key, Language.English)).Order(StringComparer.Ordinal)]);
-
-    private static async Task<long> DraftAsync(HttpClient client, string lang, string key, string text)
-    {
-        var response = await client.PutAsJsonAsync($"/api/v1/studio/texts/{lang}/{key}", new { text });
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{key}: {await response.Content.ReadAsStringAsync()}");
-        var item = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return item.GetProperty("draft").GetProperty("id").GetInt64();
-    }
-
-    private static Task<HttpResponseMessage> ApproveAsync(HttpClient client, string lang, string key, long draftId) =>
-        client.PostAsJsonAsync($"/api/v1/studio/texts/{lang}/{key}/approve", new { draft_id = draftId });
 
     private async Task<string?> SendAsync(HttpClient client, string from, string body) =>
         (await (await client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(from, body))).MessagesAsync()).SingleOrDefault();
