@@ -53,6 +53,23 @@ public sealed partial class StudioCatalogue(
     /// <summary>The words patients' answers are read with: approved studio lists over the built-in ones, rebuilt only when the studio changes.</summary>
     public AnswerWords Words => _snapshot.Words;
 
+    /// <summary>
+    /// The language a message written for <paramref name="wanted"/> goes out in on <paramref name="channels"/> (reminders: the
+    /// first that works is used, so the language must be live on each): <paramref name="wanted"/>, else its fallback, as conversations answer.
+    /// </summary>
+    public Language ServeOnAll(Language wanted, IEnumerable<Channel> channels)
+    {
+        var offer = _snapshot.Offer;
+        var all = channels.ToList();
+        bool LiveOnAll(Language language) => all.TrueForAll(c => offer.On(c).Contains(language));
+        if (LiveOnAll(wanted))
+        {
+            return wanted;
+        }
+        var fallback = offer.Fallbacks.TryGetValue(wanted, out var configured) ? configured : Language.French;
+        return LiveOnAll(fallback) ? fallback : Language.French;
+    }
+
     /// <summary>The live offer, whoever asks.</summary>
     public LanguageOffer Offer => _snapshot.Offer;
 
