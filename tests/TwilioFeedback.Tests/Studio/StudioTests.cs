@@ -165,9 +165,24 @@ public sealed class StudioTests(AppFactory factory) : IntegrationTest<AppFactory
         var sms = await _translatorA.PutAsJsonAsync("/api/v1/studio/texts/dua/Thanks", new { text = string.Concat(Enumerable.Repeat("Ɓàsàa ", 40)) });
         Assert.Equal(HttpStatusCode.BadRequest, sms.StatusCode);
         Assert.Contains("segments", await sms.Content.ReadAsStringAsync());
-        var ussd = await _translatorA.PutAsJsonAsync("/api/v1/studio/texts/dua/Ussd_AskComment", new { text = new string('a', 179) });
+        var ussd = await _translatorA.PutAsJsonAsync("/api/v1/studio/texts/dua/Ussd_AskComment", new { text = new string('a', 183) });
         Assert.Equal(HttpStatusCode.BadRequest, ussd.StatusCode);
-        Assert.Contains("USSD", await ussd.Content.ReadAsStringAsync());
+        Assert.Contains("at most 182", await ussd.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_USSD_text_of_182_characters_is_accepted_and_shown_whole_after_CON()
+    {
+        // The gateway's 182 characters are the screen after "CON ": the studio allows them all, and the patient gets them all.
+        var text = string.Concat(Enumerable.Repeat("Ɓàsàa ", 29)) + "ɓɛɔŋ ŋɔɛ";
+        Assert.Equal(182, text.Length);
+        var items = await _translatorA.GetFromJsonAsync<JsonElement>("/api/v1/studio/texts/en");
+        Assert.Equal(182, items.EnumerateArray().Single(i => i.GetProperty("key").GetString() == "Ussd_AskComment").GetProperty("limits").GetProperty("ussd_chars").GetInt32());
+        var draft = await DraftAsync(_translatorA, "en", "Ussd_AskComment", text);
+        Assert.Equal(HttpStatusCode.OK, (await ApproveAsync(_translatorB, "en", "Ussd_AskComment", draft)).StatusCode);
+
+        var screen = TwilioFeedback.Webhooks.Ussd.UssdEndpoints.Render(new TwilioFeedback.Conversations.Reply([new TwilioFeedback.Conversations.Prompt("AskComment", [])], Language.English, TwilioFeedback.Conversations.QuestionKind.Comment), Texts);
+        Assert.Equal("CON " + text, screen);
     }
 
     [Fact]
