@@ -13,7 +13,7 @@ public static class ConversationEngine
     {
         // A language not live on this channel is answered in its fallback (the menu never offered it).
         var language = survey.Offer.Serve(state?.Language ?? patient.PreferredLanguage ?? survey.DefaultLanguage, inbound.Channel);
-        var keyword = Answers.ParseKeyword(inbound.Answer);
+        var keyword = Answers.ParseKeyword(inbound.Answer, survey.Words);
 
         if (patient.OptedOut && survey.RulesFor(inbound.Channel).HonoursOptOut)
         {
@@ -39,7 +39,7 @@ public static class ConversationEngine
         state = stateToGoOn;
 
         // A reply to a reminder that waits for confirmation goes to that reminder first.
-        if (patient.AwaitingConfirmation && Answers.ParseYesNo(inbound.Answer) is { } confirmed)
+        if (patient.AwaitingConfirmation && Answers.ParseYesNo(inbound.Answer, survey.Words) is { } confirmed)
         {
             return new Outcome(state, Reply.Of(confirmed ? MessageKeys.ReminderConfirmed : MessageKeys.ReminderDeclined, language,
                 state is null ? null : survey.Find(state.QuestionId)?.Kind), [new AnswerReminder(confirmed)]);
@@ -89,7 +89,7 @@ public static class ConversationEngine
         var first = survey.After(null) ?? throw new InvalidOperationException($"Survey '{survey.Id}' has no question.");
         var state = NewState(inbound, now, language, first.Id);
         // A patient who opens with a rating ("5", "⭐⭐⭐⭐") has answered the first question already.
-        if (answerNow && first.Kind == QuestionKind.Rating && Answers.ParseRating(inbound.Answer) is not null)
+        if (answerNow && first.Kind == QuestionKind.Rating && Answers.ParseRating(inbound.Answer, survey.Words) is not null)
         {
             return Answer(survey, state, first, inbound, now, language);
         }
@@ -100,19 +100,19 @@ public static class ConversationEngine
     {
         switch (question.Kind)
         {
-            case QuestionKind.Language when Answers.ParseLanguageChoice(inbound.Answer, survey.Offer.On(inbound.Channel)) is { } chosen:
+            case QuestionKind.Language when Answers.ParseLanguageChoice(inbound.Answer, survey.Offer.On(inbound.Channel), survey.Words) is { } chosen:
                 var resumed = state with { Language = chosen, ResumeQuestionId = null };
                 var next = state.ResumeQuestionId is { } resume ? survey.Find(resume) : survey.After(question.Id);
                 return Ask(survey, resumed, next, now, chosen, [new SetLanguage(chosen)]);
 
-            case QuestionKind.Rating when Answers.ParseRating(inbound.Answer) is { } rating:
+            case QuestionKind.Rating when Answers.ParseRating(inbound.Answer, survey.Words) is { } rating:
                 return Ask(survey, state with { Rating = rating }, survey.After(question.Id), now, language,
                     [new SaveRating(state.ConversationId, rating, language)]);
 
             case QuestionKind.Comment when inbound.Audio is { } audio:
                 return Ask(survey, state, survey.After(question.Id), now, language, [new SaveVoiceComment(state.ConversationId, audio)]);
 
-            case QuestionKind.Comment when question.Skippable && Answers.IsSkip(inbound.Answer):
+            case QuestionKind.Comment when question.Skippable && Answers.IsSkip(inbound.Answer, survey.Words):
                 return Ask(survey, state, survey.After(question.Id), now, language, []);
 
             case QuestionKind.Comment when !string.IsNullOrWhiteSpace(inbound.Text):

@@ -39,7 +39,7 @@ public static class SessionResume
         {
             return (null, state);
         }
-        switch (Answers.ParseYesNo(inbound.Answer))
+        switch (Answers.ParseYesNo(inbound.Answer, survey.Words))
         {
             case true:
                 var resumed = state with { ResumeOffered = false, Misses = 0, UpdatedAt = now };

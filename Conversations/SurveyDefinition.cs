@@ -44,6 +44,9 @@ public sealed record SurveyDefinition(
     /// <summary>Which languages each channel offers; the runner sets the studio's (or, for a preview number, every language).</summary>
     public LanguageOffer Offer { get; init; } = LanguageOffer.Everything;
 
+    /// <summary>The words answers are read with; the runner sets the studio's (approved lists over the built-in ones).</summary>
+    public AnswerWords Words { get; init; } = AnswerWords.BuiltIn;
+
     public ChannelRules RulesFor(Channel channel) => Rules.TryGetValue(channel, out var rules) ? rules : DefaultRules;
 
     public Question? Find(string id) => Questions.FirstOrDefault(q => q.Id == id);

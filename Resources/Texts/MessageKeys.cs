@@ -82,8 +82,8 @@ public static class MessageKeys
 
     public const string ReminderEmailSubject = "Reminder_EmailSubject";
 
-    /// <summary>Every key, for the completeness tests.</summary>
-    public static IReadOnlyList<string> All { get; } = [.. Sms, .. Voice, .. Ussd, .. Reminders];
+    /// <summary>Every key, for the completeness tests (the parsing words too: <see cref="ParsingWords"/>).</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Sms, .. Voice, .. Ussd, .. Reminders, .. ParsingWords.All];
 
     /// <summary>The form of <paramref name="key"/> for a channel (<paramref name="prefix"/>), where one exists.</summary>
     public static string For(string prefix, string key) => All.Contains(prefix + key) ? prefix + key : key;

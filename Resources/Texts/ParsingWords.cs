@@ -1,8 +1,11 @@
+using System.Resources;
+
 namespace TwilioFeedback.Resources.Texts;
 
 /// <summary>
-/// The parsing words as studio items: per language, what patients may type. Patients are read with the
-/// engine's built-in lists (English, French and the words of LEXICON.md); approved studio lists are not read yet.
+/// The parsing words: per language, what patients may type for yes, no, the numbers and the keywords.
+/// The built-in lists are <c>Words_*</c> in Messages.*.resx; an approved studio list replaces a
+/// language's built-in one, and patients are read with the lists of every language at once.
 /// </summary>
 public static class ParsingWords
 {
@@ -14,23 +17,20 @@ public static class ParsingWords
     public const string Help = "Words_Help";
     public const string Language = "Words_Language";
 
-    /// <summary>The built-in words, per language code (what the studio shows as the English and French source).</summary>
-    public static string BuiltIn(string key, Resources.Language language) => (key, language) switch
-    {
-        (Yes, Resources.Language.English) => "yes, y, ok, confirm",
-        (Yes, Resources.Language.French) => "oui, ok, confirme",
-        (No, Resources.Language.English) => "no, n, decline, skip, none, nothing",
-        (No, Resources.Language.French) => "non, rien, passer",
-        (Numbers, Resources.Language.English) => "one, two, three, four, five",
-        (Numbers, Resources.Language.French) => "un, deux, trois, quatre, cinq",
-        (Stop, Resources.Language.English) => "STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT",
-        (Stop, Resources.Language.French) => "ARRET, ARRÊT",
-        (Start, Resources.Language.English) => "START, UNSTOP",
-        (Start, Resources.Language.French) => "START",
-        (Help, Resources.Language.English) => "HELP, INFO",
-        (Help, Resources.Language.French) => "AIDE, INFO",
-        (Language, Resources.Language.English) => "LANG, LANGUAGE",
-        (Language, Resources.Language.French) => "LANGUE, LANGAGE",
-        _ => "",
-    };
+    public static IReadOnlyList<string> All { get; } = [Yes, No, Numbers, Stop, Start, Help, Language];
+
+    private static readonly ResourceManager Built = new(typeof(Messages));
+
+    /// <summary>The built-in list of <paramref name="key"/> in <paramref name="language"/>, as written in its .resx.</summary>
+    public static string BuiltIn(string key, Resources.Language language) =>
+        Built.GetString(key, language.Culture()) ?? throw new KeyNotFoundException($"No words '{key}' in Resources/Texts/Messages.resx.");
+
+    /// <summary>
+    /// The entries of a list in order, each with its words: <c>"un / une, deux"</c> → [[un, une], [deux]]
+    /// (a <c>/</c> separates words of the same entry; the numbers list is one to five in that order).
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Entries(string list) =>
+        [.. list.Split(',').Select(entry => (IReadOnlyList<string>)[.. entry.Split('/')
+            .Select(word => word.Trim())
+            .Where(word => word.Length > 0)])];
 }

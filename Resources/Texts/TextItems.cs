@@ -19,8 +19,8 @@ public sealed record TextItem(string Key, string Purpose, IReadOnlyList<string> 
     /// <summary>SMS texts should fit one segment (the studio warns at two; more than two is refused).</summary>
     public int? SmsSegments => !IsWords && Channels.Contains(TextChannels.Sms) ? 1 : null;
 
-    /// <summary>A USSD screen holds 182 characters, <c>CON </c>/<c>END </c> included: the text gets the rest.</summary>
-    public int? UssdChars => !IsWords && Channels.Contains(TextChannels.Ussd) ? 178 : null;
+    /// <summary>A USSD screen holds 182 characters: the text after <c>CON </c>/<c>END </c>, which the gateway does not show (protocols/ussd).</summary>
+    public int? UssdChars => !IsWords && Channels.Contains(TextChannels.Ussd) ? 182 : null;
 }
 
 /// <summary>Every item the studio lists, with its purpose and channels.</summary>

@@ -9,6 +9,8 @@ using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Patients;
+using TwilioFeedback.Webhooks.Web.Studio;
+using Channel = TwilioFeedback.Conversations.Channel;
 
 namespace TwilioFeedback.Webhooks.Api;
 
@@ -55,7 +57,7 @@ public static class ReminderEndpoints
     }
 
     internal static async Task<Results<Created<ReminderResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        ReminderRequest request, FeedbackDbContext db, PatientDirectory patients, PatientTexts texts, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
+        ReminderRequest request, FeedbackDbContext db, PatientDirectory patients, PatientTexts texts, StudioCatalogue studio, TimeProvider clock, SchedulingMetrics metrics, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
@@ -94,11 +96,23 @@ public static class ReminderEndpoints
             var preferred = patient.Channels.Where(c => ReminderChannels.FromName(c) == ReminderChannel.Email ? email is not null : phone is not null).ToList();
             channels = preferred.Count > 0 ? preferred : channels;
         }
+        // A language not live on every channel of the reminder goes out in its fallback, as conversations answer; the row says which.
+        var sentIn = studio.ServeOnAll(language, channels.Select(c => ReminderChannels.FromName(c) switch
+        {
+            ReminderChannel.Voice => Channel.Voice,
+            ReminderChannel.WhatsApp => Channel.WhatsApp,
+            ReminderChannel.Email => Channel.Web,
+            _ => Channel.Sms,
+        }));
+        if (sentIn != language)
+        {
+            message = ComposeMessage(request, kind, sentIn, texts, errors);
+        }
         var series = occurrences.Select(time => new Reminder
         {
             Patient = patient,
             Message = message!,
-            Language = language.Code(),
+            Language = sentIn.Code(),
             ScheduledTime = time,
             PhoneNumber = phone,
             Email = email,

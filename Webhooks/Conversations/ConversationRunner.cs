@@ -53,7 +53,7 @@ public sealed partial class ConversationRunner(
     private async Task<Reply> HandleClaimedAsync(Inbound inbound, byte[]? cachedPatient, CancellationToken cancellationToken)
     {
         var id = inbound.ProviderMessageId;
-        var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cachedPatient, trustCopy: Answers.ParseYesNo(inbound.Answer) is null, cancellationToken);
+        var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cachedPatient, trustCopy: Answers.ParseYesNo(inbound.Answer, studio.Words) is null, cancellationToken);
         var now = clock.GetUtcNow();
         var timeToLive = options.Value.TimeToLive(inbound.Channel);
         // A channel whose dropped sessions resume (USSD) keeps one conversation per patient across its sessions.
@@ -66,8 +66,8 @@ public sealed partial class ConversationRunner(
             state = null;
         }
 
-        // The languages live on the channel (every language for a preview number), as the studio set them.
-        var outcome = ConversationEngine.Handle(survey with { Offer = studio.OfferFor(inbound.From) }, state, patient.Snapshot, inbound, now);
+        // The languages live on the channel (every language for a preview number) and the words, as the studio set them.
+        var outcome = ConversationEngine.Handle(survey with { Offer = studio.OfferFor(inbound.From), Words = studio.Words }, state, patient.Snapshot, inbound, now);
         if (!await effects.ApplyAsync(patient, inbound, outcome.Effects, conversation.HeldEffects > 0, cancellationToken))
         {
             // A replay older than the reply window: the conversation stays as it is, and the answer is empty.

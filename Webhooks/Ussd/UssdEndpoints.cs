@@ -16,7 +16,7 @@ namespace TwilioFeedback.Webhooks.Ussd;
 /// <summary>The same survey as numbered USSD menus: <c>CON …</c> to ask, <c>END …</c> to close.</summary>
 public static class UssdEndpoints
 {
-    /// <summary>The most a USSD screen holds.</summary>
+    /// <summary>The most a USSD screen holds: what follows <c>CON </c>/<c>END </c> (the gateway's protocol).</summary>
     public const int MaxScreenLength = 182;
 
     public static IEndpointRouteBuilder MapUssd(this IEndpointRouteBuilder app)
@@ -58,8 +58,7 @@ public static class UssdEndpoints
     {
         var screen = string.Join('\n', reply.Prompts.Select(p => ReplyTexts.Of(texts, reply, p, MessageKeys.For(MessageKeys.UssdPrefix, p.Key))));
         var prefix = reply.Awaiting is null ? "END " : "CON ";
-        var page = prefix + screen;
-        return page.Length <= MaxScreenLength ? page : page[..MaxScreenLength];
+        return prefix + (screen.Length <= MaxScreenLength ? screen : screen[..MaxScreenLength]);
     }
 
     private static bool Authorized(HttpContext context, UssdOptions options, string given)

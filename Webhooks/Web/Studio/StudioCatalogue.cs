@@ -11,8 +11,8 @@ using TwilioFeedback.Webhooks.Patients;
 namespace TwilioFeedback.Webhooks.Web.Studio;
 
 /// <summary>
-/// What the studio serves, in memory on every instance: the approved texts, the languages live per
-/// channel with their fallbacks, and the preview numbers. A change bumps a Redis counter; every
+/// What the studio serves, in memory on every instance: the approved texts, the words answers are read
+/// with (built once per load), the languages live per channel with their fallbacks, and the preview numbers. A change bumps a Redis counter; every
 /// instance checks it every <see cref="CheckEvery"/> and reloads from PostgreSQL when it moved.
 /// </summary>
 public sealed partial class StudioCatalogue(
@@ -29,13 +29,14 @@ public sealed partial class StudioCatalogue(
 
     private sealed record Snapshot(
         FrozenDictionary<(Language, string), string> Texts,
+        AnswerWords Words,
         LanguageOffer Offer,
         FrozenSet<string> PreviewHashes,
         long? Version,
         DateTimeOffset LoadedAt)
     {
         public static Snapshot Empty { get; } = new(
-            FrozenDictionary<(Language, string), string>.Empty, BuiltInOffer([]), FrozenSet<string>.Empty, null, DateTimeOffset.MinValue);
+            FrozenDictionary<(Language, string), string>.Empty, AnswerWords.BuiltIn, BuiltInOffer([]), FrozenSet<string>.Empty, null, DateTimeOffset.MinValue);
     }
 
     public string? Approved(string key, Language language) => _snapshot.Texts.GetValueOrDefault((language, key));
@@ -47,6 +48,26 @@ public sealed partial class StudioCatalogue(
         return snapshot.PreviewHashes.Count > 0 && snapshot.PreviewHashes.Contains(HashOf(from))
             ? snapshot.Offer.WithEverythingLive()
             : snapshot.Offer;
+    }
+
+    /// <summary>The words patients' answers are read with: approved studio lists over the built-in ones, rebuilt only when the studio changes.</summary>
+    public AnswerWords Words => _snapshot.Words;
+
+    /// <summary>
+    /// The language a message written for <paramref name="wanted"/> goes out in on <paramref name="channels"/> (reminders: the
+    /// first that works is used, so the language must be live on each): <paramref name="wanted"/>, else its fallback, as conversations answer.
+    /// </summary>
+    public Language ServeOnAll(Language wanted, IEnumerable<Channel> channels)
+    {
+        var offer = _snapshot.Offer;
+        var all = channels.ToList();
+        bool LiveOnAll(Language language) => all.TrueForAll(c => offer.On(c).Contains(language));
+        if (LiveOnAll(wanted))
+        {
+            return wanted;
+        }
+        var fallback = offer.Fallbacks.TryGetValue(wanted, out var configured) ? configured : Language.French;
+        return LiveOnAll(fallback) ? fallback : Language.French;
     }
 
     /// <summary>The live offer, whoever asks.</summary>
@@ -129,6 +150,7 @@ public sealed partial class StudioCatalogue(
         var previews = await db.PreviewNumbers.AsNoTracking().Select(p => p.PhoneHash).ToListAsync(cancellationToken);
         return new Snapshot(
             texts.ToFrozenDictionary(),
+            AnswerWords.With((key, language) => texts.GetValueOrDefault((language, key))),
             BuiltInOffer(settings),
             previews.Select(Convert.ToHexStringLower).ToFrozenSet(),
             version,

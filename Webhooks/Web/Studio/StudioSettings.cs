@@ -130,7 +130,7 @@ public sealed partial class StudioSettings(
         return errors;
     }
 
-    /// <summary>The texts a channel needs approved (the parsing words add to the built-in ones, so they are not required).</summary>
+    /// <summary>The texts a channel needs approved (the parsing words are not: the built-in ones serve until a studio list is approved).</summary>
     public static IEnumerable<string> Required(string channel) => TextItems.On(channel).Where(i => !i.IsWords).Select(i => i.Key);
 
     private static Channel ChannelOf(string channel) => channel switch

@@ -19,6 +19,16 @@ public sealed class ConversationEngineTests
     private static readonly LanguageOffer DualaOnSms = Offer([Language.Duala], new Dictionary<Language, Language>());
     private static readonly LanguageOffer BasaaToEnglish = Offer([], new Dictionary<Language, Language> { [Language.Basaa] = Language.English });
 
+    // The words of the studio: Duala "yes" and numbers as a speaker approved them (replacing the built-in Duala lists).
+    private static readonly AnswerWords DualaApproved = AnswerWords.With((key, language) => (key, language) switch
+    {
+        (ParsingWords.Yes, Language.Duala) => "ee, iyo",
+        (ParsingWords.Numbers, Language.Duala) => "ewo, ɓeɓaá, lalo, inei, itanu",
+        _ => null,
+    });
+
+    private static readonly PatientSnapshot DualaAwaitingReminder = new(Language.Duala, false, AwaitingConfirmation: true);
+
     private static LanguageOffer Offer(Language[] liveOnSms, Dictionary<Language, Language> fallbacks) => new(
         Enum.GetValues<Channel>().ToDictionary(c => c, c => (IReadOnlyList<Language>)[Language.English, Language.French, .. c == Channel.Sms ? liveOnSms : []]),
         fallbacks);
@@ -37,7 +47,7 @@ public sealed class ConversationEngineTests
     /// <summary>One row: what the patient has, what they send on which channel, and what must come out.</summary>
     /// <param name="Text">What the patient sent: typed text, or on a call the keys pressed.</param>
     public sealed record Row(string Label, ConversationState? State, PatientSnapshot Patient, string Text, string? ReplyKey, Language ReplyLanguage, string? NextQuestion, string Effects,
-        Channel Channel = Channel.Sms, LanguageOffer? Offer = null, string? Menu = null)
+        Channel Channel = Channel.Sms, LanguageOffer? Offer = null, string? Menu = null, AnswerWords? Words = null)
     {
         public override string ToString() => Label;
     }
@@ -85,6 +95,16 @@ public sealed class ConversationEngineTests
         new("Duala live on SMS, not on calls: the call menu offers two", null, NewPatient, "", MessageKeys.LanguageMenu, Language.English, "language", "", Channel.Voice, DualaOnSms, "en,fr"),
         new("Duala live on SMS, not on calls: a Duala caller hears French", null, new(Language.Duala, false), "5", MessageKeys.AskComment, Language.French, "comment", "SaveRating(5,fr)", Channel.Voice, DualaOnSms),
         new("a Basaa patient whose fallback is English", null, new(Language.Basaa, false), "hi", MessageKeys.AskRating, Language.English, "rating", "", Offer: BasaaToEnglish),
+        // Parsing words: the studio's approved lists are read, replacing the built-in list of their language; drafts are not.
+        new("Duala number word approved in the studio: a rating", At("rating", Language.Duala), new(Language.Duala, false), "itanu", MessageKeys.AskComment, Language.Duala, "comment", "SaveRating(5,dua)", Words: DualaApproved),
+        new("Duala number word not approved (built-in words only): asked again", At("rating", Language.Duala), new(Language.Duala, false), "itanu", MessageKeys.AskRatingAgain, Language.Duala, "rating", ""),
+        new("a built-in Duala number word the approved list left out is no rating", At("rating", Language.Duala), new(Language.Duala, false), "belalo", MessageKeys.AskRatingAgain, Language.Duala, "rating", "", Words: DualaApproved),
+        new("built-in Duala number word without a studio list", At("rating", Language.Duala), new(Language.Duala, false), "belalo", MessageKeys.AskComment, Language.Duala, "comment", "SaveRating(3,dua)"),
+        new("Duala yes word approved in the studio confirms a reminder", At("rating", Language.Duala), DualaAwaitingReminder, "iyo", MessageKeys.ReminderConfirmed, Language.Duala, "rating", "AnswerReminder", Words: DualaApproved),
+        new("Duala yes word not approved: no answer to the reminder", At("rating", Language.Duala), DualaAwaitingReminder, "iyo", MessageKeys.AskRatingAgain, Language.Duala, "rating", ""),
+        new("approved words count for every patient, whatever their language", At("rating"), French, "itanu", MessageKeys.AskComment, Language.French, "comment", "SaveRating(5,fr)", Words: DualaApproved),
+        new("Twilio's STOP counts whatever the studio lists", At("rating"), French, "STOP", MessageKeys.OptedOut, Language.French, null, "OptOut",
+            Words: AnswerWords.With((key, _) => key == ParsingWords.Stop ? "ARRET" : null)),
         new("a preview number: every language offered", null, NewPatient, "Hello", MessageKeys.LanguageMenu, Language.English, "language", "", Offer: EnglishAndFrench.WithEverythingLive(), Menu: "en,fr,dua,bas,ewo"),
     ];
 
@@ -95,7 +115,7 @@ public sealed class ConversationEngineTests
         var inbound = row.Channel == Channel.Voice
             ? new Inbound(row.Channel, "+237690000001", "+237233000000", null, "CAnext:1", Digits: row.Text, SessionId: "CAnext")
             : new Inbound(row.Channel, "+237690000001", "+237233000000", row.Text, "SMnext");
-        var outcome = ConversationEngine.Handle(Survey with { Offer = row.Offer ?? LanguageOffer.Everything }, row.State, row.Patient, inbound, Now);
+        var outcome = ConversationEngine.Handle(Survey with { Offer = row.Offer ?? LanguageOffer.Everything, Words = row.Words ?? AnswerWords.BuiltIn }, row.State, row.Patient, inbound, Now);
 
         Assert.Equal(row.ReplyKey, outcome.Reply.Prompts.SingleOrDefault()?.Key);
         if (row.Menu is not null)

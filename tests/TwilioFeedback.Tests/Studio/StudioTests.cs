@@ -8,6 +8,7 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Web.Studio;
+using static TwilioFeedback.Tests.Studio.StudioSteps;
 
 namespace TwilioFeedback.Tests.Studio;
 
@@ -28,17 +29,6 @@ public sealed class StudioTests(AppFactory factory) : IntegrationTest<AppFactory
     /// <summary>A Duala text for <paramref name="key"/>, keeping the English placeholders.</summary>
     private string DualaText(string key) =>
         string.Join(" ", ["Dua", key, .. Placeholders.Of(Texts.FromResources(key, Language.English)).Order(StringComparer.Ordinal)]);
-
-    private static async Task<long> DraftAsync(HttpClient client, string lang, string key, string text)
-    {
-        var response = await client.PutAsJsonAsync($"/api/v1/studio/texts/{lang}/{key}", new { text });
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{key}: {await response.Content.ReadAsStringAsync()}");
-        var item = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return item.GetProperty("draft").GetProperty("id").GetInt64();
-    }
-
-    private static Task<HttpResponseMessage> ApproveAsync(HttpClient client, string lang, string key, long draftId) =>
-        client.PostAsJsonAsync($"/api/v1/studio/texts/{lang}/{key}/approve", new { draft_id = draftId });
 
     private async Task<string?> SendAsync(HttpClient client, string from, string body) =>
         (await (await client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(from, body))).MessagesAsync()).SingleOrDefault();
@@ -175,9 +165,24 @@ public sealed class StudioTests(AppFactory factory) : IntegrationTest<AppFactory
         var sms = await _translatorA.PutAsJsonAsync("/api/v1/studio/texts/dua/Thanks", new { text = string.Concat(Enumerable.Repeat("Ɓàsàa ", 40)) });
         Assert.Equal(HttpStatusCode.BadRequest, sms.StatusCode);
         Assert.Contains("segments", await sms.Content.ReadAsStringAsync());
-        var ussd = await _translatorA.PutAsJsonAsync("/api/v1/studio/texts/dua/Ussd_AskComment", new { text = new string('a', 179) });
+        var ussd = await _translatorA.PutAsJsonAsync("/api/v1/studio/texts/dua/Ussd_AskComment", new { text = new string('a', 183) });
         Assert.Equal(HttpStatusCode.BadRequest, ussd.StatusCode);
-        Assert.Contains("USSD", await ussd.Content.ReadAsStringAsync());
+        Assert.Contains("at most 182", await ussd.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_USSD_text_of_182_characters_is_accepted_and_shown_whole_after_CON()
+    {
+        // The gateway's 182 characters are the screen after "CON ": the studio allows them all, and the patient gets them all.
+        var text = string.Concat(Enumerable.Repeat("Ɓàsàa ", 29)) + "ɓɛɔŋ ŋɔɛ";
+        Assert.Equal(182, text.Length);
+        var items = await _translatorA.GetFromJsonAsync<JsonElement>("/api/v1/studio/texts/en");
+        Assert.Equal(182, items.EnumerateArray().Single(i => i.GetProperty("key").GetString() == "Ussd_AskComment").GetProperty("limits").GetProperty("ussd_chars").GetInt32());
+        var draft = await DraftAsync(_translatorA, "en", "Ussd_AskComment", text);
+        Assert.Equal(HttpStatusCode.OK, (await ApproveAsync(_translatorB, "en", "Ussd_AskComment", draft)).StatusCode);
+
+        var screen = TwilioFeedback.Webhooks.Ussd.UssdEndpoints.Render(new TwilioFeedback.Conversations.Reply([new TwilioFeedback.Conversations.Prompt("AskComment", [])], Language.English, TwilioFeedback.Conversations.QuestionKind.Comment), Texts);
+        Assert.Equal("CON " + text, screen);
     }
 
     [Fact]
