@@ -45,6 +45,7 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
         ConfigureAccounts(modelBuilder);
         var encrypted = EncryptedColumns.Converter(_cipher);
         ConfigureStudio(modelBuilder, encrypted);
+        ConfigureAppointments(modelBuilder, encrypted);
         modelBuilder.Entity<Patient>(patient =>
         {
             patient.Property(p => p.ExternalId).HasMaxLength(64);

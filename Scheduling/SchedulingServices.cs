@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Scheduling.Analysis;
+using TwilioFeedback.Scheduling.Appointments;
 using TwilioFeedback.Scheduling.CallBacks;
 using TwilioFeedback.Scheduling.Email;
 using TwilioFeedback.Scheduling.Privacy;
@@ -53,6 +54,7 @@ public static partial class SchedulingServices
         services.AddTransient<ReminderClaims>();
         services.AddTransient<ReminderDelivery>();
         services.AddScoped<ReminderTransitions>();
+        services.AddSingleton<ReminderWording>();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations()
             .Validate(o => EmailAddresses.IsValid(o.FromAddress), "Email:FromAddress must be one email address (name@domain.example).")
             .ValidateOnStart();
@@ -66,6 +68,9 @@ public static partial class SchedulingServices
 
         // Call me back: the calls owed to patients who flashed a hospital number
         services.AddCallBacks();
+
+        // Appointments: plans → reminders, moves, cancellations, imports
+        services.AddAppointments();
         return services;
     }
 

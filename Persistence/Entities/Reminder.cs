@@ -37,6 +37,14 @@ public sealed class Reminder
     /// <summary>The Resources template the message was written from, if any.</summary>
     public string? Template { get; set; }
 
+    /// <summary>The template's values as JSON, so the text is written again in the patient's language when it is sent. Patient data.</summary>
+    public string? TemplateValues { get; set; }
+
+    /// <summary>The appointment whose plan made it (its texts are written from the appointment when sent).</summary>
+    public Guid? AppointmentId { get; set; }
+
+    public Appointment? Appointment { get; set; }
+
     /// <summary>Ask the patient to reply 1 (confirm) or 2 (decline).</summary>
     public bool Confirm { get; set; }
 

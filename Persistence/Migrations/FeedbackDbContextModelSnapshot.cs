@@ -360,6 +360,82 @@ namespace TwilioFeedback.Persistence.Migrations
                     b.ToTable("staff_users", (string)null);
                 });
 
+            modelBuilder.Entity("TwilioFeedback.Persistence.Appointment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("department");
+
+                    b.Property<string>("Email")
+                        .HasColumnType("text")
+                        .HasColumnName("email");
+
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("external_id");
+
+                    b.Property<long>("PatientId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("patient_id");
+
+                    b.Property<string>("PhoneNumber")
+                        .HasColumnType("text")
+                        .HasColumnName("phone_number");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("plan");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_appointments");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_appointments_external_id");
+
+                    b.HasIndex("PatientId", "StartsAt")
+                        .HasDatabaseName("ix_appointments_patient_id_starts_at");
+
+                    b.HasIndex("Status", "StartsAt")
+                        .HasDatabaseName("ix_appointments_status_starts_at");
+
+                    b.ToTable("appointments", (string)null);
+                });
+
             modelBuilder.Entity("TwilioFeedback.Persistence.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1084,6 +1160,10 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<Guid?>("AppointmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("appointment_id");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
@@ -1181,6 +1261,10 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("template");
 
+                    b.Property<string>("TemplateValues")
+                        .HasColumnType("text")
+                        .HasColumnName("template_values");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -1191,6 +1275,9 @@ namespace TwilioFeedback.Persistence.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_reminders");
+
+                    b.HasIndex("AppointmentId")
+                        .HasDatabaseName("ix_reminders_appointment_id");
 
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_reminders_provider_id");
@@ -1473,6 +1560,18 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasConstraintName("fk_personal_access_tokens_staff_users_user_id");
                 });
 
+            modelBuilder.Entity("TwilioFeedback.Persistence.Appointment", b =>
+                {
+                    b.HasOne("TwilioFeedback.Persistence.Patient", "Patient")
+                        .WithMany()
+                        .HasForeignKey("PatientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_appointments_patients_patient_id");
+
+                    b.Navigation("Patient");
+                });
+
             modelBuilder.Entity("TwilioFeedback.Persistence.DeliveryAttempt", b =>
                 {
                     b.HasOne("TwilioFeedback.Persistence.Reminder", null)
@@ -1515,12 +1614,20 @@ namespace TwilioFeedback.Persistence.Migrations
 
             modelBuilder.Entity("TwilioFeedback.Persistence.Reminder", b =>
                 {
+                    b.HasOne("TwilioFeedback.Persistence.Appointment", "Appointment")
+                        .WithMany()
+                        .HasForeignKey("AppointmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_reminders_appointments_appointment_id");
+
                     b.HasOne("TwilioFeedback.Persistence.Patient", "Patient")
                         .WithMany()
                         .HasForeignKey("PatientId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_reminders_patients_patient_id");
+
+                    b.Navigation("Appointment");
 
                     b.Navigation("Patient");
                 });

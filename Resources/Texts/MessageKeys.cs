@@ -61,7 +61,12 @@ public static class MessageKeys
 
     /// <summary>Texts around reminders.</summary>
     public static IReadOnlyList<string> Reminders { get; } =
-        [ReminderEmailSubject, ReminderConfirmPrompt, "Template_Appointment", "Template_Medication", "Template_FollowUp", "Template_FeedbackInvite", InboxReply];
+        [ReminderEmailSubject, ReminderConfirmPrompt, "Template_Appointment", "Template_Medication", "Template_FollowUp", "Template_FeedbackInvite", InboxReply,
+         AppointmentMoved, AppointmentCancelled];
+
+    /// <summary>An appointment's notices: moved to a new time, or cancelled (<c>{department}</c>, <c>{date}</c>, <c>{time}</c>).</summary>
+    public const string AppointmentMoved = "Template_AppointmentMoved";
+    public const string AppointmentCancelled = "Template_AppointmentCancelled";
 
     /// <summary>Staff's answer from the inbox: <c>{message}</c> is their own words.</summary>
     public const string InboxReply = "Template_InboxReply";

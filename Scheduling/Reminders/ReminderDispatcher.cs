@@ -25,6 +25,7 @@ public sealed partial class ReminderDispatcher(
     IHostApplicationLifetime lifetime,
     ReminderTransitions transitions,
     IPatientCopies patientCopies,
+    ReminderWording wording,
     ILogger<ReminderDispatcher> logger) : IInvocable
 {
     private readonly QuietHours _quietHours = QuietHours.Of(options.Value);
@@ -130,7 +131,7 @@ public sealed partial class ReminderDispatcher(
     }
 
     private IQueryable<Reminder> Due(IReadOnlyCollection<long> ids) =>
-        db.Reminders.AsNoTracking().Include(r => r.Patient).Where(r => ids.Contains(r.Id)).OrderBy(r => r.ScheduledTime).ThenBy(r => r.Id);
+        db.Reminders.AsNoTracking().Include(r => r.Patient).Include(r => r.Appointment).Where(r => ids.Contains(r.Id)).OrderBy(r => r.ScheduledTime).ThenBy(r => r.Id);
 
     /// <summary>The batch row by row, after it would not load at once: each row that cannot be read is failed (<c>unreadable</c>) and logged.</summary>
     private async Task<List<Reminder>> LoadEachAsync(List<long> claimed, DateTimeOffset now, DateTimeOffset leaseUntil, ReminderOutcomeWriter outcomes, CancellationToken cancellationToken)
@@ -178,6 +179,8 @@ public sealed partial class ReminderDispatcher(
         }
         else
         {
+            // A template goes in the patient's language of today, an appointment's with its time of today.
+            wording.Refresh(reminder);
             optedOut = await delivery.DeliverAsync(reminder, now, cancellationToken);
         }
         if (optedOut)

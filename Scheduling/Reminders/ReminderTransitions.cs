@@ -167,6 +167,10 @@ public sealed class ReminderTransitions(FeedbackDbContext db, TimeProvider clock
                 .SetProperty(r => r.RespondedMessageId, messageId)
                 .SetProperty(r => r.UpdatedAt, now), cancellationToken);
         metrics.ReminderTransitions(to, answered);
+        if (answered == 1)
+        {
+            await Appointments.AppointmentAnswers.ApplyAsync(db, this, reminderId, confirmed, now, cancellationToken);
+        }
         return answered;
     }
 
@@ -180,6 +184,10 @@ public sealed class ReminderTransitions(FeedbackDbContext db, TimeProvider clock
     /// <summary>Cancels every reminder of the patient still waiting to go out (their data is being erased); returns how many.</summary>
     public Task<int> CancelAllOfPatientAsync(long patientId, CancellationToken cancellationToken) =>
         CancelWaitingAsync(db.Reminders.Where(r => r.PatientId == patientId), cancellationToken);
+
+    /// <summary>Cancels every reminder of the appointment still waiting to go out (cancelled, declined or moved past them); returns how many.</summary>
+    public Task<int> CancelAllOfAppointmentAsync(Guid appointmentId, CancellationToken cancellationToken) =>
+        CancelWaitingAsync(db.Reminders.Where(r => r.AppointmentId == appointmentId), cancellationToken);
 
     private async Task<int> CancelWaitingAsync(IQueryable<Reminder> reminders, CancellationToken cancellationToken)
     {

@@ -107,6 +107,8 @@ public static class ReminderEndpoints
             Urgent = request.Urgent ?? false,
             Kind = kind,
             Template = request.Template,
+            // Kept so the text is written again in the patient's language of the day when it goes.
+            TemplateValues = request.Template is null ? null : ReminderWording.Keep(Cleaned(request.Parameters)),
             Confirm = request.Confirm ?? false,
             CreatedAt = now,
             UpdatedAt = now,
@@ -243,7 +245,7 @@ public static class ReminderEndpoints
                 errors["parameters"] = [$"template {templateName} needs: {string.Join(", ", missing)}."];
                 return null;
             }
-            message = Placeholders.Fill(texts.Get(template.Key, language), parameters.ToDictionary(p => p.Key, p => SafeText.Clean(p.Value ?? "", 100)));
+            message = Placeholders.Fill(texts.Get(template.Key, language), Cleaned(parameters));
         }
         else if (string.IsNullOrWhiteSpace(request.Message))
         {
@@ -265,6 +267,9 @@ public static class ReminderEndpoints
         }
         return SafeText.Clean(message, MaxMessageLength);
     }
+
+    private static Dictionary<string, string> Cleaned(Dictionary<string, string>? parameters) =>
+        (parameters ?? []).ToDictionary(p => p.Key, p => SafeText.Clean(p.Value ?? "", 100));
 
     /// <summary>Every time the reminder goes out: once, or daily/weekly by count or until a time.</summary>
     private static List<DateTimeOffset> Occurrences(DateTimeOffset first, RecurrenceRequest? recurrence, Dictionary<string, string[]> errors)
