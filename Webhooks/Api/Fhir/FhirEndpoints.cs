@@ -29,16 +29,17 @@ public static partial class FhirEndpoints
 
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder api)
     {
+        // No Accepts metadata: routing would answer another media type with a ProblemDetails 415; ReadAsync answers an OperationOutcome.
         var fhir = api.MapGroup(Base).WithTags("FHIR").RequireAuthorization(StaffAuth.StaffPolicy).RequireRateLimiting(RateLimitOptions.ApiPolicy);
         fhir.MapPut("/Appointment/{id}", PutAsync).WithName("FhirPutAppointment")
             .WithSummary("Creates, updates (e.g. a moved start) or cancels (status cancelled) the appointment with this FHIR resource id.")
-            .Accepts<object>(FhirOutcomes.ContentType).Produces(StatusCodes.Status200OK, contentType: FhirOutcomes.ContentType);
+            .Produces(StatusCodes.Status200OK, contentType: FhirOutcomes.ContentType);
         fhir.MapPost("/Appointment", PostAsync).WithName("FhirPostAppointment")
             .WithSummary("The same as PUT, by the resource's id (or, without one, its first identifier).")
-            .Accepts<object>(FhirOutcomes.ContentType).Produces(StatusCodes.Status201Created, contentType: FhirOutcomes.ContentType);
+            .Produces(StatusCodes.Status201Created, contentType: FhirOutcomes.ContentType);
         fhir.MapPost("/", BundleAsync).WithName("FhirBundle")
             .WithSummary("A batch or transaction Bundle of Appointments and the Patients they reference; answers a batch-response or transaction-response Bundle.")
-            .Accepts<object>(FhirOutcomes.ContentType).Produces(StatusCodes.Status200OK, contentType: FhirOutcomes.ContentType);
+            .Produces(StatusCodes.Status200OK, contentType: FhirOutcomes.ContentType);
         return api;
     }
 

@@ -117,6 +117,7 @@ public sealed class FhirAppointmentTests(AppFactory factory) : IntegrationTest<A
         { "another id in the body", "application/fhir+json", Appointment("appt-301"), HttpStatusCode.BadRequest, "invalid" },
         { "a Patient without telecom", "application/fhir+json", Appointment("appt-300", telecom: """{"system":"fax","value":"+237233000000"}"""), HttpStatusCode.UnprocessableEntity, "processing" },
         { "an appointment in the past", "application/fhir+json", Appointment("appt-300", start: "2026-11-20T09:30:00+01:00"), HttpStatusCode.UnprocessableEntity, "processing" },
+        { "XML", "application/fhir+xml", "<Appointment xmlns=\"http://hl7.org/fhir\"/>", HttpStatusCode.UnsupportedMediaType, "not-supported" },
     };
 
     [Theory]
