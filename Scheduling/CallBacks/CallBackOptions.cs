@@ -22,6 +22,9 @@ public sealed class CallBackOptions
     /// <summary>Calls placed for one call-back at most: the first and one retry.</summary>
     public const int MaxCalls = 2;
 
+    /// <summary>Whether call me back is on for any hospital number.</summary>
+    public bool IsOn => Numbers(CallMeBack) is not null;
+
     /// <summary>Whether a call to <paramref name="hospitalNumber"/> is answered by a call back.</summary>
     public bool AppliesTo(string hospitalNumber) => Numbers(CallMeBack) switch
     {

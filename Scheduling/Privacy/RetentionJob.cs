@@ -6,7 +6,7 @@ using TwilioFeedback.Persistence;
 
 namespace TwilioFeedback.Scheduling.Privacy;
 
-/// <summary>Purges comments and voice recordings past the retention period, keeping the anonymous ratings, and old handled message ids.</summary>
+/// <summary>Purges comments and voice recordings past the retention period, keeping the anonymous ratings, old handled message ids and finished call-backs.</summary>
 public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider clock, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : IInvocable
 {
     public async Task Invoke() => await PurgeAsync(CancellationToken.None);
@@ -15,6 +15,7 @@ public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider cloc
     public async Task<(int Comments, int Recordings)> PurgeAsync(CancellationToken cancellationToken)
     {
         await PurgeProcessedMessagesAsync(cancellationToken);
+        await PurgeCallBacksAsync(cancellationToken);
         if (options.Value.Days == 0)
         {
             return (0, 0);
@@ -45,6 +46,27 @@ public sealed partial class RetentionJob(FeedbackDbContext db, TimeProvider cloc
         var cutoff = clock.GetUtcNow().AddDays(-options.Value.ProcessedMessagesDays);
         return await db.ProcessedMessages.Where(m => m.ProcessedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Deletes finished call-backs (answered, failed, skipped) last changed before the retention; returns how many.
+    /// At least two days, so the per-day limit still counts yesterday's.
+    /// </summary>
+    public async Task<int> PurgeCallBacksAsync(CancellationToken cancellationToken)
+    {
+        var days = options.Value.Days > 0 ? Math.Max(2, Math.Min(options.Value.Days, options.Value.CallBacksDays)) : options.Value.CallBacksDays;
+        var cutoff = clock.GetUtcNow().AddDays(-days);
+        var purged = await db.CallBacks
+            .Where(c => c.UpdatedAt < cutoff && (c.Status == CallBackStatus.Answered || c.Status == CallBackStatus.Failed || c.Status == CallBackStatus.Skipped))
+            .ExecuteDeleteAsync(cancellationToken);
+        if (purged > 0)
+        {
+            LogCallBacksPurged(logger, purged, days);
+        }
+        return purged;
+    }
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Retention: purged {CallBacks} finished call-backs older than {Days} days")]
+    private static partial void LogCallBacksPurged(ILogger logger, int callBacks, int days);
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Retention: purged comments of {Feedbacks} feedbacks and {Recordings} recordings older than {Days} days")]
     private static partial void LogPurged(ILogger logger, int feedbacks, int recordings, int days);

@@ -17,4 +17,11 @@ public sealed class RetentionOptions
     /// </summary>
     [Range(1, 36500, ErrorMessage = "Retention:ProcessedMessagesDays must be from 1 to 36500.")]
     public int ProcessedMessagesDays { get; set; } = 400;
+
+    /// <summary>
+    /// How long a finished call-back row (with the number it called) is kept (<c>Retention:CallBacksDays</c>), or
+    /// <see cref="Days"/> when that is shorter; a call-back still on its way is never purged.
+    /// </summary>
+    [Range(2, 36500, ErrorMessage = "Retention:CallBacksDays must be from 2 to 36500.")]
+    public int CallBacksDays { get; set; } = 90;
 }

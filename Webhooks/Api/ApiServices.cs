@@ -4,6 +4,8 @@ using Scalar.AspNetCore;
 using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Voice;
 
+using TwilioFeedback.Webhooks.Api.Fhir;
+
 namespace TwilioFeedback.Webhooks.Api;
 
 /// <summary>The REST API: snake_case JSON, its OpenAPI document and reference page, and the audit log.</summary>
@@ -19,6 +21,7 @@ public static class ApiServices
         });
         services.AddOpenApi(options => options.AddSeedExamples());
         services.AddScoped<AuditLog>();
+        services.AddSingleton<Fhir.FhirAppointments>();
         return services;
     }
 
@@ -31,6 +34,7 @@ public static class ApiServices
         app.MapReminderApi();
         app.MapAppointmentApi();
         app.MapCallBackApi();
+        app.MapFhirApi();                  // HL7 FHIR R4 Appointments from the hospital's integration engine
         app.MapInboxApi();
         app.MapPrompts();
         app.MapOpenApi();

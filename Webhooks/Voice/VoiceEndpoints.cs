@@ -24,7 +24,7 @@ public static class VoiceEndpoints
 
     public static RouteGroupBuilder MapVoice(this RouteGroupBuilder twilio)
     {
-        twilio.MapPost("/voice", HandleAsync).WithMetadata(WebhookChannel.Voice).LimitPerPatient("From").WithName("TwilioVoice").WithSummary("A call comes in, and each keypress or recording after it; answers TwiML.");
+        twilio.MapPost("/voice", HandleAsync).WithMetadata(WebhookChannel.Voice).AddEndpointFilter(CallMeBack.RejectBeforeBudget).LimitPerPatient("From").WithName("TwilioVoice").WithSummary("A call comes in, and each keypress or recording after it; answers TwiML.");
         twilio.MapPost("/voice/recording", RecordingCallbackAsync).WithMetadata(WebhookChannel.VoiceRecording).WithName("TwilioRecordingStatus").WithSummary("recordingStatusCallback: fetch the audio once it is ready.");
         HeldWebhooks.HeldWhileDatabaseDown(twilio.MapPost("/status/call", CallStatusAsync), HeldWebhooks.Call).WithMetadata(WebhookChannel.Status).WithName("TwilioCallStatus").WithSummary("Call status callback, recorded.");
         return twilio;
@@ -41,11 +41,7 @@ public static class VoiceEndpoints
         {
             return WebhookForm.BadRequest(CallStep.Required);
         }
-        // Call me back: the call is rejected unanswered (the caller pays nothing) and we call them.
-        if (step == 0 && await callMeBack.RejectAsync(call, cancellationToken) is { } rejected)
-        {
-            return rejected;
-        }
+        // A first request call me back answers never gets here: CallMeBack.RejectBeforeBudget, the filter that takes callMeBack, rejected it.
         return await SurveyStepAsync(call, step, VoicePath + "?", services, runner, cancellationToken);
     }
 

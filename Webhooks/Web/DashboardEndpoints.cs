@@ -59,6 +59,7 @@ public static class DashboardEndpoints
         app.MapGet("/api/v1/dashboard", SummaryAsync).WithTags("Dashboard").WithName("Dashboard")
             .WithSummary("Ratings over time and by language, channel and topic; latest comments; escalations; today's reminders.")
             .RequireAuthorization(StaffAuth.StaffPolicy).RequireRateLimiting(RateLimitOptions.ApiPolicy).WithETags();
+        app.MapDashboardCallBacks();                // call me back: counts and the latest, numbers masked
         app.MapTwilioNumberAdmin();                 // admin: the number's webhooks at Twilio, the webhooks seen
         return app;
     }

@@ -156,6 +156,43 @@
     let resizing = null;
     window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(() => { if (data) timeChart(data.by_day); }, 150); });
 
+    // ── Call me back (issue 17): GET /api/v1/dashboard/callbacks, the period's call-backs by state and the latest ten. ──
+    const callBackStates = ["scheduled", "deferred", "placed", "retried", "completed", "failed", "skipped"];
+    let callBacks = null;
+
+    function drawCallBacks() {
+        if (!callBacks) return;
+        const c = callBacks.counts;
+        $("callbacks").hidden = !callBacks.enabled && !callBackStates.some(s => c[s]);
+        $("callback-counts").replaceChildren(...callBackStates.filter(s => s !== "skipped" || c[s]).map(s =>
+            el("span", { class: s === "failed" && c[s] ? "failed" : "", "data-state": s, text: `${number(c[s])} ${label("cb", s)}` })));
+        const list = $("callback-latest");
+        if (!callBacks.latest.length) { list.replaceChildren(el("li", { class: "muted", text: t("dash.none") })); return; }
+        list.replaceChildren(...callBacks.latest.map(b => el("li", { "data-id": b.id },
+            el("div", { class: "head" },
+                el("span", { class: "phone-number", text: b.phone }),
+                el("span", { class: "badge" + (b.status === "failed" ? " negative" : b.status === "completed" ? " positive" : ""), text: label("cb", b.status) }),
+                el("span", { text: label("cb", b.trigger) }),
+                el("span", { text: t("cb.calls", b.calls) }),
+                el("time", { datetime: b.placed_at || b.due_at, text: when(b.placed_at || b.due_at) })))));
+    }
+
+    async function loadCallBacks() {
+        try {
+            const response = await api(`/api/v1/dashboard/callbacks?days=${$("days").value}`);
+            if (!response.ok) return;
+            callBacks = await response.json();
+            drawCallBacks();
+        } catch { /* the rest of the dashboard stands without it */ }
+    }
+
+    TF.onLang(drawCallBacks);
+    $("days").addEventListener("change", loadCallBacks);
+    $("refresh").addEventListener("click", loadCallBacks);
+    setInterval(() => { if (!document.hidden) loadCallBacks(); }, 60000);
+    loadCallBacks();
+    // ── end of the call-backs block ──
+
     // ── Admin: Twilio's number and the webhooks seen (issue 19). Admin-only answers; hidden for others. ──
     Object.assign(TF_TEXTS.en, {
         "twilio.title": "Twilio: the number and its webhooks", "twilio.channel": "Channel", "twilio.last_seen": "Last seen",

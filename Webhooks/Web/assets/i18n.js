@@ -147,6 +147,18 @@ window.TF_TEXTS = {
     }
 };
 
+// Call me back on the dashboard (issue 17): the states as GET /api/v1/dashboard/callbacks names them.
+Object.assign(window.TF_TEXTS.en, {
+    "cb.title": "Call-backs", "cb.scheduled": "scheduled", "cb.deferred": "deferred (quiet hours)", "cb.placed": "placed",
+    "cb.retried": "retried", "cb.completed": "completed", "cb.failed": "failed", "cb.skipped": "skipped",
+    "cb.rejected": "flash (rejected)", "cb.missed": "missed call", "cb.calls": "{0} call(s)",
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "cb.title": "Appels en retour", "cb.scheduled": "prévus", "cb.deferred": "reportés (heures calmes)", "cb.placed": "en cours",
+    "cb.retried": "relancés", "cb.completed": "aboutis", "cb.failed": "échoués", "cb.skipped": "non passés",
+    "cb.rejected": "bip (rejeté)", "cb.missed": "appel manqué", "cb.calls": "{0} appel(s)",
+});
+
 // Staff accounts: sign-in, users, two-factor, personal tokens (Webhooks/Accounts).
 Object.assign(window.TF_TEXTS.en, {
     "acct.home": "Account", "acct.signin": "Sign in", "acct.signin.submit": "Sign in", "acct.email": "Email", "acct.password": "Password",

@@ -27,6 +27,7 @@ public sealed class AuthMatrixTests(AppFactory factory) : IntegrationTest<AppFac
             ("GET", "/api/v1/feedback/export.csv", "admin"),
             ("GET", "/api/v1/audit", "admin"),
             ("GET", "/api/v1/dashboard", "staff"),
+            ("GET", "/api/v1/dashboard/callbacks", "staff"),
             ("GET", "/api/v1/simulator", "staff"),
             ("GET", "/api/v1/studio/languages", "studio"),
             ("GET", "/api/v1/studio/texts/dua", "studio"),

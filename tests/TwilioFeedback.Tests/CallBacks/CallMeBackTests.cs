@@ -9,6 +9,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Scheduling.Privacy;
 using TwilioFeedback.Tests.Infrastructure;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -238,5 +239,32 @@ public sealed class CallMeBackTests(CallMeBackFactory factory) : IntegrationTest
 
         await using var db = Factory.Db();
         Assert.False(await db.CallBacks.AnyAsync());
+    }
+
+    [Fact]
+    public async Task Finished_call_backs_are_purged_after_the_retention_and_one_still_on_its_way_is_kept()
+    {
+        TwilioPlacesCalls();
+        await FlashAsync();
+        await Factory.DispatchCallBacksAsync();
+        await CallStatusAsync((await CallBackAsync()).Id, "completed");
+        Factory.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 24, 21, 30, 0, TimeSpan.Zero)); // quiet hours: this one waits for the morning
+        await FlashAsync("+237677001701");
+
+        async Task<List<string>> ListedAsync() => JsonDocument.Parse(await Client.GetStringAsync("/api/v1/callbacks")).RootElement.GetProperty("items")
+            .EnumerateArray().Select(i => i.GetProperty("phone_number").GetString()!).ToList();
+        async Task PurgeAsync()
+        {
+            using var scope = Factory.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<RetentionJob>().PurgeAsync(CancellationToken.None);
+        }
+
+        Factory.Clock.SetUtcNow(AppFactory.Start.AddDays(89)); // Retention:CallBacksDays is 90
+        await PurgeAsync();
+        Assert.Equal(["+237677001701", Phone], await ListedAsync());
+
+        Factory.Clock.SetUtcNow(AppFactory.Start.AddDays(90).AddMinutes(1));
+        await PurgeAsync();
+        Assert.Equal(["+237677001701"], await ListedAsync()); // the answered one is gone; the waiting one is still owed
     }
 }
