@@ -149,6 +149,7 @@ public sealed class InboxDepartmentTests(TwilioApiFactory factory) : Integration
         Assert.Equal(HttpStatusCode.Forbidden, (await translator.GetAsync($"/api/v1/feedback/{machine}")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await translator.GetAsync("/api/v1/feedback")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await translator.GetAsync("/api/v1/inbox")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await translator.GetAsync("/api/v1/inbox/counts")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await translator.PutAsJsonAsync($"/api/v1/inbox/{machine}/department", new { department = "surgery" })).StatusCode);
     }
 
