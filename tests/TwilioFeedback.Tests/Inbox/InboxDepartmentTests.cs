@@ -71,11 +71,11 @@ public sealed class InboxDepartmentTests(TwilioApiFactory factory) : Integration
     {
         for (var i = 0; i < 23; i++)
         {
-            // Four queues, interleaved in time, some at the same instant: the order is queue, then oldest first, then id.
+            // Four queues, interleaved in time, two of each queue at the same instant (so a page can end between them): the order is queue, then oldest first, then id.
             var queue = i % 4;
             await InboxRows.AddAsync(Factory, queue == 0 ? 1 : 4, queue == 2 ? "dua" : "fr", queue == 1 ? null : "Commentaire " + i, voice: queue == 1,
                 set: f => (f.Sentiment, f.CommentLanguage, f.AnalysisConfidence, f.DateSubmitted) =
-                    ("neutral", queue == 2 ? "dua" : "fr", queue == 3 ? 0.2 : 0.9, AppFactory.Start.AddMinutes(i / 3)));
+                    ("neutral", queue == 2 ? "dua" : "fr", queue == 3 ? 0.2 : 0.9, AppFactory.Start.AddMinutes(i / 8)));
         }
         var whole = await GetAsync("/api/v1/inbox?limit=100");
         Assert.Equal(23, Ids(whole).Count);
