@@ -80,6 +80,7 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
             feedback.Property(f => f.TranscriptError).HasMaxLength(512);
             feedback.Property(f => f.Translation).HasConversion(encrypted);
             feedback.Property(f => f.HandledBy).HasMaxLength(128);
+            feedback.Property(f => f.Department).HasMaxLength(32);
             // The inbox reads unhandled rows only.
             feedback.HasIndex(f => f.DateSubmitted, "ix_feedbacks_unhandled").HasFilter("handled_at IS NULL");
             feedback.ToTable(t => t.HasCheckConstraint("ck_feedbacks_rating", "rating BETWEEN 1 AND 5"));

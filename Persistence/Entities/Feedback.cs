@@ -94,6 +94,9 @@ public sealed class Feedback
 
     public string? HandledBy { get; set; }
 
+    /// <summary>The department staff assigned it to in the inbox (one of <c>Hospital:Departments</c>); null until then.</summary>
+    public string? Department { get; set; }
+
     /// <summary>The reminder row that carries the latest answer to the patient from the inbox.</summary>
     public long? ReplyReminderId { get; set; }
 }

@@ -681,6 +681,11 @@ namespace TwilioFeedback.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("date_submitted");
 
+                    b.Property<string>("Department")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("department");
+
                     b.Property<DateTimeOffset?>("EscalatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("escalated_at");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Voice;
@@ -22,6 +23,8 @@ public static class ApiServices
         services.AddOpenApi(options => options.AddSeedExamples());
         services.AddScoped<AuditLog>();
         services.AddSingleton<Fhir.FhirAppointments>();
+        services.AddOptions<HospitalOptions>().BindConfiguration(HospitalOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HospitalOptions>, HospitalOptionsValidator>();
         return services;
     }
 

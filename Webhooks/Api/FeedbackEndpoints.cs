@@ -17,7 +17,11 @@ namespace TwilioFeedback.Webhooks.Api;
 /// <summary>The seed's feedback body: <c>patient_id</c>, <c>language</c>, <c>content</c>, <c>rating</c>, <c>voice_data</c>.</summary>
 public sealed record FeedbackRequest(string? PatientId, string? Language, string? Content, int? Rating, string? VoiceData);
 
-/// <summary>The seed's feedback answer, plus the channel it came by.</summary>
+/// <summary>
+/// The seed's feedback answer, plus the channel it came by, the analysis, the spoken comment's transcript (decrypted; <c>transcript_by</c>
+/// <c>machine:{model}@{host}</c> for the service that made it, or <c>staff:{name}</c> for the person who wrote or confirmed it) and the
+/// department staff assigned it to.
+/// </summary>
 public sealed record FeedbackResponse(
     long Id,
     string PatientId,
@@ -32,7 +36,11 @@ public sealed record FeedbackResponse(
     IReadOnlyList<string>? Topics = null,
     string? CommentLanguage = null,
     double? Confidence = null,
-    bool? RatingDisagrees = null);
+    bool? RatingDisagrees = null,
+    string? Transcript = null,
+    string? TranscriptBy = null,
+    bool? TranscriptConfirmed = null,
+    string? Department = null);
 
 /// <summary>One page of feedback, newest first; pass <c>next_cursor</c> back as <c>cursor</c> for the next.</summary>
 public sealed record FeedbackPage(IReadOnlyList<FeedbackResponse> Items, string? NextCursor);
@@ -189,7 +197,11 @@ public static class FeedbackEndpoints
         feedback.Topics is { Count: > 0 } topics ? topics : null,
         feedback.CommentLanguage,
         feedback.AnalysisConfidence is { } confidence ? Math.Round(confidence, 2) : null,
-        feedback.RatingDisagrees);
+        feedback.RatingDisagrees,
+        feedback.Transcript,
+        feedback.Transcript is null ? null : feedback.TranscriptBy,
+        feedback.Transcript is null ? null : feedback.TranscriptConfirmedAt is not null,
+        feedback.Department);
 
     private static byte[]? DecodeBase64(string value)
     {

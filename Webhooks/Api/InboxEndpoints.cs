@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
@@ -35,7 +36,9 @@ public static class InboxEndpoints
     public static IEndpointRouteBuilder MapInboxApi(this IEndpointRouteBuilder app)
     {
         var inbox = app.MapGroup("/api/v1/inbox").WithTags("Inbox").RequireAuthorization(StaffAuth.StaffPolicy).RequireRateLimiting(RateLimitOptions.ApiPolicy);
-        inbox.MapGet("/", ListAsync).WithName("Inbox").WithSummary("Unhandled feedback a person should read, most urgent first, with counts per queue.");
+        inbox.MapGet("/", ListAsync).WithName("Inbox").WithSummary("Unhandled feedback a person should read, most urgent first, with counts per queue and department; next_cursor while more remain.");
+        inbox.MapGet("/counts", CountsAsync).WithName("InboxCounts").WithSummary("How many unhandled items wait in each queue (no patient data: not audited).");
+        inbox.MapPut("/{id:long}/department", DepartmentAsync).WithName("InboxDepartment");
         inbox.MapPut("/{id:long}/transcript", TranscriptAsync).WithName("InboxTranscript");
         inbox.MapPut("/{id:long}/analysis", AnalysisAsync).WithName("InboxAnalysis");
         inbox.MapPost("/{id:long}/handled", HandledAsync).WithName("InboxHandled");
@@ -67,9 +70,11 @@ public static class InboxEndpoints
         .Where(r => r.Rank < 9);
 
     internal static async Task<Results<Ok<InboxPage>, ValidationProblem>> ListAsync(
-        HttpContext context, FeedbackDbContext db, AuditLog audit, TopicCatalog topics, CancellationToken cancellationToken,
-        string? queue = null, string? channel = null, string? language = null, string? topic = null, DateOnly? from = null, DateOnly? to = null, int limit = 50)
+        HttpContext context, FeedbackDbContext db, AuditLog audit, TopicCatalog topics, IOptions<HospitalOptions> hospital, CancellationToken cancellationToken,
+        string? queue = null, string? channel = null, string? language = null, string? topic = null, string? department = null,
+        DateOnly? from = null, DateOnly? to = null, string? cursor = null, int limit = 50)
     {
+        var departments = hospital.Value.DepartmentNames;
         var errors = new Dictionary<string, string[]>();
         var rank = queue is null ? -1 : Array.IndexOf(InboxQueues.All, queue);
         if (queue is not null && rank < 0)
@@ -87,6 +92,19 @@ public static class InboxEndpoints
         if (from > to)
         {
             errors["from"] = ["from must not be after to."];
+        }
+        if (department is not null && department != InboxDepartments.None && !departments.Contains(department))
+        {
+            errors["department"] = [$"department must be {InboxDepartments.None} or one of {string.Join(", ", departments)}."];
+        }
+        InboxCursor? after = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            after = InboxCursor.Decode(cursor);
+            if (after is null)
+            {
+                errors["cursor"] = ["cursor is not one this server gave."];
+            }
         }
         if (errors.Count > 0)
         {
@@ -116,12 +134,31 @@ public static class InboxEndpoints
             var until = new DateTimeOffset(end.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             query = query.Where(r => r.Feedback.DateSubmitted < until);
         }
+        // Each facet is counted with every filter but its own: the queue tabs with the department, the departments within the queue.
+        var byDepartment = rank >= 0 ? query.Where(r => r.Rank == rank) : query;
+        var departmentCounts = await byDepartment.GroupBy(r => r.Feedback.Department).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key ?? InboxDepartments.None, g => g.Count, cancellationToken);
+        if (department == InboxDepartments.None)
+        {
+            query = query.Where(r => r.Feedback.Department == null);
+        }
+        else if (department is not null)
+        {
+            query = query.Where(r => r.Feedback.Department == department);
+        }
         var counts = await query.GroupBy(r => r.Rank).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         if (rank >= 0)
         {
             query = query.Where(r => r.Rank == rank);
         }
-        var rows = await query.OrderBy(r => r.Rank).ThenBy(r => r.Feedback.DateSubmitted).ThenBy(r => r.Feedback.Id).Take(limit)
+        // Keyset paging in the list's own order (queue, then oldest first, then id): no row is skipped or shown twice while the rows stay put.
+        if (after is { } c)
+        {
+            var at = c.DateSubmitted;
+            query = query.Where(r => r.Rank > c.Rank
+                || (r.Rank == c.Rank && (r.Feedback.DateSubmitted > at || (r.Feedback.DateSubmitted == at && r.Feedback.Id > c.Id))));
+        }
+        var rows = await query.OrderBy(r => r.Rank).ThenBy(r => r.Feedback.DateSubmitted).ThenBy(r => r.Feedback.Id).Take(limit + 1)
             .Select(r => new
             {
                 r.Feedback,
@@ -132,11 +169,46 @@ public static class InboxEndpoints
             })
             .ToListAsync(cancellationToken);
         await audit.RecordAsync(context, "read", "inbox", cancellationToken);
-        var items = rows.Select(r => ToItem(r.Feedback, r.Rank, r.CanReply, r.Reply)).ToList();
-        var total = counts.Values.Sum();
-        return TypedResults.Ok(new InboxPage(
-            new InboxCounts(counts.GetValueOrDefault(0), counts.GetValueOrDefault(1), counts.GetValueOrDefault(2), counts.GetValueOrDefault(3), total),
-            items, topics.Names));
+        var items = rows.Take(limit).Select(r => ToItem(r.Feedback, r.Rank, r.CanReply, r.Reply, departments)).ToList();
+        var next = rows.Count > limit ? new InboxCursor(rows[limit - 1].Rank, rows[limit - 1].Feedback.DateSubmitted, rows[limit - 1].Feedback.Id).Encode() : null;
+        var departmentList = departments.Concat(departmentCounts.Keys.Where(k => k != InboxDepartments.None && !departments.Contains(k)).Order(StringComparer.Ordinal))
+            .Select(d => new InboxDepartmentCount(d, departmentCounts.GetValueOrDefault(d))).ToList();
+        return TypedResults.Ok(new InboxPage(Counts(counts), items, topics.Names, departmentList, departmentCounts.GetValueOrDefault(InboxDepartments.None), next));
+    }
+
+    internal static async Task<Ok<InboxCounts>> CountsAsync(FeedbackDbContext db, CancellationToken cancellationToken) =>
+        TypedResults.Ok(Counts(await RankedQuery(db).GroupBy(r => r.Rank).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken)));
+
+    private static InboxCounts Counts(Dictionary<int, int> counts) =>
+        new(counts.GetValueOrDefault(0), counts.GetValueOrDefault(1), counts.GetValueOrDefault(2), counts.GetValueOrDefault(3), counts.Values.Sum());
+
+    /// <summary>Assigns the item to a department (<c>null</c> or <c>""</c>: to none); audited, and kept as a label like the other corrections.</summary>
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DepartmentAsync(
+        long id, InboxDepartmentRequest request, HttpContext context, FeedbackDbContext db, AuditLog audit, IOptions<HospitalOptions> hospital, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var departments = hospital.Value.DepartmentNames;
+        var department = string.IsNullOrEmpty(request.Department) ? null : request.Department;
+        if (department is not null && !departments.Contains(department))
+        {
+            var shown = department.Length > 40 ? department[..40] : department;
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["department"] = [$"'{shown}' is not a department; use {string.Join(", ", departments)}."],
+            });
+        }
+        var feedback = await db.Feedbacks.FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
+        if (feedback is null)
+        {
+            return NotFound(id);
+        }
+        var actor = AuditLog.ActorOf(context.User, context.Connection.RemoteIpAddress);
+        Correct(db, feedback, actor, clock.GetUtcNow(), "department", feedback.Department, department, feedback.Translation ?? feedback.Content ?? feedback.Transcript);
+        feedback.Department = department;
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.RecordAsync(context, "change", $"feedback {id} department", cancellationToken);
+        return TypedResults.NoContent();
     }
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> TranscriptAsync(
@@ -324,9 +396,10 @@ public static class InboxEndpoints
 
     private static ProblemHttpResult NotFound(long id) => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No feedback {id}.");
 
-    private static InboxItem ToItem(Feedback f, int rank, bool canReply, InboxReply? reply) => new(
+    private static InboxItem ToItem(Feedback f, int rank, bool canReply, InboxReply? reply, IReadOnlyList<string> departments) => new(
         f.Id, InboxQueues.All[rank], f.DateSubmitted, f.Rating, f.Channel, f.Language, f.CommentLanguage, f.Content, f.VoiceRecordingId is not null,
         f.Transcript, f.TranscriptBy, f.TranscriptStatus, f.TranscriptError, f.TranscriptConfirmedAt is not null, f.Translation,
         f.Sentiment, f.AnalysisConfidence is { } c ? Math.Round(c, 2) : null, f.RatingDisagrees, f.Topics, f.Alarming == true, f.EscalatedAt is not null,
-        f.ReviewedAt is not null, canReply, reply);
+        f.ReviewedAt is not null, canReply, reply, f.Department,
+        f.Department is null ? f.Topics.FirstOrDefault(departments.Contains) : null);
 }

@@ -46,13 +46,36 @@ public sealed record InboxItem(
     bool Escalated,
     bool Reviewed,
     bool CanReply,
-    InboxReply? Reply);
+    InboxReply? Reply,
+    string? Department = null,
+    string? SuggestedDepartment = null);
 
 /// <summary>How many unhandled items wait in each queue (with the page's other filters).</summary>
 public sealed record InboxCounts(int Escalation, int Voice, int Language, int Review, int Total);
 
-/// <summary>The inbox: counts per queue and the most urgent items first.</summary>
-public sealed record InboxPage(InboxCounts Counts, IReadOnlyList<InboxItem> Items, IReadOnlyList<string> Topics);
+/// <summary>
+/// The inbox: counts per queue and per department, and one page of the most urgent items first; pass <c>next_cursor</c>
+/// back as <c>cursor</c> (with the same filters) for the next.
+/// </summary>
+public sealed record InboxPage(
+    InboxCounts Counts,
+    IReadOnlyList<InboxItem> Items,
+    IReadOnlyList<string> Topics,
+    IReadOnlyList<InboxDepartmentCount> Departments,
+    int Unassigned,
+    string? NextCursor);
+
+/// <summary>How many unhandled items of the queue shown are assigned to a department.</summary>
+public sealed record InboxDepartmentCount(string Name, int Count);
+
+/// <summary>The department to assign the item to: one of <c>Hospital:Departments</c>, or null for none.</summary>
+public sealed record InboxDepartmentRequest(string? Department);
+
+/// <summary>The <c>department</c> filter's word for items assigned to no department.</summary>
+public static class InboxDepartments
+{
+    public const string None = "none";
+}
 
 /// <summary>A transcript written or corrected by staff, with a French or English translation for local languages.</summary>
 public sealed record InboxTranscriptRequest(string? Transcript, string? Translation);

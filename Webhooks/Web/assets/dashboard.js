@@ -129,7 +129,16 @@
         $("updated").textContent = t("dash.updated", when(data.generated_at));
     }
 
+    // The inbox link's badge: how many items wait for a person.
+    async function inboxCount() {
+        const response = await api("/api/v1/inbox/counts");
+        if (!response.ok) return;
+        $("inbox-count").textContent = String((await response.json()).total);
+        $("inbox-count").hidden = false;
+    }
+
     async function load() {
+        inboxCount().catch(() => {});
         $("updated").textContent = t("dash.loading");
         try {
             const headers = etag ? { "If-None-Match": etag } : {};

@@ -248,6 +248,21 @@ Object.assign(window.TF_TEXTS.fr, {
     "inbox.r.skipped": "non envoyée", "inbox.r.cancelled": "annulée", "inbox.r.confirmed": "répondue", "inbox.r.declined": "répondue",
     "topic.equipment_facilities": "Équipement et locaux", "topic.consultation": "Consultation"
 });
+// The inbox's departments and pages (issue 16).
+Object.assign(window.TF_TEXTS.en, {
+    "inbox.department": "Department", "inbox.no_department": "No department", "inbox.unassigned": "Not assigned", "inbox.assign": "Assign",
+    "inbox.assigned": "Assigned.", "inbox.suggested": "Suggested from the topics: {0}", "inbox.more": "Show more",
+    "department.maternity": "Maternity", "department.pharmacy": "Pharmacy", "department.emergency": "Emergency", "department.paediatrics": "Paediatrics",
+    "department.surgery": "Surgery", "department.internal_medicine": "Internal medicine", "department.outpatients": "Outpatients",
+    "department.laboratory": "Laboratory", "department.radiology": "Radiology"
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "inbox.department": "Service", "inbox.no_department": "Aucun service", "inbox.unassigned": "Non attribué", "inbox.assign": "Attribuer",
+    "inbox.assigned": "Attribué.", "inbox.suggested": "Suggéré d'après les sujets : {0}", "inbox.more": "Afficher plus",
+    "department.maternity": "Maternité", "department.pharmacy": "Pharmacie", "department.emergency": "Urgences", "department.paediatrics": "Pédiatrie",
+    "department.surgery": "Chirurgie", "department.internal_medicine": "Médecine interne", "department.outpatients": "Consultations externes",
+    "department.laboratory": "Laboratoire", "department.radiology": "Radiologie"
+});
 // The studio's recording page (studio-recordings.js).
 Object.assign(window.TF_TEXTS.en, {
     "rec.title": "Voice prompt recordings", "rec.language": "Language",

@@ -6,6 +6,10 @@
     const queues = ["", "escalation", "voice", "language", "review"];
     let queue = "";
     let page = null;
+    // Items of every page shown so far, and where the next page starts (null: no more).
+    let items = [];
+    let next = null;
+    const pageSize = 50;
 
     const stars = rating => "★".repeat(rating) + "☆".repeat(5 - rating);
     const when = iso => new Date(iso).toLocaleString(TF.lang() === "fr" ? "fr-FR" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
@@ -77,6 +81,20 @@
         return form;
     }
 
+    function departmentForm(i) {
+        const chosen = i.department || i.suggested_department || "";
+        const select = el("select", { id: `de-${i.id}` }, el("option", { value: "", text: t("inbox.no_department") }),
+            ...page.departments.map(d => el("option", { value: d.name, selected: chosen === d.name ? "" : null, text: label("department", d.name) })));
+        const form = el("form", { class: "department" }, field(`de-${i.id}`, "inbox.department", select),
+            !i.department && i.suggested_department ? el("small", { class: "muted", text: t("inbox.suggested", label("department", i.suggested_department)) }) : null,
+            el("button", { type: "submit", text: t("inbox.assign") }));
+        form.addEventListener("submit", ev => {
+            ev.preventDefault();
+            act(form.closest("li"), `/api/v1/inbox/${i.id}/department`, "PUT", { department: select.value || null }, "inbox.assigned");
+        });
+        return form;
+    }
+
     function replyForm(i) {
         if (!i.can_reply) return el("p", { class: "muted", text: t("inbox.no_reply") });
         const text = el("textarea", { id: `re-${i.id}`, rows: 2, maxlength: 240 });
@@ -100,6 +118,7 @@
                 el("span", { text: label("channel", i.channel) }),
                 el("span", { text: label("language", i.language) }),
                 i.comment_language && i.comment_language !== i.language ? el("span", { text: t("inbox.written_in", label("language", i.comment_language)) }) : null,
+                i.department ? el("span", { class: "badge department", text: label("department", i.department) }) : null,
                 el("time", { datetime: i.date_submitted, text: when(i.date_submitted) }),
                 el("span", { class: "muted", text: "#" + i.id })),
             i.content ? el("p", { class: "comment", text: i.content }) : null,
@@ -118,6 +137,7 @@
                 i.topics.length ? el("span", { text: " " + i.topics.map(x => label("topic", x)).join(", ") }) : null),
             i.has_voice ? transcriptForm(i) : null,
             analysisForm(i),
+            departmentForm(i),
             replyForm(i),
             i.reply ? el("p", { class: "reply-status" }, t("inbox.reply_status", label("channel", i.reply.channel)), " ",
                 el("strong", { text: t("inbox.r." + i.reply.status) }), i.reply.reason ? " (" + i.reply.reason + ")" : "") : null,
@@ -135,13 +155,25 @@
         })));
     }
 
+    // The department filter, with how many items of the queue shown wait in each.
+    function drawDepartments() {
+        const select = $("f-department");
+        const value = select.value;
+        select.replaceChildren(el("option", { value: "", text: t("inbox.any") }),
+            el("option", { value: "none", text: `${t("inbox.unassigned")} (${page.unassigned})` }),
+            ...page.departments.map(d => el("option", { value: d.name, text: `${label("department", d.name)} (${d.count})` })));
+        select.value = value;
+    }
+
     function draw(focusId) {
         drawQueues();
+        drawDepartments();
         const topic = $("f-topic");
         if (topic.options.length === 1 && page.topics.length) topic.append(...page.topics.map(x => el("option", { value: x, text: label("topic", x) })));
         const list = $("items");
-        if (!page.items.length) { list.replaceChildren(el("li", { class: "card muted", text: t("inbox.empty") })); return; }
-        list.replaceChildren(...page.items.map(item));
+        $("more").hidden = !next;
+        if (!items.length) { list.replaceChildren(el("li", { class: "card muted", text: t("inbox.empty") })); return; }
+        list.replaceChildren(...items.map(item));
         // After an action the same item keeps the focus, or the next one when it has left the list.
         if (focusId) {
             const next = list.querySelector(`li[data-id="${focusId}"]`) || list.querySelector("li");
@@ -149,18 +181,41 @@
         }
     }
 
-    async function load(focusId) {
+    async function fetchPage(cursor, limit) {
         const params = new URLSearchParams();
         if (queue) params.set("queue", queue);
-        for (const [name, id] of [["channel", "f-channel"], ["language", "f-language"], ["topic", "f-topic"], ["from", "f-from"], ["to", "f-to"]]) {
+        for (const [name, id] of [["channel", "f-channel"], ["language", "f-language"], ["topic", "f-topic"], ["department", "f-department"], ["from", "f-from"], ["to", "f-to"]]) {
             if ($(id).value) params.set(name, $(id).value);
         }
+        if (cursor) params.set("cursor", cursor);
+        params.set("limit", limit);
         $("status").textContent = t("inbox.loading");
         const response = await api("/api/v1/inbox?" + params);
-        if (!response.ok) { $("status").textContent = await problem(response); return; }
-        page = await response.json();
+        if (!response.ok) { $("status").textContent = await problem(response); return null; }
+        const answer = await response.json();
         $("status").textContent = "";
+        return answer;
+    }
+
+    // The first page again; after an action on the list, as many items as were shown (up to the server's 100).
+    async function load(focusId) {
+        const answer = await fetchPage(null, focusId ? Math.min(100, Math.max(pageSize, items.length)) : pageSize);
+        if (!answer) return;
+        page = answer;
+        items = answer.items;
+        next = answer.next_cursor || null;
         draw(focusId);
+    }
+
+    // The next page, after the items shown; the focus goes to its first item.
+    async function more() {
+        const answer = await fetchPage(next, pageSize);
+        if (!answer) return;
+        page = answer;
+        const first = answer.items.length ? answer.items[0].id : null;
+        items = items.concat(answer.items);
+        next = answer.next_cursor || null;
+        draw(first);
     }
 
     TF.apply();
@@ -168,5 +223,6 @@
     TF.initLogin();
     TF.onLang(() => { if (page) draw(); });
     $("filters").addEventListener("submit", ev => { ev.preventDefault(); load(); });
+    $("more").addEventListener("click", () => more().catch(() => {}));
     load().catch(() => {});
 })();

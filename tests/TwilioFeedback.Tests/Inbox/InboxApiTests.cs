@@ -105,6 +105,10 @@ public sealed class InboxApiTests(TwilioApiFactory factory) : IntegrationTest<Tw
     [InlineData("?language=de", "language")]
     [InlineData("?limit=0", "limit")]
     [InlineData("?from=2026-12-02&to=2026-12-01", "from")]
+    [InlineData("?department=cardiology", "department")]
+    [InlineData("?cursor=not-a-cursor", "cursor")]
+    [InlineData("?cursor=AAAAAAAAAAAAAAAAAAAAAAAA", "cursor")]
+    [InlineData("?limit=101", "limit")]
     public async Task A_bad_filter_is_a_problem_naming_it(string query, string field)
     {
         var response = await Staff.GetAsync("/api/v1/inbox" + query);

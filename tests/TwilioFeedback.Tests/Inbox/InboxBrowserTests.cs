@@ -45,13 +45,13 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         return page;
     }
 
-    private static async Task SignInAsync(IPage page, string email)
+    private static async Task SignInAsync(IPage page, string email, string back = "/inbox")
     {
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
         await page.GetByRole(AriaRole.Button).Filter(new() { HasText = "Sign in" }).Last.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/inbox");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back);
     }
 
     [Fact]
@@ -113,5 +113,54 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Marquer comme traité" })).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("inbox-phone-fr"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task In_French_at_390_px_a_staff_member_filters_by_department_pages_through_it_and_assigns_an_item()
+    {
+        var maternity = new List<long>();
+        for (var i = 0; i < 53; i++)
+        {
+            maternity.Add(await InboxRows.AddAsync(factory, 1, "fr", $"Maternité, commentaire {i}", set: f => (f.Sentiment, f.Department) = ("negative", "maternity")));
+        }
+        await InboxRows.AddAsync(factory, 2, "fr", "Rupture de médicaments", set: f => (f.Sentiment, f.Department) = ("negative", "pharmacy"));
+        var suggested = await InboxRows.AddAsync(factory, 1, "fr", "Les urgences m'ont laissé attendre", set: f => (f.Sentiment, f.Topics) = ("negative", ["waiting_time", "emergency"]));
+        await Accounts.Staff.CreateAsync(factory.Services, "mbarga@hospital.cm", "staff");
+        var page = await OpenAsync("/dashboard", 390);
+        await SignInAsync(page, "mbarga@hospital.cm", "/dashboard");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
+
+        // The dashboard's link to the inbox, with how many items wait.
+        var link = page.GetByRole(AriaRole.Link, new() { Name = "Boîte de réception 55" });
+        await Expect(link).ToBeVisibleAsync();
+        await link.ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/inbox");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Boîte de réception" })).ToBeVisibleAsync();
+
+        await page.Locator("#f-department").SelectOptionAsync(new SelectOptionValue { Label = "Maternité (53)" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Afficher", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#items li.item")).ToHaveCountAsync(50);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Afficher plus" }).ClickAsync();
+        await Expect(page.Locator("#items li.item")).ToHaveCountAsync(53);
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Afficher plus" })).ToBeHiddenAsync();
+        var shown = await page.Locator("#items li.item").EvaluateAllAsync<long[]>("items => items.map(i => Number(i.dataset.id))");
+        Assert.Equal(maternity, shown); // every one once, oldest first
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("inbox-department-fr-390") });
+
+        // Not assigned: the item whose topics name a department has it chosen already; one click assigns it.
+        await page.Locator("#f-department").SelectOptionAsync(new SelectOptionValue { Label = "Non attribué (1)" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Afficher", Exact = true }).ClickAsync();
+        var item = page.Locator($"#items li[data-id='{suggested}']");
+        await Expect(item.GetByText("Suggéré d'après les sujets : Urgences")).ToBeVisibleAsync();
+        await Expect(item.GetByLabel("Service")).ToHaveValueAsync("emergency");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Attribuer" }).ClickAsync();
+        await Expect(page.GetByText("Rien n'attend une personne ici.")).ToBeVisibleAsync(); // no longer unassigned
+        await Expect(page.Locator("#f-department")).ToContainTextAsync("Urgences (1)");
+        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("inbox-assigned-fr-390"), FullPage = true });
+
+        await using var db = factory.Db();
+        Assert.Equal("emergency", (await db.Feedbacks.AsNoTracking().SingleAsync(f => f.Id == suggested)).Department);
     }
 }
