@@ -1,5 +1,6 @@
 using Coravel;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Scheduling.Analysis;
@@ -55,6 +56,7 @@ public static partial class SchedulingServices
         services.AddTransient<ReminderDelivery>();
         services.AddScoped<ReminderTransitions>();
         services.AddSingleton<ReminderWording>();
+        services.TryAddSingleton<IReminderLanguages, EveryReminderLanguage>();
         services.AddOptions<EmailOptions>().BindConfiguration(EmailOptions.Section).ValidateDataAnnotations()
             .Validate(o => EmailAddresses.IsValid(o.FromAddress), "Email:FromAddress must be one email address (name@domain.example).")
             .ValidateOnStart();

@@ -12,7 +12,7 @@ namespace TwilioFeedback.Scheduling.Reminders;
 /// when it was scheduled): an appointment's texts from the appointment, other templates from the values kept
 /// on the row. A free-text message stays as written.
 /// </summary>
-public sealed class ReminderWording(PatientTexts texts, IOptions<ReminderOptions> options)
+public sealed class ReminderWording(PatientTexts texts, IReminderLanguages languages, IOptions<ReminderOptions> options)
 {
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
@@ -52,10 +52,14 @@ public sealed class ReminderWording(PatientTexts texts, IOptions<ReminderOptions
         return SafeText.Clean(text, MaxLength);
     }
 
-    /// <summary>Writes the reminder afresh for sending, in its patient's current language (the language on the row when they have none).</summary>
+    /// <summary>
+    /// Writes the reminder afresh for sending, in its patient's current language (the language on the row when they
+    /// have none), or that language's fallback where it is not live on each of the reminder's channels.
+    /// </summary>
     public void Refresh(Reminder reminder)
     {
-        var language = Languages.FromCode(reminder.Patient.PreferredLanguage) ?? Languages.FromCode(reminder.Language) ?? Language.French;
+        var wanted = Languages.FromCode(reminder.Patient.PreferredLanguage) ?? Languages.FromCode(reminder.Language) ?? Language.French;
+        var language = languages.ServeOn(wanted, reminder.Channels);
         if (Write(reminder, language) is { } text)
         {
             reminder.Message = text;

@@ -97,13 +97,7 @@ public static class ReminderEndpoints
             channels = preferred.Count > 0 ? preferred : channels;
         }
         // A language not live on every channel of the reminder goes out in its fallback, as conversations answer; the row says which.
-        var sentIn = studio.ServeOnAll(language, channels.Select(c => ReminderChannels.FromName(c) switch
-        {
-            ReminderChannel.Voice => Channel.Voice,
-            ReminderChannel.WhatsApp => Channel.WhatsApp,
-            ReminderChannel.Email => Channel.Web,
-            _ => Channel.Sms,
-        }));
+        var sentIn = studio.ServeOnAll(language, channels.Select(StudioReminderLanguages.OfReminder));
         if (sentIn != language)
         {
             message = ComposeMessage(request, kind, sentIn, texts, errors);

@@ -11,6 +11,7 @@ public static class StudioServices
     {
         services.AddSingleton<StudioCatalogue>();
         services.AddSingleton<ITextCatalogue>(sp => sp.GetRequiredService<StudioCatalogue>());
+        services.AddSingleton<Scheduling.Reminders.IReminderLanguages, StudioReminderLanguages>();
         services.AddHostedService<StudioCatalogueRefresher>();
         services.AddScoped<StudioTexts>();
         services.AddScoped<StudioSettings>();
