@@ -31,22 +31,25 @@ public sealed partial class ConversationRunner(
             LogReplayed(logger, id);
             return replayed;
         }
-        if (!claim.Claimed)
+        if (claim.Lease is not { } lease)
         {
-            // The same message is being handled right now by another request: that one answers.
+            // Still being handled by another request after the wait: that one answers.
             LogInFlight(logger, id);
             return Reply.None(survey.DefaultLanguage);
         }
 
-        try
+        await using (lease)
         {
-            return await HandleClaimedAsync(inbound, claim.Companion, cancellationToken);
-        }
-        catch
-        {
-            // Twilio will retry: let the retry run instead of finding a stale claim.
-            await store.ReleaseAsync(id, CancellationToken.None);
-            throw;
+            try
+            {
+                return await HandleClaimedAsync(inbound, claim.Companion, cancellationToken);
+            }
+            catch
+            {
+                // Twilio will retry: let the retry run at once instead of waiting for the claim to run out.
+                await lease.ReleaseAsync();
+                throw;
+            }
         }
     }
 
@@ -90,6 +93,6 @@ public sealed partial class ConversationRunner(
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Message {MessageId} was handled before: same reply sent again")]
     private static partial void LogReplayed(ILogger logger, string messageId);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Message {MessageId} is being handled by another request: empty reply")]
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Message {MessageId} is still being handled by another request after the wait: empty reply")]
     private static partial void LogInFlight(ILogger logger, string messageId);
 }

@@ -4,9 +4,10 @@ namespace TwilioFeedback.Webhooks.Conversations;
 
 /// <summary>What <see cref="IConversationStore.ClaimAsync"/> found for a provider message id.</summary>
 /// <param name="Replayed">The reply already given, when the message was handled before.</param>
-/// <param name="Claimed">True when this request now handles the message; false when another one does (or did).</param>
+/// <param name="Claimed">True when this request now handles the message; false when another one still does after the wait.</param>
 /// <param name="Companion">The value of the companion key read in the same round trip (a claimed message only), if any.</param>
-public readonly record struct MessageClaim(Reply? Replayed, bool Claimed, byte[]? Companion = null);
+/// <param name="Lease">The claim of a claimed message, renewed until disposed (or released, when handling failed).</param>
+public readonly record struct MessageClaim(Reply? Replayed, bool Claimed, byte[]? Companion = null, MessageLease? Lease = null);
 
 /// <summary>
 /// A conversation opened for one message: its state, how many effects wait in Redis for PostgreSQL,
@@ -33,14 +34,13 @@ public interface IOpenConversation : IAsyncDisposable
 public interface IConversationStore
 {
     /// <summary>
-    /// The reply already given to this provider message id if it was handled before; else marks it as
-    /// being handled, unless another request holds it. A claimed message also gets the value of
-    /// <paramref name="companionKey"/> (a whole key, e.g. the patient's cached record), saving a round trip.
+    /// The reply already given to this provider message id if it was handled before; else claims it (one
+    /// round trip). When another request holds the claim, waits for that one to finish (then the same
+    /// reply) or for its claim to run out, as a dead process's does (then this request takes over). A
+    /// claimed message also gets the value of <paramref name="companionKey"/> (a whole key, e.g. the
+    /// patient's cached record), saving a round trip.
     /// </summary>
     Task<MessageClaim> ClaimAsync(string providerMessageId, string? companionKey, CancellationToken cancellationToken);
-
-    /// <summary>Lets a retry of a message whose handling failed be handled afresh.</summary>
-    Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Holds one conversation while a message is applied to it, so that two messages from one patient

@@ -10,17 +10,30 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// The Redis store: JSON values (source-generated serializer) with a time to live. Each step is one
 /// Lua script, so one round trip, and atomic: a reply is never remembered without its state.
 /// </summary>
-public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKeys names) : IConversationStore
+public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKeys names, TimeProvider clock) : IConversationStore
 {
-    private static readonly TimeSpan ClaimTime = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a claim on a provider message id lives unless renewed (its holder renews it every third
+    /// of this): short, so that the claim of a process that died runs out well within Twilio's 15 s.
+    /// </summary>
+    public static readonly TimeSpan ClaimTime = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a post that finds its message claimed waits for the holder to finish (same reply) or for
+    /// its claim to run out (take over): a dead holder's claim, plus time to handle the message, inside Twilio's 15 s.
+    /// </summary>
+    public static readonly TimeSpan ClaimWait = TimeSpan.FromSeconds(8);
+
+    private static readonly TimeSpan ClaimPoll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LockTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(20);
-    // The remembered reply, else a claim (SET NX with a time to live) and the companion key's value:
-    // 1 = replayed (with the reply), 0 = claimed (with the companion value or ''), 2 = held by another.
+    // The remembered reply, else a claim (SET NX with this request's token and a time to live) and the
+    // companion key's value: 1 = replayed (with the reply), 0 = claimed (with the companion value or ''),
+    // 2 = held by another request.
     private const string ClaimScript = """
         local reply = redis.call('GET', KEYS[1])
         if reply then return {1, reply} end
-        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[1]) then
+        if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[1]) then
           if KEYS[3] then return {0, redis.call('GET', KEYS[3]) or ''} end
           return {0, ''}
         end
@@ -48,20 +61,31 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
 
     public async Task<MessageClaim> ClaimAsync(string providerMessageId, string? companionKey, CancellationToken cancellationToken)
     {
+        var claimKey = names.Claim(providerMessageId);
         RedisKey[] keys = companionKey is null
-            ? [names.Reply(providerMessageId), names.Claim(providerMessageId)]
-            : [names.Reply(providerMessageId), names.Claim(providerMessageId), companionKey];
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript, keys, [(long)ClaimTime.TotalMilliseconds]))!;
-        return (int)result[0] switch
+            ? [names.Reply(providerMessageId), claimKey]
+            : [names.Reply(providerMessageId), claimKey, companionKey];
+        var token = RedisLock.NewToken();
+        var started = clock.GetTimestamp();
+        while (true)
         {
-            1 => new MessageClaim(JsonSerializer.Deserialize((byte[])result[1]!, StoreJson.Default.Reply), false),
-            0 => new MessageClaim(null, true, (byte[])result[1]! is { Length: > 0 } companion ? companion : null),
-            _ => new MessageClaim(null, false),
-        };
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimScript, keys, [(long)ClaimTime.TotalMilliseconds, token]))!;
+            switch ((int)result[0])
+            {
+                case 1:
+                    return new MessageClaim(JsonSerializer.Deserialize((byte[])result[1]!, StoreJson.Default.Reply), false);
+                case 0:
+                    var companion = (byte[])result[1]! is { Length: > 0 } value ? value : null;
+                    return new MessageClaim(null, true, companion, new MessageLease(Db, claimKey, token, ClaimTime, clock));
+            }
+            // Another request holds it: a live one renews its claim and soon leaves its reply; a dead one's runs out.
+            if (clock.GetElapsedTime(started) >= ClaimWait)
+            {
+                return new MessageClaim(null, false);
+            }
+            await Task.Delay(ClaimPoll, clock, cancellationToken);
+        }
     }
-
-    public Task ReleaseAsync(string providerMessageId, CancellationToken cancellationToken) =>
-        Db.KeyDeleteAsync(names.Claim(providerMessageId));
 
     public Task DeleteAsync(Channel channel, string subject) => Db.KeyDeleteAsync(names.Conversation(channel, subject));
 

@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+using TwilioFeedback.Conversations;
+using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Webhooks.Conversations;
+
+namespace TwilioFeedback.Tests.Faults;
+
+/// <summary>
+/// Twilio posts a message again (a retry, or its fallback URL on another instance) when the first post
+/// got no answer. A claim left by a process that died must not swallow it, and a post that finds the
+/// first one still at work must get the same reply: each message is handled exactly once.
+/// </summary>
+public sealed class ClaimTakeoverTests(AppFactory factory) : IntegrationTest<AppFactory>(factory)
+{
+    private const string Patient = "+237690000321";
+
+    private IDatabase Redis => Factory.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+
+    private RedisKeys Keys => new(Factory.KeyPrefix);
+
+    private string Text(string key) => Factory.Services.GetRequiredService<PatientTexts>().Get(key, Language.English);
+
+    /// <summary>The patient picks English: the next message is the rating.</summary>
+    private async Task<HttpClient> StartAsync()
+    {
+        var client = Factory.BoundedClient();
+        Assert.NotNull(await client.SmsAsync(Patient, "hello"));
+        Assert.Equal(Text(MessageKeys.AskRating), await client.SmsAsync(Patient, "1"));
+        return client;
+    }
+
+    private async Task AssertOneRatingAsync(int rating)
+    {
+        await using var db = Factory.Db();
+        Assert.Equal([rating], await db.Feedbacks.AsNoTracking().Select(f => f.Rating).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_message_claimed_by_a_process_that_then_died_is_handled_by_the_next_post_of_it()
+    {
+        var client = await StartAsync();
+        var sid = TwilioRequests.NewMessageSid();
+        // What a process leaves when it dies right after claiming the message: its claim, renewed a last time.
+        Assert.True(await Redis.StringSetAsync(Keys.Claim(sid), RedisLock.NewToken(), RedisConversationStore.ClaimTime, When.NotExists));
+
+        // Twilio's fallback post of the same message, to another instance.
+        Assert.Equal(Text(MessageKeys.AskComment), await client.SmsAsync(Patient, "4", sid));
+
+        // Handled once: a further retry gets the same reply, and the rating is stored once.
+        Assert.Equal(Text(MessageKeys.AskComment), await client.SmsAsync(Patient, "4", sid));
+        Assert.Equal(Text(MessageKeys.Thanks), await client.SmsAsync(Patient, "The nurses were kind"));
+        await AssertOneRatingAsync(4);
+    }
+
+    [Fact]
+    public async Task A_post_that_finds_the_first_post_of_its_message_still_at_work_gets_the_same_reply()
+    {
+        var client = await StartAsync();
+        await using (var db = Factory.Db())
+        {
+            // The first post waits (3 s) for the conversation, held here as another message of the patient would hold it.
+            var subject = (await db.Patients.AsNoTracking().SingleAsync()).Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(await Redis.StringSetAsync(Keys.ConversationLock(Channel.Sms, subject), RedisLock.NewToken(), TimeSpan.FromMinutes(1)));
+        }
+        var sid = TwilioRequests.NewMessageSid();
+        var first = client.SmsAsync(Patient, "4", sid);
+        var claimed = DateTime.UtcNow;
+        while (!await Redis.KeyExistsAsync(Keys.Claim(sid)))
+        {
+            Assert.False(first.IsCompleted, "the first post finished before its claim was seen");
+            Assert.True(DateTime.UtcNow - claimed < TimeSpan.FromSeconds(20), "the first post never claimed its message");
+            await Task.Delay(10);
+        }
+
+        var second = await client.SmsAsync(Patient, "4", sid);
+
+        Assert.Equal(Text(MessageKeys.AskComment), await first);
+        Assert.Equal(Text(MessageKeys.AskComment), second);
+        await AssertOneRatingAsync(4);
+    }
+}
