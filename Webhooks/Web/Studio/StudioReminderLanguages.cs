@@ -8,7 +8,7 @@ namespace TwilioFeedback.Webhooks.Web.Studio;
 public sealed class StudioReminderLanguages(StudioCatalogue studio) : IReminderLanguages
 {
     public Language ServeOn(Language wanted, IReadOnlyList<string> channels) =>
-        wanted;
+        studio.ServeOnAll(wanted, channels.Select(OfReminder));
 
     public static Channel OfReminder(string channel) => ReminderChannels.FromName(channel) switch
     {
