@@ -37,11 +37,13 @@ public static class ServerBinary
     /// Starts one of <c>scripts/</c> with a stand-in <c>dotnet</c> first on the PATH: <c>dotnet build</c> does nothing (the tests'
     /// build is used, not a Release build in the middle of the suite), and the script's
     /// <c>dotnet bin/Release/net10.0/TwilioFeedback.Webhooks.dll …</c>, checked to be run from <c>Webhooks/</c>, runs the tests' copy.
+    /// <paramref name="root"/>: a copy of the scripts elsewhere (its own <c>.local/</c>), else the repository's.
     /// </summary>
-    public static Process StartScript(string script, IEnumerable<string> arguments, IDictionary<string, string> environment)
+    public static Process StartScript(string script, IEnumerable<string> arguments, IDictionary<string, string> environment, string? root = null)
     {
         var withShim = new Dictionary<string, string>(environment) { ["PATH"] = Shim.Value + ":" + System.Environment.GetEnvironmentVariable("PATH") };
-        return Start("bash", [Path.Combine(RepositoryRoot(), script), .. arguments], withShim, RepositoryRoot());
+        root ??= RepositoryRoot();
+        return Start("bash", [Path.Combine(root, script), .. arguments], withShim, root);
     }
 
     /// <summary>The folder of the stand-in <c>dotnet</c>, written once a run (under the tests' output, which the run owns).</summary>
@@ -135,7 +137,7 @@ public static class ServerBinary
         throw new InvalidOperationException($"The server exited before printing it:\n{printed}");
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "TwilioFeedback.sln")))
