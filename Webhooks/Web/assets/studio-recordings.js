@@ -60,7 +60,9 @@
     async function problemOf(response) {
         try {
             const problem = await response.json();
-            return problem.detail || problem.title || String(response.status);
+            const number = n => Number(n).toLocaleString(TF.lang() === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: 1 });
+            const english = problem.detail || problem.title || String(response.status);
+            return problem.code ? TF.local("rec.refused." + problem.code, english, ...(problem.args || []).map(number)) : english;
         } catch {
             return t("rec.failed", response.status);
         }
@@ -148,7 +150,7 @@
 
         const li = el("li", { class: "card prompt", "data-key": item.key },
             el("h2", { text: item.key }),
-            el("p", { class: "muted purpose", text: item.purpose }),
+            el("p", { class: "muted purpose", text: TF.local("rec.purpose." + item.key, item.purpose) }),
             el("dl", { class: "sources" }, el("dt", { text: "English" }), el("dd", { lang: "en", text: item.english }), el("dt", { text: "Français" }), el("dd", { lang: "fr", text: item.french })),
             status(item));
         if (item.approved) {

@@ -148,8 +148,15 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
 
         await card.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "silence.wav", MimeType = "audio/wav", Buffer = Tones.Wav(440, 2.0, amplitude: 0) });
         await card.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
-        await Expect(card.Locator(".message")).ToContainTextAsync("The recording is silent");
+        await Expect(card.Locator(".message")).ToHaveTextAsync("L'enregistrement est silencieux : rien n'y dépasse −40 dBFS. Vérifiez que le bon micro est choisi et qu'il n'est pas coupé, et parlez près de lui.");
         await Expect(card.Locator(".status")).ToHaveTextAsync("Pas encore d'enregistrement approuvé.");
+        await Expect(card.Locator(".purpose")).ToHaveTextAsync("Remercie l'appelant avant de raccrocher.");
+
+        // The refusal's numbers are written the French way.
+        await card.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "court.wav", MimeType = "audio/wav", Buffer = Tones.Wav(440, 0.3) });
+        await card.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
+        await Expect(card.Locator(".message")).ToContainTextAsync("L'enregistrement est trop court :");
+        await Expect(card.Locator(".message")).ToContainTextAsync("il en faut au moins 0,5 s.");
 
         var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "the recording page scrolls sideways on a phone");
