@@ -8,6 +8,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Accounts;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Webhooks.Accounts;
+using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Voice;
 
 namespace TwilioFeedback.Webhooks.Web.Studio;
@@ -40,8 +41,11 @@ public static partial class RecordingEndpoints
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<RecordingItem>>, ProblemHttpResult>> ListAsync(
-        string language, PatientTexts texts, FeedbackDbContext db, CancellationToken cancellationToken)
+        string language, [AsParameters] VoiceServices voice, FeedbackDbContext db, CancellationToken cancellationToken)
     {
+        var texts = voice.Texts;
+        var prompts = voice.Prompts(typeof(RecordingEndpoints));
+        var spoken = Languages.FromCode(language) is { } l and (Language.English or Language.French) ? l : (Language?)null;
         if (PromptEndpoints.Unknown(language, PromptCatalog.Keys[0]) is { } unknown)
         {
             return unknown;
@@ -56,7 +60,8 @@ public static partial class RecordingEndpoints
             var approved = takes.FirstOrDefault(t => t.Key == key && t.Status == PromptRecordingStatus.Approved);
             return new RecordingItem(key, RecordingPurposes.Of(key), texts.Get(key, Language.English), texts.Get(key, Language.French),
                 draft is null ? null : new RecordingDraft(draft.Id, draft.AuthorName, draft.RecordedAt, draft.DurationMs),
-                approved is null ? null : new RecordingApproved(approved.AuthorName, approved.ReviewerName, approved.ApprovedAt, approved.DurationMs));
+                approved is null ? null : new RecordingApproved(approved.AuthorName, approved.ReviewerName, approved.ApprovedAt, approved.DurationMs),
+                spoken is { } speaks ? SayTwiml(prompts.Say(texts.Get(key, speaks), speaks)) : null);
         })]);
     }
 
@@ -156,6 +161,14 @@ public static partial class RecordingEndpoints
         return take is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {status} take of this prompt.")
             : PromptEndpoints.File(context, take, "private, no-cache");
+    }
+
+    /// <summary>The <c>&lt;Say&gt;</c> a call gets for this speech, written by the voice endpoints' own TwiML writer.</summary>
+    private static string SayTwiml(Speech speech)
+    {
+        var response = new VoiceResponse();
+        VoicePrompts.Add(response, [speech]);
+        return System.Xml.Linq.XDocument.Parse(response.ToString()).Root!.Elements().Single().ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
     }
 
     /// <summary>False when a unique index refused the change: another request changed the same prompt at the same moment.</summary>

@@ -279,6 +279,9 @@ Object.assign(window.TF_TEXTS.en, {
     "rec.submitted": "Submitted: it plays on calls once someone else approves it.", "rec.approved": "Approved: callers hear this take now.",
     "rec.busy": "Finish the recording in progress first.", "rec.nomic": "The microphone could not be used ({0}). Allow it for this page, or upload a file.",
     "rec.failed": "The server answered {0}.",
+    "rec.say": "No approved take yet: callers get Twilio's speech, this TwiML:",
+    "rec.say_unused": "Callers hear the approved take; without it they would get Twilio's speech, this TwiML:",
+    "rec.no_tts": "Twilio has no speech synthesis for this language: callers are served only by an approved recording.",
 });
 Object.assign(window.TF_TEXTS.fr, {
     "rec.title": "Enregistrements des messages vocaux", "rec.language": "Langue",
@@ -295,6 +298,9 @@ Object.assign(window.TF_TEXTS.fr, {
     "rec.submitted": "Envoyé : il sera diffusé aux appels dès qu'une autre personne l'aura approuvé.", "rec.approved": "Approuvé : les appelants entendent cette prise maintenant.",
     "rec.busy": "Terminez d'abord l'enregistrement en cours.", "rec.nomic": "Le micro n'a pas pu être utilisé ({0}). Autorisez-le pour cette page, ou envoyez un fichier.",
     "rec.failed": "Le serveur a répondu {0}.",
+    "rec.say": "Pas encore de prise approuvée : les appelants entendent la voix de synthèse de Twilio, ce TwiML :",
+    "rec.say_unused": "Les appelants entendent la prise approuvée ; sans elle, ils entendraient la voix de synthèse de Twilio, ce TwiML :",
+    "rec.no_tts": "Twilio n'a pas de synthèse vocale pour cette langue : seul un enregistrement approuvé sert les appelants.",
 });
 // The language studio (/studio): studio.html, studio.js.
 Object.assign(window.TF_TEXTS.en, {

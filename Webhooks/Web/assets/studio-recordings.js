@@ -153,6 +153,10 @@
             el("p", { class: "muted purpose", text: TF.local("rec.purpose." + item.key, item.purpose) }),
             el("dl", { class: "sources" }, el("dt", { text: "English" }), el("dd", { lang: "en", text: item.english }), el("dt", { text: "Français" }), el("dd", { lang: "fr", text: item.french })),
             status(item));
+        // What Twilio would say: only English and French have speech synthesis; the other languages need a recording.
+        li.append(item.say
+            ? el("div", { class: "speech" }, el("p", { class: "label", text: t(item.approved ? "rec.say_unused" : "rec.say") }), el("pre", {}, el("code", { text: item.say })))
+            : el("p", { class: "speech muted", text: t("rec.no_tts") }));
         if (item.approved) {
             li.append(el("div", { class: "heard" }, el("p", { class: "label", text: t("rec.callers_hear") }),
                 el("audio", { controls: "", preload: "none", class: "approved", src: `${base()}/${item.key}/approved?at=${encodeURIComponent(item.approved.approved_at)}` })));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Xml.Linq;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Tests.Voice;
 
@@ -63,6 +64,33 @@ public sealed class RecordingApiTests(AppFactory factory) : IntegrationTest<AppF
         Assert.StartsWith("How was your care", item.GetProperty("english").GetString());
         Assert.StartsWith("Comment jugez-vous vos soins", item.GetProperty("french").GetString());
         Assert.False(string.IsNullOrEmpty(item.GetProperty("purpose").GetString()));
+    }
+
+    [Fact]
+    public async Task A_French_prompt_shows_the_Say_a_call_gets_and_a_Duala_one_says_only_a_recording_serves()
+    {
+        var french = JsonDocument.Parse(await Client.GetStringAsync("/api/v1/studio/recordings/fr")).RootElement
+            .EnumerateArray().Single(i => i.GetProperty("key").GetString() == "Voice_AskRating");
+        var say = XElement.Parse(french.GetProperty("say").GetString()!);
+        Assert.Equal("Say", say.Name.LocalName);
+        Assert.Equal("fr-FR", say.Attribute("language")?.Value);
+        Assert.Equal(french.GetProperty("french").GetString(), say.Value);
+
+        // The call in French says exactly that.
+        using var twilio = Factory.CreateClient();
+        var callSid = "CA" + Guid.NewGuid().ToString("N");
+        List<KeyValuePair<string, string>> Call(params (string, string)[] extra) =>
+        [
+            new("AccountSid", TwilioRequests.AccountSid), new("CallSid", callSid), new("CallStatus", "in-progress"), new("Direction", "inbound"),
+            new("From", "+237677000002"), new("To", TwilioRequests.HospitalNumber), .. extra.Select(e => new KeyValuePair<string, string>(e.Item1, e.Item2)),
+        ];
+        var menu = XDocument.Parse(await (await twilio.PostTwilioAsync("/twilio/voice", Call())).Content.ReadAsStringAsync()).Root!;
+        var action = menu.Element("Gather")!.Attribute("action")!.Value;
+        var rating = XDocument.Parse(await (await twilio.PostTwilioAsync(action, Call(("Digits", "2")))).Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(say.ToString(SaveOptions.DisableFormatting), rating.Element("Gather")!.Element("Say")!.ToString(SaveOptions.DisableFormatting));
+
+        var duala = JsonDocument.Parse(await Client.GetStringAsync("/api/v1/studio/recordings/dua")).RootElement;
+        Assert.All(duala.EnumerateArray(), item => Assert.Equal(JsonValueKind.Null, item.GetProperty("say").ValueKind));
     }
 
     [Fact]

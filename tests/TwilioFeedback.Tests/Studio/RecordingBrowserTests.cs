@@ -151,6 +151,7 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
         await Expect(card.Locator(".message")).ToHaveTextAsync("L'enregistrement est silencieux : rien n'y dépasse −40 dBFS. Vérifiez que le bon micro est choisi et qu'il n'est pas coupé, et parlez près de lui.");
         await Expect(card.Locator(".status")).ToHaveTextAsync("Pas encore d'enregistrement approuvé.");
         await Expect(card.Locator(".purpose")).ToHaveTextAsync("Remercie l'appelant avant de raccrocher.");
+        await Expect(card.Locator(".speech")).ToHaveTextAsync("Twilio n'a pas de synthèse vocale pour cette langue : seul un enregistrement approuvé sert les appelants.");
 
         // The refusal's numbers are written the French way.
         await card.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "court.wav", MimeType = "audio/wav", Buffer = Tones.Wav(440, 0.3) });
