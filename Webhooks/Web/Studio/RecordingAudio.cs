@@ -8,7 +8,7 @@ using TwilioFeedback.Webhooks.Voice;
 namespace TwilioFeedback.Webhooks.Web.Studio;
 
 /// <summary>A take that passed the checks: mono 16-bit PCM WAV at <see cref="RecordingAudio.SampleRate"/>, or why it was refused.</summary>
-public sealed record CheckedRecording(byte[]? Wav, int DurationMs, string? Problem);
+public sealed record CheckedRecording(byte[]? Wav, int DurationMs, RecordingRefusal? Problem);
 
 /// <summary>
 /// The server's checks on an uploaded take, and the small DSP step that makes every prompt sound alike
@@ -45,7 +45,7 @@ public static class RecordingAudio
         var format = AudioFormats.Sniff(data);
         if (format is not ("audio/wav" or "audio/mpeg"))
         {
-            return Refused("This file is not WAV or MP3 audio. Record in the page, or upload a .wav or .mp3 file.");
+            return Refused("not_audio", [], "This file is not WAV or MP3 audio. Record in the page, or upload a .wav or .mp3 file.");
         }
         (float[] Samples, int Rate)? decoded;
         try
@@ -59,16 +59,16 @@ public static class RecordingAudio
         }
         if (decoded is not { Samples.Length: > 0 } audio)
         {
-            return Refused($"This {(format == "audio/wav" ? "WAV" : "MP3")} file could not be read (PCM WAV mono or stereo, or MP3). Record again or export it again.");
+            return Refused(format == "audio/wav" ? "unreadable_wav" : "unreadable_mp3", [], $"This {(format == "audio/wav" ? "WAV" : "MP3")} file could not be read (PCM WAV mono or stereo, or MP3). Record again or export it again.");
         }
         if (audio.Samples.Length >= MaxInput.TotalSeconds * audio.Rate)
         {
-            return Refused($"The recording is too long: a prompt holds at most {MaxSound.TotalSeconds:0} s of sound.");
+            return Refused("too_long_input", [MaxSound.TotalSeconds], $"The recording is too long: a prompt holds at most {MaxSound.TotalSeconds:0} s of sound.");
         }
         var clipped = audio.Samples.Count(s => Math.Abs(s) >= FullScale) / (double)audio.Samples.Length;
         if (clipped > ClippedShare)
         {
-            return Refused(string.Create(CultureInfo.InvariantCulture,
+            return Refused("clipped", [Math.Round(clipped * 100, 1), ClippedShare * 100], string.Create(CultureInfo.InvariantCulture,
                 $"The recording is clipped: {clipped * 100:0.#} % of it is at full volume (at most {ClippedShare * 100:0.#} %). Record again a little further from the microphone, or more quietly."));
         }
         var samples = audio.Rate == SampleRate ? audio.Samples : Resample(audio.Samples, audio.Rate);
@@ -89,17 +89,17 @@ public static class RecordingAudio
         }
         if (first is not { } from || last is not { } to)
         {
-            return Refused("The recording is silent: nothing in it is louder than −40 dBFS. Check that the right microphone is chosen and not muted, and speak close to it.");
+            return Refused("silent", [], "The recording is silent: nothing in it is louder than −40 dBFS. Check that the right microphone is chosen and not muted, and speak close to it.");
         }
         var sound = TimeSpan.FromSeconds((to - from) / (double)SampleRate);
         if (sound < MinSound)
         {
-            return Refused(string.Create(CultureInfo.InvariantCulture,
+            return Refused("too_short", [Math.Round(sound.TotalSeconds, 1), MinSound.TotalSeconds], string.Create(CultureInfo.InvariantCulture,
                 $"The recording is too short: {sound.TotalSeconds:0.0} s of sound, at least {MinSound.TotalSeconds:0.0} s needed."));
         }
         if (sound > MaxSound)
         {
-            return Refused(string.Create(CultureInfo.InvariantCulture,
+            return Refused("too_long", [Math.Round(sound.TotalSeconds), MaxSound.TotalSeconds], string.Create(CultureInfo.InvariantCulture,
                 $"The recording is too long: {sound.TotalSeconds:0} s of sound, at most {MaxSound.TotalSeconds:0} s."));
         }
         var margin = (int)(SampleRate * Margin.TotalSeconds);
@@ -108,7 +108,7 @@ public static class RecordingAudio
         return new CheckedRecording(Wav(trimmed, gain), (int)(trimmed.Length * 1000L / SampleRate), null);
     }
 
-    private static CheckedRecording Refused(string problem) => new(null, 0, problem);
+    private static CheckedRecording Refused(string code, double[] args, string english) => new(null, 0, new RecordingRefusal(code, args, english));
 
     private static (float[], int) DecodeWav(byte[] data)
     {

@@ -8,6 +8,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Accounts;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Webhooks.Accounts;
+using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Voice;
 
 namespace TwilioFeedback.Webhooks.Web.Studio;
@@ -40,8 +41,11 @@ public static partial class RecordingEndpoints
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<RecordingItem>>, ProblemHttpResult>> ListAsync(
-        string language, PatientTexts texts, FeedbackDbContext db, CancellationToken cancellationToken)
+        string language, [AsParameters] VoiceServices voice, FeedbackDbContext db, CancellationToken cancellationToken)
     {
+        var texts = voice.Texts;
+        var prompts = voice.Prompts(typeof(RecordingEndpoints));
+        var spoken = Languages.FromCode(language) is { } l and (Language.English or Language.French) ? l : (Language?)null;
         if (PromptEndpoints.Unknown(language, PromptCatalog.Keys[0]) is { } unknown)
         {
             return unknown;
@@ -56,7 +60,8 @@ public static partial class RecordingEndpoints
             var approved = takes.FirstOrDefault(t => t.Key == key && t.Status == PromptRecordingStatus.Approved);
             return new RecordingItem(key, RecordingPurposes.Of(key), texts.Get(key, Language.English), texts.Get(key, Language.French),
                 draft is null ? null : new RecordingDraft(draft.Id, draft.AuthorName, draft.RecordedAt, draft.DurationMs),
-                approved is null ? null : new RecordingApproved(approved.AuthorName, approved.ReviewerName, approved.ApprovedAt, approved.DurationMs));
+                approved is null ? null : new RecordingApproved(approved.AuthorName, approved.ReviewerName, approved.ApprovedAt, approved.DurationMs),
+                spoken is { } speaks ? SayTwiml(prompts.Say(texts.Get(key, speaks), speaks)) : null);
         })]);
     }
 
@@ -81,7 +86,7 @@ public static partial class RecordingEndpoints
         var check = RecordingAudio.Check(buffer.ToArray());
         if (check.Wav is not { } wav)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The recording was not accepted.", detail: check.Problem);
+            return check.Problem!.ToProblem(StatusCodes.Status400BadRequest, "The recording was not accepted.");
         }
         var take = new PromptRecording
         {
@@ -97,8 +102,8 @@ public static partial class RecordingEndpoints
             db.PromptRecordings.Add(take);
             if (!await SavedAsync(db, cancellationToken))
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Another take of this prompt arrived at the same moment.",
-                    detail: "Reload the page and listen to the newest take.");
+                return new RecordingRefusal("take_conflict", [], "Reload the page and listen to the newest take.")
+                    .ToProblem(StatusCodes.Status409Conflict, "Another take of this prompt arrived at the same moment.");
             }
             await transaction.CommitAsync(cancellationToken);
         }
@@ -119,13 +124,15 @@ public static partial class RecordingEndpoints
             .FirstOrDefaultAsync(p => p.Language == language && p.Key == key && p.Status == PromptRecordingStatus.Draft, cancellationToken);
         if (draft is null || draft.Id != body.DraftId)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The draft changed since you listened to it.",
-                detail: draft is null ? "This take is no longer waiting for review." : "A newer take was submitted: listen to it before approving.");
+            return (draft is null
+                    ? new RecordingRefusal("draft_gone", [], "This take is no longer waiting for review.")
+                    : new RecordingRefusal("draft_changed", [], "A newer take was submitted: listen to it before approving."))
+                .ToProblem(StatusCodes.Status409Conflict, "The draft changed since you listened to it.");
         }
         if (draft.AuthorId is not null && draft.AuthorId == Id(user))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You recorded this take.",
-                detail: "Another translator or an admin must listen to it and approve it.");
+            return new RecordingRefusal("own_take", [], "Another translator or an admin must listen to it and approve it.")
+                .ToProblem(StatusCodes.Status403Forbidden, "You recorded this take.");
         }
         // The approved take retires first: one approved take per prompt (a unique index says so).
         await db.PromptRecordings.Where(p => p.Language == language && p.Key == key && p.Status == PromptRecordingStatus.Approved)
@@ -133,8 +140,8 @@ public static partial class RecordingEndpoints
         (draft.Status, draft.ReviewerId, draft.ReviewerName, draft.ApprovedAt) = (PromptRecordingStatus.Approved, Id(user), Name(user), clock.GetUtcNow());
         if (!await SavedAsync(db, cancellationToken))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Someone approved a take of this prompt at the same moment.",
-                detail: "Reload the page to see which one plays.");
+            return new RecordingRefusal("approve_conflict", [], "Reload the page to see which one plays.")
+                .ToProblem(StatusCodes.Status409Conflict, "Someone approved a take of this prompt at the same moment.");
         }
         await transaction.CommitAsync(cancellationToken);
         catalog.Invalidate();
@@ -156,6 +163,14 @@ public static partial class RecordingEndpoints
             : PromptEndpoints.File(context, take, "private, no-cache");
     }
 
+    /// <summary>The <c>&lt;Say&gt;</c> a call gets for this speech, written by the voice endpoints' own TwiML writer.</summary>
+    private static string SayTwiml(Speech speech)
+    {
+        var response = new VoiceResponse();
+        VoicePrompts.Add(response, [speech]);
+        return System.Xml.Linq.XDocument.Parse(response.ToString()).Root!.Elements().Single().ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
+    }
+
     /// <summary>False when a unique index refused the change: another request changed the same prompt at the same moment.</summary>
     private static async Task<bool> SavedAsync(FeedbackDbContext db, CancellationToken cancellationToken)
     {
@@ -170,8 +185,10 @@ public static partial class RecordingEndpoints
         }
     }
 
-    private static ProblemHttpResult TooLarge() => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
-        title: "The recording was not accepted.", detail: $"The file is larger than {MaxBytes / (1024 * 1024)} MB: a prompt is at most 30 s of sound.");
+    private static ProblemHttpResult TooLarge() =>
+        new RecordingRefusal("too_large", [MaxBytes / (1024 * 1024), RecordingAudio.MaxSound.TotalSeconds],
+                $"The file is larger than {MaxBytes / (1024 * 1024)} MB: a prompt is at most {RecordingAudio.MaxSound.TotalSeconds:0} s of sound.")
+            .ToProblem(StatusCodes.Status413PayloadTooLarge, "The recording was not accepted.");
 
     private static string? Id(ClaimsPrincipal user) => user.FindFirstValue("sub");
 

@@ -10,6 +10,11 @@ window.TF = (() => {
         return text.replace(/\{(\d)\}/g, (_, i) => String(args[Number(i)] ?? ""));
     }
 
+    // What the server words in English (a refusal's detail, a purpose): the page's language's text for key when i18n.js has one.
+    function local(key, english, ...args) {
+        return texts[lang] && texts[lang][key] !== undefined && lang !== "en" ? t(key, ...args) : english;
+    }
+
     // Known codes get a label; anything else is shown as it is.
     function label(prefix, code) {
         const key = prefix + "." + code;
@@ -84,5 +89,5 @@ window.TF = (() => {
         toggle.addEventListener("click", () => setLang(lang === "en" ? "fr" : "en"));
     }
 
-    return { t, label, apply, setLang, onLang: f => listeners.push(f), el, api, csrf: csrfToken, initLogin, initToggle, lang: () => lang };
+    return { t, label, local, apply, setLang, onLang: f => listeners.push(f), el, api, csrf: csrfToken, initLogin, initToggle, lang: () => lang };
 })();

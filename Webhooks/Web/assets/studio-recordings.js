@@ -60,7 +60,9 @@
     async function problemOf(response) {
         try {
             const problem = await response.json();
-            return problem.detail || problem.title || String(response.status);
+            const number = n => Number(n).toLocaleString(TF.lang() === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: 1 });
+            const english = problem.detail || problem.title || String(response.status);
+            return problem.code ? TF.local("rec.refused." + problem.code, english, ...(problem.args || []).map(number)) : english;
         } catch {
             return t("rec.failed", response.status);
         }
@@ -148,9 +150,13 @@
 
         const li = el("li", { class: "card prompt", "data-key": item.key },
             el("h2", { text: item.key }),
-            el("p", { class: "muted purpose", text: item.purpose }),
+            el("p", { class: "muted purpose", text: TF.local("rec.purpose." + item.key, item.purpose) }),
             el("dl", { class: "sources" }, el("dt", { text: "English" }), el("dd", { lang: "en", text: item.english }), el("dt", { text: "Français" }), el("dd", { lang: "fr", text: item.french })),
             status(item));
+        // What Twilio would say: only English and French have speech synthesis; the other languages need a recording.
+        li.append(item.say
+            ? el("div", { class: "speech" }, el("p", { class: "label", text: t(item.approved ? "rec.say_unused" : "rec.say") }), el("pre", {}, el("code", { text: item.say })))
+            : el("p", { class: "speech muted", text: t("rec.no_tts") }));
         if (item.approved) {
             li.append(el("div", { class: "heard" }, el("p", { class: "label", text: t("rec.callers_hear") }),
                 el("audio", { controls: "", preload: "none", class: "approved", src: `${base()}/${item.key}/approved?at=${encodeURIComponent(item.approved.approved_at)}` })));

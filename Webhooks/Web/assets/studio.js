@@ -40,6 +40,7 @@ window.TF_SMS = (() => {
     let isAdmin = false;
     let lang = localStorage.getItem("tf_studio_lang") || "dua";
 
+    const purpose = item => TF.local("studio.purpose." + item.key, item.purpose || "");
     const when = iso => iso ? new Date(iso).toLocaleString(TF.lang() === "fr" ? "fr-FR" : "en-GB", { dateStyle: "medium", timeStyle: "short" }) : "";
     const percent = (n, of) => of ? Math.round(100 * n / of) + " %" : "–";
     const languageName = code => (languages.find(l => l.code === code) || {}).name || label("language", code);
@@ -112,13 +113,13 @@ window.TF_SMS = (() => {
 
     function renderKeys() {
         const filter = $("filter").value.trim().toLowerCase();
-        const shown = items.filter(i => !filter || (i.key + " " + (i.purpose || "") + " " + (i.english || "")).toLowerCase().includes(filter));
+        const shown = items.filter(i => !filter || (i.key + " " + purpose(i) + " " + (i.english || "")).toLowerCase().includes(filter));
         $("keys").replaceChildren(...shown.map(i => {
             const status = statusOf(i);
             return el("li", {}, el("button", { type: "button", class: "key" + (current && current.key === i.key ? " current" : ""), "data-key": i.key, onclick: () => open(i.key) },
                 el("span", { class: "key-name", text: i.key }),
                 el("span", { class: "badge " + status.kind, text: t("studio.badge_" + status.kind) }),
-                el("span", { class: "key-purpose muted", text: i.purpose || "" })));
+                el("span", { class: "key-purpose muted", text: purpose(i) })));
         }));
     }
 
@@ -127,7 +128,7 @@ window.TF_SMS = (() => {
         if (!current) return;
         $("editor").hidden = false;
         $("editor-key").textContent = current.key;
-        $("editor-purpose").textContent = current.purpose || "";
+        $("editor-purpose").textContent = purpose(current);
         $("editor-meta").textContent = [
             t("studio.channels", current.channels.map(c => label("channel", c)).join(", ")),
             current.placeholders.length ? t("studio.placeholders", current.placeholders.join(" ")) : t("studio.no_placeholders"),

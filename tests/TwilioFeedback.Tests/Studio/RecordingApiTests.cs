@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Xml.Linq;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Tests.Voice;
 
@@ -15,27 +16,28 @@ public sealed class RecordingApiTests(AppFactory factory) : IntegrationTest<AppF
 {
     private const string Prompt = "/prompts/dua/Voice_AskRating";
 
-    public static TheoryData<string, byte[], string> RefusedTakes() => new()
+    public static TheoryData<string, byte[], string, string> RefusedTakes() => new()
     {
-        { "digital silence", Tones.Wav(440, 2.0, amplitude: 0), "The recording is silent" },
-        { "a whisper below −40 dBFS", Tones.Wav(440, 2.0, amplitude: 0.005), "The recording is silent" },
-        { "a tone driven past full scale", Tones.Wav(440, 2.0, amplitude: 3.0), "The recording is clipped" },
-        { "0.3 s of sound in 2 s", Tones.Wav(440, 0.3, silenceBefore: 1, silenceAfter: 0.7), "The recording is too short: 0.3 s of sound" },
-        { "31 s of sound", Tones.Wav(440, 31, amplitude: 0.2), "The recording is too long: 31 s of sound" },
-        { "a text file", "not audio at all"u8.ToArray(), "This file is not WAV or MP3 audio" },
-        { "a WAV header with nothing after it", Tones.Wav(440, 1.0)[..30], "This WAV file could not be read" },
-        { "MP3-looking noise", [0xFF, 0xFB, .. new byte[2000]], "This MP3 file could not be read" },
+        { "digital silence", Tones.Wav(440, 2.0, amplitude: 0), "The recording is silent", "silent" },
+        { "a whisper below −40 dBFS", Tones.Wav(440, 2.0, amplitude: 0.005), "The recording is silent", "silent" },
+        { "a tone driven past full scale", Tones.Wav(440, 2.0, amplitude: 3.0), "The recording is clipped", "clipped" },
+        { "0.3 s of sound in 2 s", Tones.Wav(440, 0.3, silenceBefore: 1, silenceAfter: 0.7), "The recording is too short: 0.3 s of sound", "too_short" },
+        { "31 s of sound", Tones.Wav(440, 31, amplitude: 0.2), "The recording is too long: 31 s of sound", "too_long" },
+        { "a text file", "not audio at all"u8.ToArray(), "This file is not WAV or MP3 audio", "not_audio" },
+        { "a WAV header with nothing after it", Tones.Wav(440, 1.0)[..30], "This WAV file could not be read", "unreadable_wav" },
+        { "MP3-looking noise", [0xFF, 0xFB, .. new byte[2000]], "This MP3 file could not be read", "unreadable_mp3" },
     };
 
     [Theory]
     [MemberData(nameof(RefusedTakes))]
-    public async Task A_bad_take_is_refused_with_a_reason_the_page_can_show(string label, byte[] audio, string reason)
+    public async Task A_bad_take_is_refused_with_a_reason_the_page_can_show(string label, byte[] audio, string reason, string code)
     {
         var response = await ApprovedPrompts.UploadAsync(Factory, "dua", "Voice_AskRating", audio);
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{label}: {response.StatusCode}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.StartsWith(reason, problem.GetProperty("detail").GetString());
+        Assert.Equal(code, problem.GetProperty("code").GetString()); // the page words it in its own language
         var list = JsonDocument.Parse(await Client.GetStringAsync("/api/v1/studio/recordings/dua")).RootElement;
         Assert.All(list.EnumerateArray(), item => Assert.Equal(JsonValueKind.Null, item.GetProperty("draft").ValueKind));
     }
@@ -62,6 +64,33 @@ public sealed class RecordingApiTests(AppFactory factory) : IntegrationTest<AppF
         Assert.StartsWith("How was your care", item.GetProperty("english").GetString());
         Assert.StartsWith("Comment jugez-vous vos soins", item.GetProperty("french").GetString());
         Assert.False(string.IsNullOrEmpty(item.GetProperty("purpose").GetString()));
+    }
+
+    [Fact]
+    public async Task A_French_prompt_shows_the_Say_a_call_gets_and_a_Duala_one_says_only_a_recording_serves()
+    {
+        var french = JsonDocument.Parse(await Client.GetStringAsync("/api/v1/studio/recordings/fr")).RootElement
+            .EnumerateArray().Single(i => i.GetProperty("key").GetString() == "Voice_AskRating");
+        var say = XElement.Parse(french.GetProperty("say").GetString()!);
+        Assert.Equal("Say", say.Name.LocalName);
+        Assert.Equal("fr-FR", say.Attribute("language")?.Value);
+        Assert.Equal(french.GetProperty("french").GetString(), say.Value);
+
+        // The call in French says exactly that.
+        using var twilio = Factory.CreateClient();
+        var callSid = "CA" + Guid.NewGuid().ToString("N");
+        List<KeyValuePair<string, string>> Call(params (string, string)[] extra) =>
+        [
+            new("AccountSid", TwilioRequests.AccountSid), new("CallSid", callSid), new("CallStatus", "in-progress"), new("Direction", "inbound"),
+            new("From", "+237677000002"), new("To", TwilioRequests.HospitalNumber), .. extra.Select(e => new KeyValuePair<string, string>(e.Item1, e.Item2)),
+        ];
+        var menu = XDocument.Parse(await (await twilio.PostTwilioAsync("/twilio/voice", Call())).Content.ReadAsStringAsync()).Root!;
+        var action = menu.Element("Gather")!.Attribute("action")!.Value;
+        var rating = XDocument.Parse(await (await twilio.PostTwilioAsync(action, Call(("Digits", "2")))).Content.ReadAsStringAsync()).Root!;
+        Assert.Equal(say.ToString(SaveOptions.DisableFormatting), rating.Element("Gather")!.Element("Say")!.ToString(SaveOptions.DisableFormatting));
+
+        var duala = JsonDocument.Parse(await Client.GetStringAsync("/api/v1/studio/recordings/dua")).RootElement;
+        Assert.All(duala.EnumerateArray(), item => Assert.Equal(JsonValueKind.Null, item.GetProperty("say").ValueKind));
     }
 
     [Fact]

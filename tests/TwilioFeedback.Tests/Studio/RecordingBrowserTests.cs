@@ -100,16 +100,17 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
         await Expect(review.Locator(".status")).ToContainTextAsync("Approved: recorded by ngo@hospital.cm, approved by din@hospital.cm");
         await PlayedAsync(review.Locator("audio.approved"));
 
-        // The admin sets Duala live for calls once every voice prompt has an approved take (the others through the API).
-        using var admin = factory.SocketClient(AppFactory.Token("admin"));
-        var live = await admin.PutAsJsonAsync("/api/v1/studio/live/dua/voice", new { live = true });
-        Assert.Equal(HttpStatusCode.Conflict, live.StatusCode); // the other prompts are not recorded yet
+        // The admin sets Duala live for calls on the studio page once every voice prompt has an approved take (the others added through the API).
         foreach (var other in TwilioFeedback.Webhooks.Voice.PromptCatalog.Keys.Where(k => k != Key))
         {
             await ApprovedPrompts.AddAsync(factory, "dua", other, Tones.Wav(330, 1.0));
         }
-        live = await admin.PutAsJsonAsync("/api/v1/studio/live/dua/voice", new { live = true });
-        Assert.True(live.IsSuccessStatusCode, await live.Content.ReadAsStringAsync());
+        await Staff.CreateAsync(factory.Services, "ebelle@hospital.cm", "admin");
+        var studio = await SignedInAsync("ebelle@hospital.cm", "/studio", 1100, 900);
+        await studio.Locator("#language").SelectOptionAsync("dua");
+        await studio.GetByRole(AriaRole.Button, new() { Name = "Set live on Voice" }).ClickAsync();
+        await Expect(studio.Locator("#live-message")).ToContainTextAsync("is now live on Voice.");
+        await studio.Context.CloseAsync();
         using var twilio = factory.CreateClient();
         var callSid = "CA" + Guid.NewGuid().ToString("N");
         List<KeyValuePair<string, string>> Call(params (string, string)[] extra) =>
@@ -148,8 +149,16 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
 
         await card.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "silence.wav", MimeType = "audio/wav", Buffer = Tones.Wav(440, 2.0, amplitude: 0) });
         await card.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
-        await Expect(card.Locator(".message")).ToContainTextAsync("The recording is silent");
+        await Expect(card.Locator(".message")).ToHaveTextAsync("L'enregistrement est silencieux : rien n'y dépasse −40 dBFS. Vérifiez que le bon micro est choisi et qu'il n'est pas coupé, et parlez près de lui.");
         await Expect(card.Locator(".status")).ToHaveTextAsync("Pas encore d'enregistrement approuvé.");
+        await Expect(card.Locator(".purpose")).ToHaveTextAsync("Remercie l'appelant avant de raccrocher.");
+        await Expect(card.Locator(".speech")).ToHaveTextAsync("Twilio n'a pas de synthèse vocale pour cette langue : seul un enregistrement approuvé sert les appelants.");
+
+        // The refusal's numbers are written the French way.
+        await card.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "court.wav", MimeType = "audio/wav", Buffer = Tones.Wav(440, 0.3) });
+        await card.GetByRole(AriaRole.Button, new() { Name = "Envoyer" }).ClickAsync();
+        await Expect(card.Locator(".message")).ToContainTextAsync("L'enregistrement est trop court :");
+        await Expect(card.Locator(".message")).ToContainTextAsync("il en faut au moins 0,5 s.");
 
         var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "the recording page scrolls sideways on a phone");

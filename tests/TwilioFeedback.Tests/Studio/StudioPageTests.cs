@@ -168,6 +168,8 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Studio des langues" })).ToBeVisibleAsync();
         await admin.Locator("#keys button[data-key=AskRating]").ClickAsync();
         await Expect(admin.Locator("#editor-status")).ToContainTextAsync("Approuvé par");
+        await Expect(admin.Locator("#editor-purpose")).ToHaveTextAsync("Demande la note des soins, de 1 à 5, par SMS/WhatsApp.");
+        await Expect(admin.Locator("#keys button[data-key=Words_Yes] .key-purpose")).ToContainTextAsync("Mots qu'un patient peut taper pour oui");
         await Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Insérer ɓ", Exact = true })).ToBeVisibleAsync();
         var overflow = await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "the studio scrolls sideways on a phone");
