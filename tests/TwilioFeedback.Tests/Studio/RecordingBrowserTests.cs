@@ -132,7 +132,9 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
         Assert.InRange(served.Length / 8.0, 1600 - 60, 1600 + 60);
         Assert.InRange(served.Max(Math.Abs), 0.68, 0.72);
         var correlation = Tones.Correlation(served, expected, 400);
-        Assert.True(correlation > 0.8, $"correlation {correlation:0.00}");
+        // 0.6, not more: on a starved machine Chromium's fake microphone drops a buffer now and then (0.77 seen at load 30);
+        // another take (the 330 Hz tone the other prompts carry, silence, a shifted copy) is near 0.
+        Assert.True(correlation > 0.6, $"correlation {correlation:0.00}");
         await reviewer.Context.CloseAsync();
     }
 
