@@ -41,9 +41,9 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/appointments/import");
 
         var csv = "external_id,patient_id,phone_number,department,starts_at\r\n"
-            + "HIS-301,PAT301,677000301,Cardiology,2027-01-15 09:30\r\n"
+            + "HIS-301,PAT301,677000301,Surgery,2027-01-15 09:30\r\n"
             + "HIS-302,PAT302,677000302,Maternity,2027-01-16 10:00\r\n"
-            + "HIS-301,PAT301,677000301,Cardiology,2027-01-15 09:30\r\n"
+            + "HIS-301,PAT301,677000301,Surgery,2027-01-15 09:30\r\n"
             + "HIS-303,PAT303,677000303,Astrology,2027-01-16 10:00\r\n";
         await page.GetByLabel("File (.csv or .xlsx)").SetInputFilesAsync(new FilePayload { Name = "list.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
         await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
