@@ -52,11 +52,21 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
         var refused = page.Locator("#rows tr").Nth(3);
         await Expect(refused).ToContainTextAsync("Refused");
         await Expect(refused).ToContainTextAsync("department must be one of");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("4 rows read.");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "the page scrolls sideways at 390 px");
+        // Only the reason wraps anywhere: a row number, an id or a result is never split mid-word at 390 px.
+        var split = await page.EvaluateAsync<string[]>("""
+            [...document.querySelectorAll("#rows td:not(:last-child)")].filter(td => {
+                const range = document.createRange(); range.selectNodeContents(td);
+                return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+            }).map(td => td.textContent)
+            """);
+        Assert.Empty(split);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
         await Expect(page.GetByText("2 créés, 0 mis à jour, 1 inchangés, 1 refusés.")).ToBeVisibleAsync();
         await Expect(refused).ToContainTextAsync("Refusé");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("4 lignes lues.");
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("appointments-import-fr-390"), FullPage = true });
 
         await using var db = factory.Db();
