@@ -21,7 +21,7 @@ public sealed class Appointment
     /// <summary>sms, whatsapp, voice or email: how its reminders go out.</summary>
     public required string Channel { get; set; }
 
-    /// <summary>A department named in <c>Appointments:Departments</c>.</summary>
+    /// <summary>A department of <c>Hospital:Departments</c>, by its name (<c>internal_medicine</c>).</summary>
     public required string Department { get; set; }
 
     public DateTimeOffset StartsAt { get; set; }

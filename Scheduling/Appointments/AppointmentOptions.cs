@@ -1,6 +1,6 @@
 namespace TwilioFeedback.Scheduling.Appointments;
 
-/// <summary>Appointments: the reminder plans by name, the departments the hospital books into, and when the feedback invite goes.</summary>
+/// <summary>Appointments: the reminder plans by name and when the feedback invite goes.</summary>
 public sealed class AppointmentOptions
 {
     public const string Section = "Appointments";
@@ -10,9 +10,6 @@ public sealed class AppointmentOptions
 
     /// <summary>Named plans (<c>Appointments:Plans:maternity:0:DaysBefore</c> …); <c>default</c> is always there.</summary>
     public Dictionary<string, List<AppointmentPlanStep>> Plans { get; set; } = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Departments an appointment may name (matched without regard to case; stored as written here).</summary>
-    public List<string> Departments { get; set; } = [];
 
     /// <summary>How long after the start of the visit the feedback invite goes (at most 48 hours).</summary>
     public TimeSpan FeedbackInviteAfter { get; set; } = TimeSpan.FromHours(2);
@@ -24,8 +21,4 @@ public sealed class AppointmentOptions
         new() { DaysBefore = 1, At = new TimeOnly(18, 0) },
         new() { Before = TimeSpan.FromHours(2) },
     ];
-
-    /// <summary>The department as configured, matched without regard to case; null when the hospital has no such department.</summary>
-    public string? KnownDepartment(string? name) =>
-        name is null ? null : Departments.FirstOrDefault(d => string.Equals(d, name.Trim(), StringComparison.OrdinalIgnoreCase));
 }

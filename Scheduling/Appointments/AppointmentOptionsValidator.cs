@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace TwilioFeedback.Scheduling.Appointments;
 
-/// <summary>Refuses plans, departments or an invite delay that cannot work, naming the setting.</summary>
+/// <summary>Refuses plans or an invite delay that cannot work, naming the setting.</summary>
 public sealed class AppointmentOptionsValidator : IValidateOptions<AppointmentOptions>
 {
     public ValidateOptionsResult Validate(string? name, AppointmentOptions options)
@@ -21,10 +21,6 @@ public sealed class AppointmentOptionsValidator : IValidateOptions<AppointmentOp
                     failures.Add($"Appointments:Plans:{plan}:{i} must be DaysBefore (0 to 60) with At (hh:mm, hospital time), or Before (a positive time of at most 60 days).");
                 }
             }
-        }
-        if (options.Departments.Count == 0 || options.Departments.Any(d => string.IsNullOrWhiteSpace(d) || d.Length > 64))
-        {
-            failures.Add("Appointments:Departments must list the hospital's departments (names of 1 to 64 characters).");
         }
         if (options.FeedbackInviteAfter <= TimeSpan.Zero || options.FeedbackInviteAfter > TimeSpan.FromHours(48))
         {

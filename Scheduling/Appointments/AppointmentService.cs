@@ -5,6 +5,7 @@ using Npgsql;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Scheduling.Hospital;
 using TwilioFeedback.Scheduling.Reminders;
 
 namespace TwilioFeedback.Scheduling.Appointments;
@@ -19,6 +20,7 @@ public sealed partial class AppointmentService(
     PhoneHasher hasher,
     TimeProvider clock,
     IOptions<AppointmentOptions> options,
+    IOptions<HospitalOptions> hospital,
     IOptions<ReminderOptions> reminderOptions,
     ReminderTransitions transitions,
     ReminderWording wording,
@@ -320,9 +322,9 @@ public sealed partial class AppointmentService(
         {
             return AppointmentUpsertResult.Refused(channel == "email" ? "email" : "phone", $"{(channel == "email" ? "an email" : "a phone")} is needed for {channel}.");
         }
-        if (options.Value.KnownDepartment(request.Department) is null)
+        if (hospital.Value.KnownDepartment(request.Department) is null)
         {
-            return AppointmentUpsertResult.Refused("department", $"department must be one of {string.Join(", ", options.Value.Departments)}.");
+            return AppointmentUpsertResult.Refused("department", $"department must be one of {string.Join(", ", hospital.Value.DepartmentNames)} (any case, spaces for '_').");
         }
         if (PlanName(request.Plan) is null)
         {
@@ -342,7 +344,7 @@ public sealed partial class AppointmentService(
         Phone = request.Phone is null ? null : AppointmentPhones.Normalize(request.Phone),
         Email = request.Email is null ? null : Email.EmailAddresses.TryParse(request.Email, out var address) ? address : null,
         Channel = Channel(request),
-        Department = options.Value.KnownDepartment(request.Department),
+        Department = hospital.Value.KnownDepartment(request.Department),
         Plan = PlanName(request.Plan),
         StartsAt = request.StartsAt.ToUniversalTime(),
     };

@@ -1,6 +1,7 @@
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Scheduling.Hospital;
 
 namespace TwilioFeedback.Scheduling.Appointments;
 
@@ -20,13 +21,13 @@ public static class AppointmentTexts
         [FeedbackInvite] = "Template_FeedbackInvite",
     };
 
-    /// <summary>{department}, {date} (<c>2 December</c>, in the language) and {time} (<c>09:30</c>), in hospital time.</summary>
+    /// <summary>{department} (its name as it reads: <c>Internal medicine</c>), {date} (<c>2 December</c>, in the language) and {time} (<c>09:30</c>), in hospital time.</summary>
     public static Dictionary<string, string> Values(Appointment appointment, Language language, TimeZoneInfo zone)
     {
         var local = TimeZoneInfo.ConvertTime(appointment.StartsAt, zone);
         return new()
         {
-            ["department"] = appointment.Department,
+            ["department"] = HospitalOptions.DisplayName(appointment.Department),
             ["date"] = local.ToString("d MMMM", language.Culture()),
             ["time"] = local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
         };

@@ -23,8 +23,6 @@ public static class ApiServices
         services.AddOpenApi(options => options.AddSeedExamples());
         services.AddScoped<AuditLog>();
         services.AddSingleton<Fhir.FhirAppointments>();
-        services.AddOptions<HospitalOptions>().BindConfiguration(HospitalOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<HospitalOptions>, HospitalOptionsValidator>();
         return services;
     }
 

@@ -8,6 +8,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Scheduling.Analysis;
+using TwilioFeedback.Scheduling.Hospital;
 using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Webhooks.Edge;

@@ -2,6 +2,7 @@ using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Microsoft.Extensions.Options;
 using TwilioFeedback.Scheduling.Appointments;
+using TwilioFeedback.Scheduling.Hospital;
 
 namespace TwilioFeedback.Webhooks.Api.Fhir;
 
@@ -18,7 +19,7 @@ public sealed record FhirAppointmentChange(string ExternalId, AppointmentRequest
 /// patient's language, a <c>serviceType</c> naming a known department the department. <c>cancelled</c> and
 /// <c>entered-in-error</c> cancel it.
 /// </summary>
-public sealed class FhirAppointments(IOptions<AppointmentOptions> options)
+public sealed class FhirAppointments(IOptions<HospitalOptions> hospital)
 {
     public const string ExternalIdPrefix = "fhir:";
 
@@ -65,7 +66,7 @@ public sealed class FhirAppointments(IOptions<AppointmentOptions> options)
         var names = appointment.ServiceType.SelectMany(s => s.Coding.SelectMany(c => new[] { c.Display, c.Code }).Append(s.Text))
             .Concat(appointment.Specialty.SelectMany(s => s.Coding.SelectMany(c => new[] { c.Display, c.Code }).Append(s.Text)))
             .OfType<string>().ToList();
-        var department = names.Select(options.Value.KnownDepartment).OfType<string>().FirstOrDefault() ?? names.FirstOrDefault();
+        var department = names.Select(hospital.Value.KnownDepartment).OfType<string>().FirstOrDefault() ?? names.FirstOrDefault();
         return (new FhirAppointmentChange(externalId, new AppointmentRequest(
             patientId, phones.FirstOrDefault(), email, Channel: null, department, startsAt, externalId, Plan: null, Language: language?.Trim().ToLowerInvariant())), null);
     }

@@ -4,6 +4,14 @@
     const { t, el } = TF;
     const $ = id => document.getElementById(id);
     let last = null;
+    // The status line as a key and its values (or a server's own words), so that it follows the language toggle.
+    let status = null;
+
+    function say(key, ...args) { status = { key, args }; drawStatus(); }
+    function sayAsIs(text) { status = { text }; drawStatus(); }
+    function drawStatus() {
+        $("status").textContent = !status ? "" : status.key ? t(status.key, ...status.args) : status.text;
+    }
 
     function draw() {
         if (!last) return;
@@ -13,27 +21,27 @@
             el("td", { text: String(r.row) }),
             el("td", { text: r.external_id || "—" }),
             el("td", { text: t("appt.o." + r.outcome) }),
-            el("td", { text: r.reason || "" }))));
+            el("td", { class: "reason", text: r.reason || "" }))));
     }
 
     async function upload(ev) {
         ev.preventDefault();
         const file = $("file").files[0];
-        if (!file) { $("status").textContent = t("appt.choose"); return; }
+        if (!file) { say("appt.choose"); return; }
         const form = new FormData();
         form.append("file", file);
         $("send").disabled = true;
-        $("status").textContent = t("appt.importing");
+        say("appt.importing");
         try {
             // The form body is not JSON: the antiforgery token goes with it as TF.api would add it.
             const response = await TF.api("/api/v1/appointments/import", { method: "POST", body: form });
             const body = await response.json().catch(() => ({}));
-            if (!response.ok) { $("status").textContent = body.title || String(response.status); return; }
+            if (!response.ok) { sayAsIs(body.title || String(response.status)); return; }
             last = body;
-            $("status").textContent = t("appt.done", body.rows);
+            say("appt.done", body.rows);
             draw();
         } catch (e) {
-            if (e.message !== "401" && e.message !== "403") $("status").textContent = t("appt.failed", e.message);
+            if (e.message !== "401" && e.message !== "403") say("appt.failed", e.message);
         } finally {
             $("send").disabled = false;
         }
@@ -42,7 +50,7 @@
     TF.apply();
     TF.initToggle();
     TF.initLogin();
-    TF.onLang(draw);
+    TF.onLang(() => { drawStatus(); draw(); });
     $("upload").addEventListener("submit", upload);
     // Signed out, or not staff: the sign-in (or no-access) page now, not after choosing a file.
     TF.api("/api/v1/appointments?limit=1").catch(() => {});

@@ -22,7 +22,7 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
     private PatientTexts Texts => Factory.Services.GetRequiredService<PatientTexts>();
 
     private static object Visit(string startsAt = FridayTen, string externalId = "HIS-171", string language = "en") =>
-        new { patient_id = "PAT171", phone_number = Phone, department = "Cardiology", starts_at = startsAt, external_id = externalId, language };
+        new { patient_id = "PAT171", phone_number = Phone, department = "Surgery", starts_at = startsAt, external_id = externalId, language };
 
     private async Task<JsonElement> PostAsync(object body, HttpStatusCode expected)
     {
@@ -57,7 +57,7 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
         var created = await PostAsync(Visit(), HttpStatusCode.Created);
         var again = await PostAsync(Visit(), HttpStatusCode.OK);
 
-        Assert.Equal(("created", "scheduled", "Cardiology"), (created.GetProperty("outcome").GetString(), created.GetProperty("status").GetString(), created.GetProperty("department").GetString()));
+        Assert.Equal(("created", "scheduled", "surgery"), (created.GetProperty("outcome").GetString(), created.GetProperty("status").GetString(), created.GetProperty("department").GetString()));
         Assert.Equal(("unchanged", created.GetProperty("id").GetString()), (again.GetProperty("outcome").GetString(), again.GetProperty("id").GetString()));
         var one = await Client.GetFromJsonAsync<JsonElement>($"/api/v1/appointments/{created.GetProperty("id").GetString()}");
         Assert.Equal(["reminder", "reminder", "reminder", "feedback_invite"], one.GetProperty("reminders").EnumerateArray().Select(r => r.GetProperty("kind").GetString()));
@@ -65,11 +65,12 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
 
         foreach (var (body, field) in new (object, string)[]
         {
-            (new { patient_id = "PAT171", phone_number = Phone, department = "Cardiology", starts_at = "2026-11-27T10:00:00" }, "starts_at"),
-            (new { patient_id = "PAT171", phone_number = "12345", department = "Cardiology", starts_at = FridayTen }, "phone"),
+            (new { patient_id = "PAT171", phone_number = Phone, department = "Surgery", starts_at = "2026-11-27T10:00:00" }, "starts_at"),
+            (new { patient_id = "PAT171", phone_number = "12345", department = "Surgery", starts_at = FridayTen }, "phone"),
             (new { patient_id = "PAT171", phone_number = Phone, department = "Astrology", starts_at = FridayTen }, "department"),
-            (new { patient_id = "PAT171", phone_number = Phone, department = "Cardiology", starts_at = "2026-11-20T10:00:00+01:00" }, "starts_at"),
-            (new { patient_id = "PAT 171", phone_number = Phone, department = "Cardiology", starts_at = FridayTen }, "patient_id"),
+            (new { patient_id = "PAT171", phone_number = Phone, department = "Cardiology", starts_at = FridayTen }, "department"), // not one of Hospital:Departments
+            (new { patient_id = "PAT171", phone_number = Phone, department = "Surgery", starts_at = "2026-11-20T10:00:00+01:00" }, "starts_at"),
+            (new { patient_id = "PAT 171", phone_number = Phone, department = "Surgery", starts_at = FridayTen }, "patient_id"),
         })
         {
             var problem = await PostAsync(body, HttpStatusCode.BadRequest);
@@ -95,7 +96,7 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
         Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
         await Factory.DispatchAsync();
         // The move's notice and the cancellation's were both due now; the move's was cleared with the rest, unsent.
-        Assert.Equal(["Douala General Hospital: your appointment (Cardiology) on 30 November at 11:00 is cancelled. Please call us to book another."], Factory.Sms());
+        Assert.Equal(["Douala General Hospital: your appointment (Surgery) on 30 November at 11:00 is cancelled. Please call us to book another."], Factory.Sms());
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
         var id = (await PostAsync(Visit(language: "fr"), HttpStatusCode.Created)).GetProperty("id").GetString()!;
         await AdvanceToAsync(new DateTimeOffset(2026, 11, 24, 18, 0, 0, AppointmentSteps.Douala));
         var reminder = Assert.Single(Factory.Sms());
-        Assert.Equal("Hôpital Général de Douala : votre rendez-vous (Cardiology) est le 27 novembre à 10:00. " + Texts.Get(MessageKeys.ReminderConfirmPrompt, Language.French), reminder);
+        Assert.Equal("Hôpital Général de Douala : votre rendez-vous (Surgery) est le 27 novembre à 10:00. " + Texts.Get(MessageKeys.ReminderConfirmPrompt, Language.French), reminder);
         Assert.Equal(2, SmsSegments.Count(reminder).Segments);
 
         Assert.Equal(Texts.Get(MessageKeys.ReminderDeclined, Language.French), await ReplyAsync("2"));
@@ -166,7 +167,7 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
             [
                 Placeholders.Fill(Texts.Get("Template_Medication", Language.French), new Dictionary<string, string> { ["medicine"] = "Coartem" }),
                 "Bring your card.", // free text stays as written
-                "Hôpital Général de Douala : votre rendez-vous (Cardiology) est le 27 novembre à 10:00. " + Texts.Get(MessageKeys.ReminderConfirmPrompt, Language.French),
+                "Hôpital Général de Douala : votre rendez-vous (Surgery) est le 27 novembre à 10:00. " + Texts.Get(MessageKeys.ReminderConfirmPrompt, Language.French),
             ],
             Factory.Sms());
     }

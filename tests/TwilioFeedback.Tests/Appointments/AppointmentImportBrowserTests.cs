@@ -41,9 +41,9 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/appointments/import");
 
         var csv = "external_id,patient_id,phone_number,department,starts_at\r\n"
-            + "HIS-301,PAT301,677000301,Cardiology,2027-01-15 09:30\r\n"
+            + "HIS-301,PAT301,677000301,Surgery,2027-01-15 09:30\r\n"
             + "HIS-302,PAT302,677000302,Maternity,2027-01-16 10:00\r\n"
-            + "HIS-301,PAT301,677000301,Cardiology,2027-01-15 09:30\r\n"
+            + "HIS-301,PAT301,677000301,Surgery,2027-01-15 09:30\r\n"
             + "HIS-303,PAT303,677000303,Astrology,2027-01-16 10:00\r\n";
         await page.GetByLabel("File (.csv or .xlsx)").SetInputFilesAsync(new FilePayload { Name = "list.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
         await page.GetByRole(AriaRole.Button, new() { Name = "Import" }).ClickAsync();
@@ -52,11 +52,21 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
         var refused = page.Locator("#rows tr").Nth(3);
         await Expect(refused).ToContainTextAsync("Refused");
         await Expect(refused).ToContainTextAsync("department must be one of");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("4 rows read.");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), "the page scrolls sideways at 390 px");
+        // Only the reason wraps anywhere: a row number, an id or a result is never split mid-word at 390 px.
+        var split = await page.EvaluateAsync<string[]>("""
+            [...document.querySelectorAll("#rows td:not(:last-child)")].filter(td => {
+                const range = document.createRange(); range.selectNodeContents(td);
+                return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+            }).map(td => td.textContent)
+            """);
+        Assert.Empty(split);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
         await Expect(page.GetByText("2 créés, 0 mis à jour, 1 inchangés, 1 refusés.")).ToBeVisibleAsync();
         await Expect(refused).ToContainTextAsync("Refusé");
+        await Expect(page.Locator("#status")).ToHaveTextAsync("4 lignes lues.");
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("appointments-import-fr-390"), FullPage = true });
 
         await using var db = factory.Db();

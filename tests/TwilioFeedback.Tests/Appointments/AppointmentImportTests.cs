@@ -16,13 +16,13 @@ public sealed class AppointmentImportTests(TwilioApiFactory factory) : Integrati
     /// <summary>Good (offset, Douala time, a named plan), the first row again, and four bad ones.</summary>
     private static readonly string?[][] Rows =
     [
-        ["HIS-201", "PAT201", "677000201", "Cardiology", "2026-11-27T10:00:00+01:00", null, "fr"],
+        ["HIS-201", "PAT201", "677000201", "Internal Medicine", "2026-11-27T10:00:00+01:00", null, "fr"],
         ["HIS-202", "PAT202", "+237 677 00 02 02", "maternity", "2026-12-04 09:30", "maternity", "en"],
-        ["HIS-201", "PAT201", "677000201", "Cardiology", "2026-11-27T10:00:00+01:00", null, "fr"],
-        ["HIS-203", "PAT203", "12345", "Cardiology", "2026-11-27T10:00:00+01:00", null, null],
+        ["HIS-201", "PAT201", "677000201", "internal_medicine", "2026-11-27T10:00:00+01:00", null, "fr"],
+        ["HIS-203", "PAT203", "12345", "Surgery", "2026-11-27T10:00:00+01:00", null, null],
         ["HIS-204", "PAT204", "677000204", "Astrology", "2026-11-27T10:00:00+01:00", null, null],
-        ["HIS-205", "PAT205", "677000205", "Cardiology", "next friday", null, null],
-        [null, "PAT206", "677000206", "Cardiology", "2026-11-27T10:00:00+01:00", null, null],
+        ["HIS-205", "PAT205", "677000205", "Surgery", "next friday", null, null],
+        [null, "PAT206", "677000206", "Surgery", "2026-11-27T10:00:00+01:00", null, null],
     ];
 
     private static readonly (string Outcome, string? Field)[] Expected =
@@ -83,8 +83,8 @@ public sealed class AppointmentImportTests(TwilioApiFactory factory) : Integrati
         var appointments = await db.Appointments.AsNoTracking().OrderBy(a => a.ExternalId).ToListAsync();
         Assert.Equal(
             [
-                ("HIS-201", "+237677000201", "Cardiology", "default", new DateTimeOffset(2026, 11, 27, 10, 0, 0, AppointmentSteps.Douala)),
-                ("HIS-202", "+237677000202", "Maternity", "maternity", new DateTimeOffset(2026, 12, 4, 9, 30, 0, AppointmentSteps.Douala)),
+                ("HIS-201", "+237677000201", "internal_medicine", "default", new DateTimeOffset(2026, 11, 27, 10, 0, 0, AppointmentSteps.Douala)),
+                ("HIS-202", "+237677000202", "maternity", "maternity", new DateTimeOffset(2026, 12, 4, 9, 30, 0, AppointmentSteps.Douala)),
             ],
             appointments.Select(a => (a.ExternalId, a.PhoneNumber, a.Department, a.Plan, a.StartsAt)));
         Assert.Equal(8, await db.Reminders.CountAsync()); // three reminders and an invite each, once
@@ -103,7 +103,7 @@ public sealed class AppointmentImportTests(TwilioApiFactory factory) : Integrati
     public async Task A_changed_row_in_a_second_import_updates_its_appointment()
     {
         await ImportAsync(Csv(), "list.csv");
-        var moved = Encoding.UTF8.GetBytes(string.Join(',', Header) + "\r\nHIS-201,PAT201,677000201,Cardiology,2026-11-30 11:00,,fr\r\n");
+        var moved = Encoding.UTF8.GetBytes(string.Join(',', Header) + "\r\nHIS-201,PAT201,677000201,INTERNAL MEDICINE,2026-11-30 11:00,,fr\r\n");
 
         var report = await ImportAsync(moved, "list.csv");
 

@@ -24,7 +24,7 @@ public sealed class AppointmentServiceTests(TwilioApiFactory factory) : Integrat
         var result = await Factory.UpsertAsync(Visit(FridayTen));
 
         Assert.Equal(AppointmentUpsertOutcome.Created, result.Outcome);
-        Assert.Equal((Phone, "Maternity", "default"), (result.Appointment!.PhoneNumber, result.Appointment.Department, result.Appointment.Plan));
+        Assert.Equal((Phone, "maternity", "default"), (result.Appointment!.PhoneNumber, result.Appointment.Department, result.Appointment.Plan));
         var reminders = await Factory.RemindersOfAsync(result.Appointment.Id);
         Assert.Equal(
             [

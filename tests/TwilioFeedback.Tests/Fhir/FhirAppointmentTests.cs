@@ -61,7 +61,7 @@ public sealed class FhirAppointmentTests(AppFactory factory) : IntegrationTest<A
         Assert.Equal("/api/v1/fhir/Appointment/appt-100", response.Headers.Location?.OriginalString);
         Assert.Equal(("OperationOutcome", "information"), (body.GetProperty("resourceType").GetString(), body.GetProperty("issue")[0].GetProperty("severity").GetString()));
         var made = await StoredAsync("fhir:appt-100");
-        Assert.Equal((new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero), "Maternity", Phone, "MRN4200", "fr"),
+        Assert.Equal((new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero), "maternity", Phone, "MRN4200", "fr"),
             (made.StartsAt, made.Department, made.PhoneNumber, made.Patient.ExternalId, made.Patient.PreferredLanguage));
         var reminders = await RemindersAsync(made.Id);
         Assert.Contains(reminders, r => r.ScheduledTime == made.StartsAt.AddHours(-2)); // the default plan: 2 hours before, among others
@@ -90,7 +90,7 @@ public sealed class FhirAppointmentTests(AppFactory factory) : IntegrationTest<A
                   "resource": { "resourceType": "Patient", "identifier": [{ "value": "MRN4201" }], "telecom": [{ "system": "sms", "value": "677004201" }] },
                   "request": { "method": "PUT", "url": "Patient?identifier=MRN4201" } },
                 { "resource": { "resourceType": "Appointment", "status": "booked", "start": "2026-12-03T11:00:00+01:00",
-                    "serviceType": [{ "text": "Cardiology" }],
+                    "serviceType": [{ "text": "Internal Medicine" }],
                     "participant": [{ "actor": { "reference": "urn:uuid:8f6c1b2e-1d3a-4c55-9a51-0d7f0a9e2b10" }, "status": "accepted" }] },
                   "request": { "method": "PUT", "url": "Appointment/appt-200" } }
               ]
@@ -103,7 +103,7 @@ public sealed class FhirAppointmentTests(AppFactory factory) : IntegrationTest<A
         Assert.Equal("transaction-response", body.GetProperty("type").GetString());
         Assert.Equal("201 Created", body.GetProperty("entry")[1].GetProperty("response").GetProperty("status").GetString());
         var made = await StoredAsync("fhir:appt-200");
-        Assert.Equal(("+237677004201", "Cardiology", "MRN4201"), (made.PhoneNumber, made.Department, made.Patient.ExternalId)); // Cameroon's +237 added
+        Assert.Equal(("+237677004201", "internal_medicine", "MRN4201"), (made.PhoneNumber, made.Department, made.Patient.ExternalId)); // Cameroon's +237 added
     }
 
     public static TheoryData<string, string, string, HttpStatusCode, string> BadResources() => new()

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using TwilioFeedback.Scheduling.Hospital;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Api;
 

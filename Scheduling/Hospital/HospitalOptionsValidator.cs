@@ -1,23 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
-namespace TwilioFeedback.Webhooks.Api;
-
-/// <summary><c>Hospital</c>: the departments staff assign feedback to in the inbox.</summary>
-public sealed class HospitalOptions
-{
-    public const string Section = "Hospital";
-
-    /// <summary>Douala General Hospital's departments, used while <see cref="Departments"/> is empty.</summary>
-    public static readonly IReadOnlyList<string> DefaultDepartments =
-        ["maternity", "pharmacy", "emergency", "paediatrics", "surgery", "internal_medicine", "outpatients", "laboratory", "radiology"];
-
-    /// <summary>Department names (lower-case <c>a-z0-9_</c>); a list set in configuration replaces the defaults.</summary>
-    public List<string> Departments { get; set; } = [];
-
-    /// <summary>The departments in force, in their configured order.</summary>
-    public IReadOnlyList<string> DepartmentNames => Departments.Count > 0 ? Departments : DefaultDepartments;
-}
+namespace TwilioFeedback.Scheduling.Hospital;
 
 /// <summary>Checks <c>Hospital:Departments</c> at start-up, naming the setting that is wrong.</summary>
 public sealed partial class HospitalOptionsValidator : IValidateOptions<HospitalOptions>
