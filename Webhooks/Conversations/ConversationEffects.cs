@@ -1,5 +1,6 @@
 using Coravel.Queuing.Interfaces;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Persistence;
@@ -14,7 +15,7 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// The one place where the engine's effects reach the database. Each is idempotent: the same message
 /// applied twice changes nothing the second time (unique conversation and message ids).
 /// </summary>
-public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock, IQueue queue, WebhookMetrics metrics, ReminderTransitions reminders)
+public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock, IQueue queue, WebhookMetrics metrics, ReminderTransitions reminders, IOptions<ConversationOptions> options)
 {
     /// <summary>Longest comment kept; longer ones are cut (a WhatsApp message holds 4,096 characters).</summary>
     public const int MaxCommentLength = 4000;
@@ -22,6 +23,9 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
     /// <summary>
     /// Applies the effects; returns false when the message changes state (opt-out, opt-in, language,
     /// reminder answer) and <c>processed_messages</c> says it was applied before: then nothing is applied.
+    /// A record made within the reply window while this request holds the message's claim (so no reply was
+    /// saved) means the request that applied it died before saving the conversation: the effects are in
+    /// place, and true lets this one save the step and answer as that one would have.
     /// </summary>
     public async Task<bool> ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> effects, CancellationToken cancellationToken)
     {
@@ -43,7 +47,7 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
             cancellationToken);
         if (first == 0)
         {
-            return false;
+            return await AppliedByAHandlerThatDiedAsync(inbound, now, cancellationToken);
         }
         await ApplyEachAsync(patient, inbound, effects, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -66,7 +70,16 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
                 WHERE id = {patient.Id} AND EXISTS (SELECT 1 FROM recorded) RETURNING 1)
             SELECT count(*)::int AS "Value" FROM recorded
             """).ToListAsync(cancellationToken);
-        return first is [> 0];
+        return first is [> 0] || await AppliedByAHandlerThatDiedAsync(inbound, now, cancellationToken);
+    }
+
+    /// <summary>Recorded within the reply window: its reply would still be kept had its handler lived to save it.</summary>
+    private async Task<bool> AppliedByAHandlerThatDiedAsync(Inbound inbound, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var since = now - options.Value.ReplayWindow;
+        return await db.Database.SqlQuery<bool>(
+            $"SELECT EXISTS (SELECT 1 FROM processed_messages WHERE provider_id = {inbound.ProviderMessageId} AND processed_at > {since}) AS \"Value\"")
+            .SingleAsync(cancellationToken);
     }
 
     /// <summary>Effects that change the patient or a reminder: applied once per message, ever.</summary>

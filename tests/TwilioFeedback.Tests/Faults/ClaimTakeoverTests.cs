@@ -57,6 +57,29 @@ public sealed class ClaimTakeoverTests(AppFactory factory) : IntegrationTest<App
     }
 
     [Fact]
+    public async Task A_language_pick_whose_process_died_after_saving_it_is_answered_by_the_next_post_of_it()
+    {
+        var client = Factory.BoundedClient();
+        Assert.NotNull(await client.SmsAsync(Patient, "hello"));
+        var sid = TwilioRequests.NewMessageSid();
+        // What a process leaves when it dies after its database write for the pick (French) and before it saved the
+        // conversation's step and reply in Redis: the record of the message, the patient's language, its claim.
+        await using (var db = Factory.Db())
+        {
+            Assert.Equal(1, await db.Database.ExecuteSqlInterpolatedAsync($"INSERT INTO processed_messages (provider_id, processed_at) VALUES ({sid}, {Factory.Clock.GetUtcNow()})"));
+            Assert.Equal(1, await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE patients SET preferred_language = 'fr'"));
+        }
+        Assert.True(await Redis.StringSetAsync(Keys.Claim(sid), RedisLock.NewToken(), RedisConversationStore.ClaimTime, When.NotExists));
+
+        // Twilio's fallback post of the pick, to another instance: the rating question in French, not an empty answer.
+        var french = Factory.Services.GetRequiredService<PatientTexts>().Get(MessageKeys.AskRating, Language.French);
+        Assert.Equal(french, await client.SmsAsync(Patient, "2", sid));
+        Assert.Equal(french, await client.SmsAsync(Patient, "2", sid));
+        Assert.NotEqual(french, await client.SmsAsync(Patient, "4"));
+        await AssertOneRatingAsync(4);
+    }
+
+    [Fact]
     public async Task A_post_that_finds_the_first_post_of_its_message_still_at_work_gets_the_same_reply()
     {
         var client = await StartAsync();
