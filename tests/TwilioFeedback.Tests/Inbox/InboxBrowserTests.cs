@@ -32,6 +32,7 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
             Locale = "en-GB",
         });
         context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
+        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => _errors.Add(error);
         page.Console += (_, message) =>

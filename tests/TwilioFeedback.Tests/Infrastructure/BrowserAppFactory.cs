@@ -24,6 +24,12 @@ public class BrowserAppFactory : TwilioApiFactory
     /// </summary>
     public const int ActionTimeoutMs = 45_000;
 
+    /// <summary>
+    /// A navigation may take 2 minutes: the first page of a run, while every test class starts its host at once on
+    /// 2 cores, took over 45 s in a fresh-clone run. Waits still end as soon as the page has loaded.
+    /// </summary>
+    public const int NavigationTimeoutMs = 120_000;
+
     static BrowserAppFactory() => Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(20_000);
 
     public BrowserAppFactory() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -78,6 +84,7 @@ public class BrowserAppFactory : TwilioApiFactory
             Locale = "en-GB",
         });
         context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
+        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
         return await context.NewPageAsync();
     }
 

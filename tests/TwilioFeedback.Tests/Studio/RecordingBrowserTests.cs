@@ -38,6 +38,7 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
             Locale = "en-GB",
         });
         context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
+        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
         var page = await context.NewPageAsync();
         page.PageError += (_, error) => _errors.Add(error);
         page.Console += (_, message) =>

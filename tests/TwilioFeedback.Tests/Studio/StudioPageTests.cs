@@ -37,6 +37,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
             Locale = "en-GB",
         });
         context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
+        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
         var page = await context.NewPageAsync();
         // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in and the refusals the test provokes are expected.
         page.PageError += (_, error) => _errors.Add(error);

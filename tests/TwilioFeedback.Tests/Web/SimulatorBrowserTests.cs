@@ -35,6 +35,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
             Locale = "en-GB",
         });
         context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
+        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
         var page = await context.NewPageAsync();
         // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in is expected.
         page.PageError += (_, error) => _errors.Add(error);
