@@ -82,8 +82,19 @@ public static class MessageKeys
 
     public const string ReminderEmailSubject = "Reminder_EmailSubject";
 
+    /// <summary>The names of the default departments (Hospital:Departments) as appointment texts say them: <c>Department_{slug}</c>.</summary>
+    public static IReadOnlyList<string> Departments { get; } =
+    [
+        "Department_maternity", "Department_pharmacy", "Department_emergency", "Department_paediatrics", "Department_surgery",
+        "Department_internal_medicine", "Department_outpatients", "Department_laboratory", "Department_radiology",
+    ];
+
+    /// <summary>The key naming <paramref name="department"/> (a slug), or null when the department has no text of its own.</summary>
+    public static string? Department(string department) =>
+        Departments.Contains("Department_" + department) ? "Department_" + department : null;
+
     /// <summary>Every key, for the completeness tests (the parsing words too: <see cref="ParsingWords"/>).</summary>
-    public static IReadOnlyList<string> All { get; } = [.. Sms, .. Voice, .. Ussd, .. Reminders, .. ParsingWords.All];
+    public static IReadOnlyList<string> All { get; } = [.. Sms, .. Voice, .. Ussd, .. Reminders, .. ParsingWords.All, .. Departments];
 
     /// <summary>The form of <paramref name="key"/> for a channel (<paramref name="prefix"/>), where one exists.</summary>
     public static string For(string prefix, string key) => All.Contains(prefix + key) ? prefix + key : key;

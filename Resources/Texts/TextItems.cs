@@ -76,6 +76,8 @@ public static class TextItems
         new(ParsingWords.Start, "Words that start messages again (as START), comma-separated.", Everywhere, IsWords: true),
         new(ParsingWords.Help, "Words that ask for help (as HELP), comma-separated.", Everywhere, IsWords: true),
         new(ParsingWords.Language, "Words that change the language (as LANG), comma-separated.", Everywhere, IsWords: true),
+        // Department names: said inside appointment texts, so not needed approved for a language to go live (a placeholder is the French name).
+        .. MessageKeys.Departments.Select(key => new TextItem(key, $"The name of a department ({key["Department_".Length..].Replace('_', ' ')}) as {{department}} in appointment texts.", [])),
     ];
 
     private static readonly Dictionary<string, TextItem> ByKey = All.ToDictionary(i => i.Key, StringComparer.Ordinal);

@@ -21,13 +21,13 @@ public static class AppointmentTexts
         [FeedbackInvite] = "Template_FeedbackInvite",
     };
 
-    /// <summary>{department} (its name as it reads: <c>Internal medicine</c>), {date} (<c>2 December</c>, in the language) and {time} (<c>09:30</c>), in hospital time.</summary>
-    public static Dictionary<string, string> Values(Appointment appointment, Language language, TimeZoneInfo zone)
+    /// <summary>{department} (<paramref name="department"/>: its name in the language, <see cref="DepartmentNames"/>), {date} (<c>2 December</c>, in the language) and {time} (<c>09:30</c>), in hospital time.</summary>
+    public static Dictionary<string, string> Values(Appointment appointment, Language language, TimeZoneInfo zone, string department)
     {
         var local = TimeZoneInfo.ConvertTime(appointment.StartsAt, zone);
         return new()
         {
-            ["department"] = HospitalOptions.DisplayName(appointment.Department),
+            ["department"] = department,
             ["date"] = local.ToString("d MMMM", language.Culture()),
             ["time"] = local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
         };

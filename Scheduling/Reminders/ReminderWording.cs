@@ -4,6 +4,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Scheduling.Appointments;
+using TwilioFeedback.Scheduling.Hospital;
 
 namespace TwilioFeedback.Scheduling.Reminders;
 
@@ -20,32 +21,39 @@ public sealed class ReminderWording(PatientTexts texts, IReminderLanguages langu
     public static string Keep(IReadOnlyDictionary<string, string> values) => JsonSerializer.Serialize(values);
 
     /// <summary>
-    /// The text to send for <paramref name="reminder"/> (its patient and appointment loaded) in <paramref name="language"/>,
-    /// or null when it is free text, or a template whose values were not kept (rows from before they were).
+    /// The Resources key of <paramref name="reminder"/>'s template and its values in <paramref name="language"/> (an appointment's
+    /// department named in that language), or null when it is free text, or a template whose values were not kept (rows from before they were).
     /// </summary>
-    public string? Write(Reminder reminder, Language language)
+    public (string Key, IReadOnlyDictionary<string, string> Values)? Template(Reminder reminder, Language language)
     {
         if (reminder.Template is null)
         {
             return null;
         }
-        string key;
-        IReadOnlyDictionary<string, string> values;
         if (reminder.Appointment is { } appointment && AppointmentTexts.Keys.TryGetValue(reminder.Template, out var appointmentKey))
         {
-            (key, values) = (appointmentKey, AppointmentTexts.Values(appointment, language, _zone));
+            return (appointmentKey, AppointmentTexts.Values(appointment, language, _zone, DepartmentNames.In(texts, appointment.Department, language)));
         }
-        else if (MessageKeys.Templates.TryGetValue(reminder.Template, out var template) && (reminder.TemplateValues is not null || template.Parameters.Length == 0))
+        if (MessageKeys.Templates.TryGetValue(reminder.Template, out var template) && (reminder.TemplateValues is not null || template.Parameters.Length == 0))
         {
-            key = template.Key;
-            values = reminder.TemplateValues is { } kept ? JsonSerializer.Deserialize<Dictionary<string, string>>(kept) ?? [] : [];
+            return (template.Key, reminder.TemplateValues is { } kept ? JsonSerializer.Deserialize<Dictionary<string, string>>(kept) ?? [] : []);
         }
-        else
+        return null;
+    }
+
+    /// <summary>
+    /// The text to send for <paramref name="reminder"/> (its patient and appointment loaded) in <paramref name="language"/>,
+    /// or null when it is free text, or a template whose values were not kept (rows from before they were). A call asks for
+    /// the 1 or 2 with its own keypad prompt: <paramref name="withConfirmPrompt"/> false leaves the written question out.
+    /// </summary>
+    public string? Write(Reminder reminder, Language language, bool withConfirmPrompt = true)
+    {
+        if (Template(reminder, language) is not var (key, values))
         {
             return null;
         }
         var text = Placeholders.Fill(texts.Get(key, language), values);
-        if (reminder.Confirm)
+        if (reminder.Confirm && withConfirmPrompt)
         {
             text += " " + texts.Get(MessageKeys.ReminderConfirmPrompt, language);
         }
@@ -53,13 +61,16 @@ public sealed class ReminderWording(PatientTexts texts, IReminderLanguages langu
     }
 
     /// <summary>
-    /// Writes the reminder afresh for sending, in its patient's current language (the language on the row when they
-    /// have none), or that language's fallback where it is not live on each of the reminder's channels.
+    /// The language <paramref name="reminder"/> goes out in on <paramref name="channels"/>: its patient's current language (the language
+    /// on the row when they have none), or that language's fallback where it is not live on each of them.
     /// </summary>
+    public Language ServeOn(Reminder reminder, IReadOnlyList<string> channels) =>
+        languages.ServeOn(Languages.FromCode(reminder.Patient.PreferredLanguage) ?? Languages.FromCode(reminder.Language) ?? Language.French, channels);
+
+    /// <summary>Writes the reminder afresh for sending, in the language of <see cref="ServeOn"/> on each of the reminder's channels.</summary>
     public void Refresh(Reminder reminder)
     {
-        var wanted = Languages.FromCode(reminder.Patient.PreferredLanguage) ?? Languages.FromCode(reminder.Language) ?? Language.French;
-        var language = languages.ServeOn(wanted, reminder.Channels);
+        var language = ServeOn(reminder, reminder.Channels);
         if (Write(reminder, language) is { } text)
         {
             reminder.Message = text;

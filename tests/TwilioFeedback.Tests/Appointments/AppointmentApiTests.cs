@@ -106,7 +106,7 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
         var id = (await PostAsync(Visit(language: "fr"), HttpStatusCode.Created)).GetProperty("id").GetString()!;
         await AdvanceToAsync(new DateTimeOffset(2026, 11, 24, 18, 0, 0, AppointmentSteps.Douala));
         var reminder = Assert.Single(Factory.Sms());
-        Assert.Equal("Hôpital Général de Douala : votre rendez-vous (Surgery) est le 27 novembre à 10:00. " + Texts.Get(MessageKeys.ReminderConfirmPrompt, Language.French), reminder);
+        Assert.Equal("Hôpital Général de Douala : votre rendez-vous (Chirurgie) est le 27 novembre à 10:00. " + Texts.Get(MessageKeys.ReminderConfirmPrompt, Language.French), reminder);
         Assert.Equal(2, SmsSegments.Count(reminder).Segments);
 
         Assert.Equal(Texts.Get(MessageKeys.ReminderDeclined, Language.French), await ReplyAsync("2"));
@@ -167,7 +167,7 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
             [
                 Placeholders.Fill(Texts.Get("Template_Medication", Language.French), new Dictionary<string, string> { ["medicine"] = "Coartem" }),
                 "Bring your card.", // free text stays as written
-                "Hôpital Général de Douala : votre rendez-vous (Surgery) est le 27 novembre à 10:00. " + Texts.Get(MessageKeys.ReminderConfirmPrompt, Language.French),
+                "Hôpital Général de Douala : votre rendez-vous (Chirurgie) est le 27 novembre à 10:00. " + Texts.Get(MessageKeys.ReminderConfirmPrompt, Language.French),
             ],
             Factory.Sms());
     }
