@@ -7,7 +7,7 @@ namespace TwilioFeedback.Scheduling.Reminders;
 /// <summary>
 /// Saves what became of one reminder in one round trip, a statement prepared once per batch: its row
 /// (only while this dispatcher's lease holds) and its delivery attempts (always: they happened). The
-/// encrypted columns (message, phone, email) are not written here, so nothing bypasses their cipher.
+/// encrypted columns (message, phone, email) are not written here (the language written is), so nothing bypasses their cipher.
 /// Only <see cref="ReminderTransitions.RecordOutcomeAsync"/> saves through it.
 /// </summary>
 public sealed class ReminderOutcomeWriter(NpgsqlConnection connection) : IAsyncDisposable
@@ -19,7 +19,7 @@ public sealed class ReminderOutcomeWriter(NpgsqlConnection connection) : IAsyncD
             SELECT $1, a.channel, a.outcome, a.provider_id, a.error, $14
             FROM unnest($2, $3, $4, $5) AS a(channel, outcome, provider_id, error))
         UPDATE reminders SET status = $6, reason = $7, scheduled_time = $8, attempts = $9, lease_until = NULL,
-            provider_id = $10, sent_at = $11, last_error = $12, updated_at = $14
+            provider_id = $10, sent_at = $11, last_error = $12, updated_at = $14, language = $15
         WHERE id = $1 AND status = '{ReminderStatus.Sending}' AND lease_until = $13
         """, connection)
     {
@@ -39,6 +39,7 @@ public sealed class ReminderOutcomeWriter(NpgsqlConnection connection) : IAsyncD
             new() { NpgsqlDbType = NpgsqlDbType.Text },
             new() { NpgsqlDbType = NpgsqlDbType.TimestampTz },
             new() { NpgsqlDbType = NpgsqlDbType.TimestampTz },
+            new() { NpgsqlDbType = NpgsqlDbType.Text },
         },
     };
 
@@ -68,6 +69,8 @@ public sealed class ReminderOutcomeWriter(NpgsqlConnection connection) : IAsyncD
         parameters[11].Value = (object?)reminder.LastError ?? DBNull.Value;
         parameters[12].Value = leaseUntil;
         parameters[13].Value = reminder.UpdatedAt;
+        // The language it went in: a template is written afresh in the patient's language of the day when it goes.
+        parameters[14].Value = reminder.Language;
         return await _command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

@@ -22,15 +22,17 @@ public static class VoiceReminderEndpoints
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
         CallStep call, [AsParameters] VoiceServices services, FeedbackDbContext db, PatientCache patients, ReminderTransitions transitions,
-        CancellationToken cancellationToken, long id = 0, int step = 0)
+        ReminderWording wording, CancellationToken cancellationToken, long id = 0, int step = 0)
     {
-        var reminder = await db.Reminders.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var reminder = await db.Reminders.AsNoTracking().Include(r => r.Patient).Include(r => r.Appointment).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (reminder is null || step is < 0 or > 3)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such reminder call.");
         }
-        var language = Languages.FromCode(reminder.Language) ?? Language.French;
         var (texts, voice) = (services.Texts, services.Prompts(typeof(VoiceReminderEndpoints)));
+        // The message as the call speaks it (a template in the patient's language of now), and the language it is in;
+        // later steps go on in the language the first one saved on the row.
+        var (language, message) = step == 0 ? await MessageAsync(reminder, wording, texts, voice, db, cancellationToken) : (Languages.FromCode(reminder.Language) ?? Language.French, null);
         var response = new VoiceResponse();
         // Only the call and the key pressed matter on a call we placed: the form is not required (call.Problem is not an error here).
         var digits = call.Digits;
@@ -61,7 +63,7 @@ public static class VoiceReminderEndpoints
         if (!reminder.Confirm || step >= 2)
         {
             // Heard once (or no answer twice): goodbye.
-            var speech = step == 0 ? [voice.Say(reminder.Message, language)] : new List<Speech>();
+            var speech = step == 0 ? [message!] : new List<Speech>();
             speech.Add(await voice.SpeakAsync(MessageKeys.VoiceGoodbye, language, cancellationToken));
             VoicePrompts.Add(response, speech);
             return new TwiMLResult(response.Hangup());
@@ -69,14 +71,48 @@ public static class VoiceReminderEndpoints
         var ask = new List<Speech>();
         if (step == 0)
         {
-            // The confirmation question is in the message already for SMS; on a call it is asked by the keypad prompt.
-            var prompt = " " + texts.Get(MessageKeys.ReminderConfirmPrompt, language);
-            ask.Add(voice.Say(reminder.Message.EndsWith(prompt, StringComparison.Ordinal) ? reminder.Message[..^prompt.Length] : reminder.Message, language));
+            ask.Add(message!);
         }
         ask.Add(await voice.SpeakAsync(MessageKeys.VoiceReminderConfirm, language, cancellationToken));
         var action = $"{Path}?id={id}&step={step + 1}";
         response.Gather(action, numDigits: 1, services.Options.Value.GatherTimeoutSeconds, r => VoicePrompts.Add(r, ask));
         response.Redirect(action);
         return new TwiMLResult(response);
+    }
+    /// <summary>
+    /// What the call says first. A template is written afresh in the patient's current language, or its fallback where that is not live on
+    /// each of its channels; for Duala, Basaa and Ewondo an approved recording of a template without values is played, else (Twilio has no voice for them)
+    /// the French text is spoken. The row's language is set to what was said. A free text is said as written, in the row's language.
+    /// </summary>
+    private static async Task<(Language, Speech)> MessageAsync(Reminder reminder, ReminderWording wording, PatientTexts texts, VoicePrompts voice, FeedbackDbContext db, CancellationToken cancellationToken)
+    {
+        var written = Languages.FromCode(reminder.Language) ?? Language.French;
+        // As the dispatcher wrote it: live on each of the reminder's channels (a call may be the fallback of an SMS).
+        var language = wording.ServeOn(reminder, reminder.Channels);
+        if (wording.Template(reminder, language) is not var (key, values))
+        {
+            // The confirmation question is in a free text already for SMS; on a call it is asked by the keypad prompt.
+            var prompt = " " + texts.Get(MessageKeys.ReminderConfirmPrompt, written);
+            return (written, voice.Say(reminder.Message.EndsWith(prompt, StringComparison.Ordinal) ? reminder.Message[..^prompt.Length] : reminder.Message, written));
+        }
+        Speech speech;
+        if (language is Language.English or Language.French)
+        {
+            speech = voice.Say(wording.Write(reminder, language, withConfirmPrompt: false)!, language);
+        }
+        else if (values.Count == 0 && (await voice.SpeakAsync(key, language, cancellationToken)) is { PlayUrl: not null } recorded)
+        {
+            speech = recorded;
+        }
+        else
+        {
+            language = Language.French;
+            speech = voice.Say(wording.Write(reminder, language, withConfirmPrompt: false)!, language);
+        }
+        if (language.Code() != reminder.Language)
+        {
+            await db.Reminders.Where(r => r.Id == reminder.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Language, language.Code()), cancellationToken);
+        }
+        return (language, speech);
     }
 }
