@@ -168,21 +168,28 @@
     // ── Call me back (issue 17): GET /api/v1/dashboard/callbacks, the period's call-backs by state and the latest ten. ──
     const callBackStates = ["scheduled", "deferred", "placed", "retried", "completed", "failed", "skipped"];
     let callBacks = null;
+    // The word for a state (or "call") said of `count` of them: the singular "cb.one.<code>" when the page's language puts that
+    // number in the singular (Intl.PluralRules: English 1; French 0 and 1), else the plural "cb.<code>".
+    function counted(code, count) {
+        const one = `cb.one.${code}`;
+        const form = new Intl.PluralRules(TF.lang() === "fr" ? "fr-FR" : "en-GB").select(Number(count));
+        return form === "one" && window.TF_TEXTS.en[one] ? t(one) : label("cb", code);
+    }
 
     function drawCallBacks() {
         if (!callBacks) return;
         const c = callBacks.counts;
         $("callbacks").hidden = !callBacks.enabled && !callBackStates.some(s => c[s]);
         $("callback-counts").replaceChildren(...callBackStates.filter(s => s !== "skipped" || c[s]).map(s =>
-            el("span", { class: s === "failed" && c[s] ? "failed" : "", "data-state": s, text: `${number(c[s])} ${label("cb", s)}` })));
+            el("span", { class: s === "failed" && c[s] ? "failed" : "", "data-state": s, text: `${number(c[s])} ${counted(s, c[s])}` })));
         const list = $("callback-latest");
         if (!callBacks.latest.length) { list.replaceChildren(el("li", { class: "muted", text: t("dash.none") })); return; }
         list.replaceChildren(...callBacks.latest.map(b => el("li", { "data-id": b.id },
             el("div", { class: "head" },
                 el("span", { class: "phone-number", text: b.phone }),
-                el("span", { class: "badge" + (b.status === "failed" ? " negative" : b.status === "completed" ? " positive" : ""), text: label("cb", b.status) }),
+                el("span", { class: "badge" + (b.status === "failed" ? " negative" : b.status === "completed" ? " positive" : ""), text: counted(b.status, 1) }),
                 el("span", { text: label("cb", b.trigger) }),
-                el("span", { text: t("cb.calls", b.calls) }),
+                el("span", { text: `${number(b.calls)} ${counted("call", b.calls)}` }),
                 el("time", { datetime: b.placed_at || b.due_at, text: when(b.placed_at || b.due_at) })))));
     }
 

@@ -463,3 +463,22 @@ Object.assign(window.TF_TEXTS.fr, {
     "appt.row": "Ligne", "appt.external_id": "Rendez-vous", "appt.outcome": "Résultat", "appt.reason": "Pourquoi",
     "appt.o.created": "Créé", "appt.o.updated": "Mis à jour", "appt.o.unchanged": "Inchangé", "appt.o.refused": "Refusé"
 });
+
+// Issue 17: call-back counts of one in the singular (dashboard.js `counted`, by Intl.PluralRules), and the French purposes of the department names.
+Object.assign(window.TF_TEXTS.en, {
+    "cb.one.scheduled": "scheduled", "cb.one.deferred": "deferred (quiet hours)", "cb.one.placed": "placed", "cb.one.retried": "retried",
+    "cb.one.completed": "completed", "cb.one.failed": "failed", "cb.one.skipped": "skipped", "cb.call": "calls", "cb.one.call": "call",
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "cb.one.scheduled": "prévu", "cb.one.deferred": "reporté (heures calmes)", "cb.one.placed": "en cours", "cb.one.retried": "relancé",
+    "cb.one.completed": "abouti", "cb.one.failed": "échoué", "cb.one.skipped": "non passé", "cb.call": "appels", "cb.one.call": "appel",
+    "studio.purpose.Department_maternity": "Le nom d'un service (maternité), comme {department} dans les textes de rendez-vous.",
+    "studio.purpose.Department_pharmacy": "Le nom d'un service (pharmacie), comme {department} dans les textes de rendez-vous.",
+    "studio.purpose.Department_emergency": "Le nom d'un service (urgences), comme {department} dans les textes de rendez-vous.",
+    "studio.purpose.Department_paediatrics": "Le nom d'un service (pédiatrie), comme {department} dans les textes de rendez-vous.",
+    "studio.purpose.Department_surgery": "Le nom d'un service (chirurgie), comme {department} dans les textes de rendez-vous.",
+    "studio.purpose.Department_internal_medicine": "Le nom d'un service (médecine interne), comme {department} dans les textes de rendez-vous.",
+    "studio.purpose.Department_outpatients": "Le nom d'un service (consultations externes), comme {department} dans les textes de rendez-vous.",
+    "studio.purpose.Department_laboratory": "Le nom d'un service (laboratoire), comme {department} dans les textes de rendez-vous.",
+    "studio.purpose.Department_radiology": "Le nom d'un service (radiologie), comme {department} dans les textes de rendez-vous.",
+});

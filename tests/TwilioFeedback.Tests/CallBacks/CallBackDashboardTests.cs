@@ -85,15 +85,25 @@ public sealed class CallBackDashboardTests(CallBackBrowserFactory factory) : ICl
         await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••02" })).ToContainTextAsync("deferred (quiet hours)");
         await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••02" })).ToContainTextAsync("missed call");
         await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••04" })).ToContainTextAsync("retried");
+        await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••05" })).ToContainTextAsync("1 call");
+        await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••05" })).Not.ToContainTextAsync("calls");
+        await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••06" })).ToContainTextAsync("2 calls");
         Assert.DoesNotContain("+2376770019", await page.ContentAsync(), StringComparison.Ordinal); // never the whole number
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("dashboard-callbacks-en"), FullPage = true });
 
         await page.SetViewportSizeAsync(390, 844);
         await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
         await Expect(section.GetByRole(AriaRole.Heading, new() { Name = "Appels en retour" })).ToBeVisibleAsync();
-        await Expect(counts).ToContainTextAsync("1 reportés (heures calmes)");
-        await Expect(counts).ToContainTextAsync("2 aboutis");
-        await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••04" })).ToContainTextAsync("relancés");
+        // One of a state is said in the singular, two in the plural (Intl.PluralRules), in the counts and in each row.
+        await Expect(counts.Locator("[data-state=scheduled]")).ToHaveTextAsync("1 prévu");
+        await Expect(counts.Locator("[data-state=deferred]")).ToHaveTextAsync("1 reporté (heures calmes)");
+        await Expect(counts.Locator("[data-state=retried]")).ToHaveTextAsync("1 relancé");
+        await Expect(counts.Locator("[data-state=failed]")).ToHaveTextAsync("1 échoué");
+        await Expect(counts.Locator("[data-state=completed]")).ToHaveTextAsync("2 aboutis");
+        await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••04" }).Locator(".badge")).ToHaveTextAsync("relancé");
+        await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••05" })).ToContainTextAsync("1 appel");
+        await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••05" })).Not.ToContainTextAsync("appels");
+        await Expect(page.Locator("#callback-latest li", new() { HasText = "+2376••••••06" })).ToContainTextAsync("2 appels");
         await AssertNoSidewaysScrollAsync(page, "the dashboard with call-backs");
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("dashboard-callbacks-fr-phone"), FullPage = true });
         await page.Context.CloseAsync();
