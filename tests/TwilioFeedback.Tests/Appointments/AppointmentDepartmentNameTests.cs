@@ -5,6 +5,7 @@ using TwilioFeedback.Scheduling.Appointments;
 using TwilioFeedback.Scheduling.Hospital;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Tests.Reminders;
+using TwilioFeedback.Tests.Studio;
 
 namespace TwilioFeedback.Tests.Appointments;
 
@@ -43,6 +44,18 @@ public sealed class AppointmentDepartmentNameTests(TwilioApiFactory factory) : I
         Assert.Equal(expected, sms);
         var cost = SmsSegments.Count(sms);
         Assert.Equal((encoding, segments), (cost.Encoding, cost.Segments));
+    }
+
+    [Fact]
+    public async Task A_department_name_approved_in_the_studio_replaces_the_built_in_one_and_a_draft_changes_nothing()
+    {
+        var (writer, reviewer) = (Factory.ClientWith(AppFactory.Token("translator", "Translator A")), Factory.ClientWith(AppFactory.Token("translator", "Translator B")));
+        var draft = await StudioSteps.DraftAsync(writer, "fr", "Department_maternity", "Maternité, bâtiment B");
+        var texts = Factory.Services.GetRequiredService<PatientTexts>();
+        Assert.Equal("Maternité", DepartmentNames.In(texts, "maternity", Language.French));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await StudioSteps.ApproveAsync(reviewer, "fr", "Department_maternity", draft)).StatusCode);
+        Assert.Contains("(Maternité, bâtiment B)", await FirstReminderAsync("fr", "maternity"));
     }
 
     [Fact]
