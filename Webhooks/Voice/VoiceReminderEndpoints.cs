@@ -79,6 +79,7 @@ public static class VoiceReminderEndpoints
         response.Redirect(action);
         return new TwiMLResult(response);
     }
+
     /// <summary>
     /// What the call says first. A template is written afresh in the patient's current language, or its fallback where that is not live on
     /// each of its channels; for Duala, Basaa and Ewondo an approved recording of a template without values is played, else (Twilio has no voice for them)
