@@ -27,26 +27,9 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
 
     private async Task<IPage> OpenAsync(string path, int width = 1100, int height = 900)
     {
-        var browser = await factory.BrowserAsync();
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = factory.Address.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            Locale = "en-GB",
-        });
-        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
-        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
-        var page = await context.NewPageAsync();
-        // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in is expected.
-        page.PageError += (_, error) => _errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal)
-                && !(message.Text.Contains("status of 400", StringComparison.Ordinal) && message.Location.Contains("/account/signin", StringComparison.Ordinal)))
-            {
-                _errors.Add($"{message.Text} ({message.Location})");
-            }
-        };
+        // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in is expected, and a 400 on the sign-in page.
+        var page = await factory.NewPageAsync(width, height, errors: _errors, expected: message => BrowserAppFactory.Statuses(401)(message)
+            || (BrowserAppFactory.Statuses(400)(message) && message.Location.Contains("/account/signin", StringComparison.Ordinal)));
         await page.GotoAsync(path);
         return page;
     }
