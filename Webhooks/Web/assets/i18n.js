@@ -71,7 +71,9 @@ window.TF_TEXTS = {
         "language.en": "English", "language.fr": "French", "language.dua": "Duala", "language.bas": "Basaa", "language.ewo": "Ewondo",
         "channel.sms": "SMS", "channel.whatsapp": "WhatsApp", "channel.voice": "Voice", "channel.ussd": "USSD", "channel.api": "API", "channel.web": "Web", "channel.sync": "Offline sync",
         "topic.waiting_time": "Waiting time", "topic.staff_attitude": "Staff attitude", "topic.cleanliness": "Cleanliness",
-        "topic.cost": "Cost", "topic.medication": "Medication", "topic.communication": "Communication"
+        "topic.cost": "Cost", "topic.medication": "Medication", "topic.communication": "Communication",
+        // Left from issues 14–16: the users page's hidden labels of each row's token fields.
+        "acct.users.tokenname": "Token name", "acct.users.tokendays": "Days"
     },
     fr: {
         "lang.toggle": "English",
@@ -143,7 +145,9 @@ window.TF_TEXTS = {
         "language.en": "Anglais", "language.fr": "Français", "language.dua": "Duala", "language.bas": "Basaa", "language.ewo": "Ewondo",
         "channel.sms": "SMS", "channel.whatsapp": "WhatsApp", "channel.voice": "Voix", "channel.ussd": "USSD", "channel.api": "API", "channel.web": "Web", "channel.sync": "Synchro hors ligne",
         "topic.waiting_time": "Attente", "topic.staff_attitude": "Accueil du personnel", "topic.cleanliness": "Propreté",
-        "topic.cost": "Coût", "topic.medication": "Médicaments", "topic.communication": "Communication"
+        "topic.cost": "Coût", "topic.medication": "Médicaments", "topic.communication": "Communication",
+        // Left from issues 14–16: the users page's hidden labels of each row's token fields.
+        "acct.users.tokenname": "Nom du jeton", "acct.users.tokendays": "Jours"
     }
 };
 
