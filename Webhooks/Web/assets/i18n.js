@@ -146,8 +146,9 @@ window.TF_TEXTS = {
         "channel.sms": "SMS", "channel.whatsapp": "WhatsApp", "channel.voice": "Voix", "channel.ussd": "USSD", "channel.api": "API", "channel.web": "Web", "channel.sync": "Synchro hors ligne",
         "topic.waiting_time": "Attente", "topic.staff_attitude": "Accueil du personnel", "topic.cleanliness": "Propreté",
         "topic.cost": "Coût", "topic.medication": "Médicaments", "topic.communication": "Communication",
-        // Left from issues 14–16: the users page's hidden labels of each row's token fields.
-        "acct.users.tokenname": "Nom du jeton", "acct.users.tokendays": "Jours"
+        // Left from issues 14–16: the users page's hidden labels of each row's token fields; the inbox greeting's purpose.
+        "acct.users.tokenname": "Nom du jeton", "acct.users.tokendays": "Jours",
+        "studio.purpose.Template_InboxReply": "La réponse du personnel depuis la boîte de réception : la formule de l'hôpital autour de {message}, ses propres mots tels que tapés."
     }
 };
 
