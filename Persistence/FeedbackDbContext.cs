@@ -150,9 +150,9 @@ public sealed partial class FeedbackDbContext(DbContextOptions<FeedbackDbContext
 
         modelBuilder.Entity<AuditEntry>(audit =>
         {
-            audit.Property(a => a.Actor).HasMaxLength(128);
-            audit.Property(a => a.Action).HasMaxLength(16);
-            audit.Property(a => a.Target).HasMaxLength(128);
+            audit.Property(a => a.Actor).HasMaxLength(AuditEntry.MaxActorLength);
+            audit.Property(a => a.Action).HasMaxLength(AuditEntry.MaxActionLength);
+            audit.Property(a => a.Target).HasMaxLength(AuditEntry.MaxTargetLength);
             audit.HasIndex(a => a.At);
         });
 

@@ -69,6 +69,7 @@ public static class TextItems
         new("Template_Medication", "Reminder to take a medicine: {medicine}.", Sms),
         new("Template_FollowUp", "Reminder of a follow-up visit on {date}.", Sms),
         new("Template_FeedbackInvite", "Invites a patient to give feedback.", Sms),
+        new(MessageKeys.InboxReply, "Staff's answer from the inbox: the hospital's greeting around {message}, their own words as typed.", Sms),
         new(ParsingWords.Yes, "Words a patient may type for yes (confirming a reminder), comma-separated.", Everywhere, IsWords: true),
         new(ParsingWords.No, "Words for no (declining a reminder; skipping the comment), comma-separated.", Everywhere, IsWords: true),
         new(ParsingWords.Numbers, "The numbers one to five as words, comma-separated, in order.", Everywhere, IsWords: true),

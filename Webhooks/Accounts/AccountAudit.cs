@@ -7,9 +7,7 @@ public sealed class AccountAudit(FeedbackDbContext db, TimeProvider clock)
 {
     public async Task RecordAsync(string actor, string action, string target, CancellationToken cancellationToken)
     {
-        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = Cut(actor), Action = action, Target = Cut(target) });
+        db.AuditEntries.Add(AuditEntry.Of(clock.GetUtcNow(), actor, action, target));
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    private static string Cut(string value) => value.Length <= 128 ? value : value[..128];
 }

@@ -68,11 +68,11 @@ public static partial class UserEndpoints
             var options = string.Concat(StaffRoles.All.Select(r => $"<option value=\"{r}\"{(r == role ? " selected" : "")}>{r}</option>"));
             rows.Add($"""
                 <tr data-email="{E(user.Email)}"><td>{E(user.DisplayName)}<br><small>{E(user.Email)}</small></td>
-                <td>{Form(context, $"/account/users/{user.Id}/role", $"<label class=\"hidden\" for=\"role-{user.Id}\">Role</label><select id=\"role-{user.Id}\" name=\"role\">{options}</select> {Button("acct.users.save", "Save")}")}</td>
+                <td>{Form(context, $"/account/users/{user.Id}/role", $"<label class=\"hidden\" for=\"role-{user.Id}\" data-t=\"acct.role\">Role</label><select id=\"role-{user.Id}\" name=\"role\">{options}</select> {Button("acct.users.save", "Save")}")}</td>
                 <td>{(user.Disabled ? Text("acct.users.disabled", "Disabled", "span") : Text("acct.users.active", "Active", "span"))}</td>
                 <td>{Form(context, $"/account/users/{user.Id}/{(user.Disabled ? "enable" : "disable")}", user.Disabled ? Button("acct.users.enable", "Enable") : Button("acct.users.disable", "Disable"))}
                 {Form(context, $"/account/users/{user.Id}/reset", Button("acct.users.reset", "Reset password"))}</td>
-                <td>{Form(context, $"/account/users/{user.Id}/tokens", $"<label class=\"hidden\" for=\"token-name-{user.Id}\">Token name</label><input id=\"token-name-{user.Id}\" name=\"name\" required maxlength=\"64\" placeholder=\"Token name\"> <label class=\"hidden\" for=\"token-days-{user.Id}\">Days</label><input id=\"token-days-{user.Id}\" name=\"days\" type=\"number\" min=\"1\" max=\"366\" value=\"30\" required> {Button("acct.tokens.create", "Create token")}")}</td></tr>
+                <td>{Form(context, $"/account/users/{user.Id}/tokens", $"<label class=\"hidden\" for=\"token-name-{user.Id}\" data-t=\"acct.users.tokenname\">Token name</label><input id=\"token-name-{user.Id}\" name=\"name\" required maxlength=\"64\" data-t-placeholder=\"acct.users.tokenname\" placeholder=\"Token name\"> <label class=\"hidden\" for=\"token-days-{user.Id}\" data-t=\"acct.users.tokendays\">Days</label><input id=\"token-days-{user.Id}\" name=\"days\" type=\"number\" min=\"1\" max=\"366\" value=\"30\" required> {Button("acct.tokens.create", "Create token")}")}</td></tr>
                 """);
         }
         var roleOptions = string.Concat(StaffRoles.All.Select(r => $"<option value=\"{r}\"{(r == StaffRoles.Staff ? " selected" : "")}>{r}</option>"));

@@ -21,7 +21,7 @@ public sealed class AuditLog(FeedbackDbContext db, TimeProvider clock)
 
     private async Task WriteAsync(string actor, string action, string target, CancellationToken cancellationToken)
     {
-        db.AuditEntries.Add(new AuditEntry { At = clock.GetUtcNow(), Actor = actor, Action = action, Target = target });
+        db.AuditEntries.Add(AuditEntry.Of(clock.GetUtcNow(), actor, action, target));
         await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -9,6 +9,7 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Scheduling.Analysis;
 using TwilioFeedback.Scheduling.Hospital;
+using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Webhooks.Edge;
@@ -303,7 +304,8 @@ public static class InboxEndpoints
 
     /// <summary>Answers the patient: a reminder row due now (the dispatcher applies opt-out and quiet hours and records delivery).</summary>
     internal static async Task<Results<Accepted<InboxReply>, ValidationProblem, ProblemHttpResult>> ReplyAsync(
-        long id, InboxReplyRequest request, HttpContext context, FeedbackDbContext db, AuditLog audit, PatientTexts texts, TimeProvider clock, CancellationToken cancellationToken)
+        long id, InboxReplyRequest request, HttpContext context, FeedbackDbContext db, AuditLog audit, PatientTexts texts, IReminderLanguages languages,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var message = Text(request.Message, "message", errors, required: true, MaxReplyLength);
@@ -328,8 +330,11 @@ public static class InboxEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This patient has opted out of messages: no reply is sent.");
         }
-        var language = Languages.FromCode(feedback.Patient.PreferredLanguage) ?? Languages.FromCode(feedback.Language) ?? Language.English;
         var channel = request.Channel ?? (feedback.Channel == "whatsapp" ? "whatsapp" : "sms");
+        // Staff's words go as typed; the hospital's greeting around them is in the patient's language where it is live on the
+        // channel, else its fallback (French), as reminders are; the row records the language sent.
+        var wanted = Languages.FromCode(feedback.Patient.PreferredLanguage) ?? Languages.FromCode(feedback.Language) ?? Language.English;
+        var language = languages.ServeOn(wanted, [channel]);
         var now = clock.GetUtcNow();
         var reminder = new Reminder
         {

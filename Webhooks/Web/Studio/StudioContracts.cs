@@ -6,7 +6,10 @@ public sealed record StudioLanguageResponse(string Code, string Name, string Fal
 
 public sealed record StudioChannelCoverage(string Channel, int Items, int Written, int Approved, int RecordingsMissing, bool Live);
 
-public sealed record StudioLimits(int? SmsSegments, int? UssdChars);
+/// <param name="SmsSegments">The SMS parts a text should fit in (more is warned about).</param>
+/// <param name="SmsSegmentsMax">The SMS parts above which a draft is refused.</param>
+/// <param name="Sample">What placeholders stand for in the longest text a patient gets (a language menu: every language listed), which the limits are checked on; null when the text is checked as written.</param>
+public sealed record StudioLimits(int? SmsSegments, int? UssdChars, int? SmsSegmentsMax, IReadOnlyDictionary<string, string>? Sample);
 
 public sealed record StudioApproved(string Text, string Author, string Reviewer, DateTimeOffset ApprovedAt);
 

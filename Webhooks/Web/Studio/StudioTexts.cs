@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
@@ -185,9 +186,13 @@ public sealed class StudioTexts(FeedbackDbContext db, PatientTexts texts, Studio
     }
 
     /// <summary>The text as a patient would get it at its longest: a language menu listing every language.</summary>
-    private static string Sample(string key, string text) => key is MessageKeys.LanguageMenu or MessageKeys.LanguageMenuAgain
-        ? text.Replace("{0}", PatientTexts.MenuLines(Languages.All), StringComparison.Ordinal).Replace("{1}", "5", StringComparison.Ordinal)
-        : text;
+    private static string Sample(string key, string text) =>
+        SampleValues(key)?.Aggregate(text, (whole, value) => whole.Replace(value.Key, value.Value, StringComparison.Ordinal)) ?? text;
+
+    /// <summary>What the placeholders of <paramref name="key"/> stand for in <see cref="Sample"/>; the studio page checks with the same.</summary>
+    private static Dictionary<string, string>? SampleValues(string key) => key is MessageKeys.LanguageMenu or MessageKeys.LanguageMenuAgain
+        ? new() { ["{0}"] = PatientTexts.MenuLines(Languages.All), ["{1}"] = Languages.All.Count.ToString(CultureInfo.InvariantCulture) }
+        : null;
 
     private static string Describe(HashSet<string> placeholders) => placeholders.Count == 0 ? "none" : string.Join(", ", placeholders.Order(StringComparer.Ordinal));
 
@@ -221,7 +226,7 @@ public sealed class StudioTexts(FeedbackDbContext db, PatientTexts texts, Studio
             item.Purpose,
             item.Channels,
             placeholders,
-            new StudioLimits(item.SmsSegments, item.UssdChars),
+            new StudioLimits(item.SmsSegments, item.UssdChars, item.SmsSegments is null ? null : MaxSmsSegments, SampleValues(item.Key)),
             english,
             french,
             versions.Approved is { ApprovedAt: { } at } a ? new StudioApproved(a.Text, a.AuthorName, a.ReviewerName ?? "", at) : null,

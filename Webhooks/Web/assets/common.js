@@ -25,6 +25,7 @@ window.TF = (() => {
         document.documentElement.lang = lang;
         root.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t, ...(e.dataset.tArgs ? e.dataset.tArgs.split("|") : [])); });
         root.querySelectorAll("[data-t-label]").forEach(e => { e.setAttribute("aria-label", t(e.dataset.tLabel)); });
+        root.querySelectorAll("[data-t-placeholder]").forEach(e => { e.setAttribute("placeholder", t(e.dataset.tPlaceholder)); });
     }
 
     function setLang(value) {

@@ -71,7 +71,10 @@ window.TF_TEXTS = {
         "language.en": "English", "language.fr": "French", "language.dua": "Duala", "language.bas": "Basaa", "language.ewo": "Ewondo",
         "channel.sms": "SMS", "channel.whatsapp": "WhatsApp", "channel.voice": "Voice", "channel.ussd": "USSD", "channel.api": "API", "channel.web": "Web", "channel.sync": "Offline sync",
         "topic.waiting_time": "Waiting time", "topic.staff_attitude": "Staff attitude", "topic.cleanliness": "Cleanliness",
-        "topic.cost": "Cost", "topic.medication": "Medication", "topic.communication": "Communication"
+        "topic.cost": "Cost", "topic.medication": "Medication", "topic.communication": "Communication",
+        // Left from issues 14–16: the users page's token fields, the inbox greeting, the studio's checks.
+        "acct.users.tokenname": "Token name", "acct.users.tokendays": "Days",
+        "studio.sms_over": "too long: at most {0} messages"
     },
     fr: {
         "lang.toggle": "English",
@@ -143,7 +146,11 @@ window.TF_TEXTS = {
         "language.en": "Anglais", "language.fr": "Français", "language.dua": "Duala", "language.bas": "Basaa", "language.ewo": "Ewondo",
         "channel.sms": "SMS", "channel.whatsapp": "WhatsApp", "channel.voice": "Voix", "channel.ussd": "USSD", "channel.api": "API", "channel.web": "Web", "channel.sync": "Synchro hors ligne",
         "topic.waiting_time": "Attente", "topic.staff_attitude": "Accueil du personnel", "topic.cleanliness": "Propreté",
-        "topic.cost": "Coût", "topic.medication": "Médicaments", "topic.communication": "Communication"
+        "topic.cost": "Coût", "topic.medication": "Médicaments", "topic.communication": "Communication",
+        // Left from issues 14–16: the users page's token fields, the inbox greeting, the studio's checks.
+        "acct.users.tokenname": "Nom du jeton", "acct.users.tokendays": "Jours",
+        "studio.sms_over": "trop long : {0} messages au plus",
+        "studio.purpose.Template_InboxReply": "La réponse du personnel depuis la boîte de réception : la formule de l'hôpital autour de {message}, ses propres mots tels que tapés."
     }
 };
 

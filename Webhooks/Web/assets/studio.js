@@ -154,10 +154,15 @@ window.TF_SMS = (() => {
         $("text-label").textContent = t("studio.text_in", languageName(lang));
     }
 
+    // The text as the server checks it: at its longest as a patient gets it (a language menu with every language listed,
+    // limits.sample from GET /api/v1/studio/texts), so the page refuses what the server would.
+    const sampled = text => Object.entries(current.limits.sample || {}).reduce((whole, [placeholder, value]) => whole.split(placeholder).join(value), text);
+
     // The checks the server makes on saving, while typing; a refusal disables saving.
     function check() {
         if (!current) return;
         const text = $("text").value;
+        const whole = sampled(text.trim());
         const results = [];
         const expected = new Set(current.placeholders);
         const found = new Set(text.match(placeholderPattern) || []);
@@ -172,20 +177,22 @@ window.TF_SMS = (() => {
             results.push({ kind: "ok", name: "placeholders", text: expected.size ? t("studio.ph_ok", [...expected].join(" ")) : t("studio.ph_none") });
         }
         if (current.limits.sms_segments) {
-            const cost = TF_SMS.cost(text);
+            const cost = TF_SMS.cost(whole);
             const line = t("studio.sms", cost.segments, cost.encoding, cost.units);
-            results.push(cost.segments >= 2
+            results.push(cost.segments > current.limits.sms_segments_max
+                ? { kind: "bad", name: "sms", text: line + " — " + t("studio.sms_over", current.limits.sms_segments_max) }
+                : cost.segments >= 2
                 ? { kind: "warn", name: "sms", text: line + " — " + t("studio.sms_warn", cost.segments) }
                 : { kind: "ok", name: "sms", text: line });
         }
         if (current.limits.ussd_chars) {
             const max = current.limits.ussd_chars;
-            results.push({ kind: text.length > max ? "bad" : "ok", name: "ussd", text: t(text.length > max ? "studio.ussd_over" : "studio.ussd", text.length, max) });
+            results.push({ kind: whole.length > max ? "bad" : "ok", name: "ussd", text: t(whole.length > max ? "studio.ussd_over" : "studio.ussd", whole.length, max) });
         }
         if (!text.trim()) results.push({ kind: "bad", name: "empty", text: t("studio.empty") });
         $("checks").replaceChildren(...results.map(r => el("li", { class: "check " + r.kind, "data-check": r.name }, el("span", { class: "mark", "aria-hidden": "true", text: r.kind === "ok" ? "✓" : r.kind === "warn" ? "!" : "✗" }), " ", r.text)));
         $("save").disabled = results.some(r => r.kind === "bad");
-        renderPreview(text);
+        renderPreview(sampled(text));
     }
 
     function renderPreview(text) {

@@ -58,16 +58,9 @@ public static class AccountBrowser
     /// <summary>A new context (its own cookies, as another person's browser) on <paramref name="path"/>; script errors and CSP refusals go to <paramref name="errors"/>.</summary>
     public static async Task<IPage> OpenAsync(BrowserAppFactory factory, ConcurrentBag<string> errors, string path, int width = 1100, int height = 900)
     {
-        var page = await factory.NewPageAsync(width, height);
         // Refused sign-ins answer 400/403/429 on purpose: only script errors and blocked resources count.
-        page.PageError += (_, error) => errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
-            {
-                errors.Add($"{message.Text} ({message.Location})");
-            }
-        };
+        var page = await factory.NewPageAsync(width, height, errors: errors,
+            expected: message => message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal));
         await page.GotoAsync(path);
         return page;
     }

@@ -50,6 +50,11 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
 
         await admin.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Invite someone" })).ToBeVisibleAsync();
+        // Each row's token fields have their own names, so "Name" is the invitation's field alone.
+        var own = admin.Locator("#users tr").First;
+        await Expect(own.GetByLabel("Token name", new() { Exact = true })).ToHaveAttributeAsync("placeholder", "Token name");
+        await Expect(own.GetByLabel("Days", new() { Exact = true })).ToHaveValueAsync("30");
+        await Expect(admin.GetByLabel("Name", new() { Exact = true })).ToHaveCountAsync(1);
         await admin.GetByLabel("Name", new() { Exact = true }).FillAsync("Ewondo Translator");
         await admin.GetByLabel("Email").FillAsync("translator@dgh.example");
         await admin.Locator("#role").SelectOptionAsync("translator");
@@ -208,6 +213,12 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await page.GotoAsync("/account/users");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Utilisateurs" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Inviter quelqu'un" })).ToBeVisibleAsync();
+        // Each row's fields are named in French too (for a screen reader), as is the token name's placeholder.
+        var nurse = page.Locator("tr[data-email='infirmiere.avec.un.nom.tres.long@hopital-general-douala.example']");
+        await Expect(nurse.GetByLabel("Nom du jeton", new() { Exact = true })).ToHaveAttributeAsync("placeholder", "Nom du jeton");
+        await Expect(nurse.GetByLabel("Jours", new() { Exact = true })).ToHaveValueAsync("30");
+        await Expect(nurse.GetByLabel("Rôle", new() { Exact = true })).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Nom", new() { Exact = true })).ToHaveCountAsync(1);
         await AssertNoSidewaysScrollAsync(page, "the users page");
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("account-users-fr-phone"), FullPage = true });
 

@@ -23,15 +23,7 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
     public async Task Staff_upload_a_list_on_a_phone_and_see_each_rows_outcome()
     {
         await Accounts.Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "staff");
-        var page = await factory.NewPageAsync(width: 390, height: 844);
-        page.PageError += (_, error) => _errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal))
-            {
-                _errors.Add($"{message.Text} ({message.Location})");
-            }
-        };
+        var page = await factory.NewPageAsync(390, 844, errors: _errors, expected: BrowserAppFactory.Statuses(401));
 
         await page.GotoAsync("/appointments/import");
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");

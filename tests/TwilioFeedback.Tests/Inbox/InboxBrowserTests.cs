@@ -24,24 +24,7 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
 
     private async Task<IPage> OpenAsync(string path, int width)
     {
-        var browser = await factory.BrowserAsync();
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = factory.Address.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = 900 },
-            Locale = "en-GB",
-        });
-        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
-        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
-        var page = await context.NewPageAsync();
-        page.PageError += (_, error) => _errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal))
-            {
-                _errors.Add($"{message.Text} ({message.Location})");
-            }
-        };
+        var page = await factory.NewPageAsync(width, errors: _errors, expected: BrowserAppFactory.Statuses(401));
         await page.GotoAsync(path);
         return page;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -74,19 +75,40 @@ public class BrowserAppFactory : TwilioApiFactory
         }
     }
 
-    /// <summary>A page in a new browser context (its own cookies: another person's browser) on this server, in British English.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1100, int height = 900)
+    /// <summary>
+    /// A page in a new browser context (its own cookies: another person's browser) on this server, in <paramref name="locale"/>,
+    /// with the action and navigation timeouts above. With <paramref name="errors"/>, every script error and every console
+    /// error that is not <paramref name="expected"/> (Content-Security-Policy refusals among them) is added there.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(int width = 1100, int height = 900, string locale = "en-GB",
+        ConcurrentBag<string>? errors = null, Func<IConsoleMessage, bool>? expected = null)
     {
         var context = await (await BrowserAsync()).NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Address.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
-            Locale = "en-GB",
+            Locale = locale,
         });
-        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
-        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
-        return await context.NewPageAsync();
+        context.SetDefaultTimeout(ActionTimeoutMs);
+        context.SetDefaultNavigationTimeout(NavigationTimeoutMs);
+        var page = await context.NewPageAsync();
+        if (errors is not null)
+        {
+            page.PageError += (_, error) => errors.Add(error);
+            page.Console += (_, message) =>
+            {
+                if (message.Type == "error" && expected?.Invoke(message) != true)
+                {
+                    errors.Add($"{message.Text} ({message.Location})");
+                }
+            };
+        }
+        return page;
     }
+
+    /// <summary>A console error for a response with one of <paramref name="statuses"/> (Chromium logs "… status of 401 …"): a refusal the test expects.</summary>
+    public static Func<IConsoleMessage, bool> Statuses(params int[] statuses) =>
+        message => statuses.Any(status => message.Text.Contains($"status of {status}", StringComparison.Ordinal));
 
     /// <summary>Where screenshots go: <c>.local/test-results/screenshots/</c> (scripts/test sets <c>TF_SCREENSHOTS</c>).</summary>
     public static string ScreenshotPath(string name)

@@ -30,25 +30,8 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
     /// <summary>Opens the page signed out, signs in on the page it is sent to, and comes back to it.</summary>
     private async Task<IPage> SignedInAsync(string email, string path, int width = 390, int height = 844)
     {
-        var browser = await factory.BrowserAsync();
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = factory.Address.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            Locale = "en-GB",
-        });
-        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
-        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
-        var page = await context.NewPageAsync();
-        page.PageError += (_, error) => _errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            // The 401 before signing in, and the refusals the page itself shows (400, 403), are expected.
-            if (message.Type == "error" && !new[] { "status of 401", "status of 400", "status of 403" }.Any(s => message.Text.Contains(s, StringComparison.Ordinal)))
-            {
-                _errors.Add($"{message.Text} ({message.Location})");
-            }
-        };
+        // The 401 before signing in, and the refusals the page itself shows (400, 403), are expected.
+        var page = await factory.NewPageAsync(width, height, errors: _errors, expected: BrowserAppFactory.Statuses(400, 401, 403));
         await page.GotoAsync(path);
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");
         await page.GetByLabel("Email").FillAsync(email);

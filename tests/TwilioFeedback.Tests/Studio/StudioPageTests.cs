@@ -4,8 +4,10 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Accounts;
 using TwilioFeedback.Tests.Infrastructure;
+using TwilioFeedback.Webhooks.Ussd;
 using static Microsoft.Playwright.Assertions;
 
 namespace TwilioFeedback.Tests.Studio;
@@ -29,25 +31,8 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
 
     private async Task<IPage> OpenAsync(string path, int width = 1100, int height = 900)
     {
-        var browser = await factory.BrowserAsync();
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = factory.Address.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            Locale = "en-GB",
-        });
-        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
-        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
-        var page = await context.NewPageAsync();
         // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in and the refusals the test provokes are expected.
-        page.PageError += (_, error) => _errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !ExpectedStatus().IsMatch(message.Text))
-            {
-                _errors.Add($"{message.Text} ({message.Location})");
-            }
-        };
+        var page = await factory.NewPageAsync(width, height, errors: _errors, expected: BrowserAppFactory.Statuses(400, 401, 403, 409));
         await page.GotoAsync(path);
         return page;
     }
@@ -236,6 +221,48 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         var page = await OpenAsync("/studio");
         await SignInAsync(page, "nurse@hospital.cm", "/account/denied");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No access" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_language_menu_that_overflows_a_USSD_screen_only_once_its_languages_are_listed_is_refused_on_the_page_as_by_the_server()
+    {
+        await Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "translator");
+        var page = await OpenAsync("/studio");
+        await SignInAsync(page, "ekwalla@hospital.cm", "/studio");
+        await OpenKeyAsync(page, "dua", MessageKeys.LanguageMenu);
+
+        // 150 characters as typed; the patient gets 192: {0} is every language, one per line.
+        var typed = "Language? {0} " + new string('a', 136);
+        var whole = typed.Replace("{0}", PatientTexts.MenuLines(Languages.All), StringComparison.Ordinal);
+        Assert.True(typed.Length <= UssdEndpoints.MaxScreenLength && whole.Length > UssdEndpoints.MaxScreenLength);
+        await page.Locator("#text").FillAsync(typed);
+        await Expect(Check(page, "ussd")).ToHaveClassAsync(new Regex(@"\bbad\b"));
+        await Expect(Check(page, "ussd")).ToContainTextAsync($"USSD screen: {whole.Length}/{UssdEndpoints.MaxScreenLength} characters — too long for one screen");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save draft" })).ToBeDisabledAsync();
+        await Expect(page.Locator("#preview .ussd-screen")).ToContainTextAsync("5 Ewondo"); // the screen as the patient sees it
+        using var translator = factory.SocketClient(AppFactory.Token("translator", "Ebenye Writer"));
+        var refused = await translator.PutAsJsonAsync($"/api/v1/studio/texts/dua/{MessageKeys.LanguageMenu}", new { text = typed });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains($"Too long for a USSD screen: {whole.Length} characters", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // The menu's own names (ç, á, Ɓ) make it UCS-2: two SMS parts hold 134 units, fewer than a USSD screen. One more is
+        // refused on the page as by the server; at 134 it is saved.
+        var menu = PatientTexts.MenuLines(Languages.All).Length;
+        var tooLong = "Language? {0} " + new string('a', 135 - menu - 11);
+        await page.Locator("#text").FillAsync(tooLong);
+        await Expect(Check(page, "ussd")).ToHaveClassAsync(new Regex(@"\bok\b"));
+        await Expect(Check(page, "sms")).ToHaveClassAsync(new Regex(@"\bbad\b"));
+        await Expect(Check(page, "sms")).ToContainTextAsync("3 segment(s), UCS-2, 135 units — too long: at most 2 messages");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save draft" })).ToBeDisabledAsync();
+        refused = await translator.PutAsJsonAsync($"/api/v1/studio/texts/dua/{MessageKeys.LanguageMenu}", new { text = tooLong });
+        Assert.Contains("Too long for SMS: 3 segments (UCS-2, 135 units)", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await page.Locator("#text").FillAsync(tooLong[..^1]);
+        await Expect(Check(page, "sms")).ToHaveClassAsync(new Regex(@"\bwarn\b"));
+        await Expect(Check(page, "ussd")).ToContainTextAsync($"USSD screen: 134/{UssdEndpoints.MaxScreenLength} characters");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+        await Expect(page.Locator("#editor-message")).ToContainTextAsync("Draft saved");
         await page.Context.CloseAsync();
     }
 

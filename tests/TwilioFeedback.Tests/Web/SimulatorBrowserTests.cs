@@ -27,26 +27,8 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
 
     private async Task<IPage> OpenAsync(string path, int width = 1100, int height = 900)
     {
-        var browser = await factory.BrowserAsync();
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = factory.Address.ToString(),
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            Locale = "en-GB",
-        });
-        context.SetDefaultTimeout(BrowserAppFactory.ActionTimeoutMs);
-        context.SetDefaultNavigationTimeout(BrowserAppFactory.NavigationTimeoutMs);
-        var page = await context.NewPageAsync();
         // Script errors and Content-Security-Policy violations fail the test; the 401 before signing in is expected.
-        page.PageError += (_, error) => _errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error" && !message.Text.Contains("status of 401", StringComparison.Ordinal)
-                && !(message.Text.Contains("status of 400", StringComparison.Ordinal) && message.Location.Contains("/account/signin", StringComparison.Ordinal)))
-            {
-                _errors.Add($"{message.Text} ({message.Location})");
-            }
-        };
+        var page = await factory.NewPageAsync(width, height, errors: _errors, expected: BrowserAppFactory.Statuses(401));
         await page.GotoAsync(path);
         return page;
     }
@@ -64,23 +46,14 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
         var returned = page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        // Back on the page, or the sign-in page's own answer, whichever comes: a refusal fails with what the page said.
+        // Back on the page, or the sign-in page's own answer, whichever comes: a refusal fails with what the page said. An
+        // expired form is not retried: its cause (two sign-in pages served at once, SignedOutScriptTests) is fixed.
         var refused = page.GetByRole(AriaRole.Alert).WaitForAsync();
         var expired = page.GetByRole(AriaRole.Heading, new() { Name = "Form expired" }).WaitForAsync();
         var first = await Task.WhenAny(returned, refused, expired);
-        if (first == expired && !returned.IsCompleted)
+        if (first != returned && !returned.IsCompleted)
         {
-            // Seen under load in fresh-clone runs (cause not found yet, see the issue note): the page says to
-            // reload and try again, which is what a person does.
-            await page.GotoAsync("/account/signin?returnUrl=" + Uri.EscapeDataString(back));
-            await page.GetByLabel("Email").FillAsync(email);
-            await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
-            returned = page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        }
-        else if (first == refused && !returned.IsCompleted)
-        {
-            Assert.Fail("sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+            Assert.Fail(first == expired ? "the sign-in form expired" : "sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
         }
         await returned;
     }
