@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -52,7 +53,8 @@ public sealed partial class AppointmentService(
         {
             return await CreateAsync(wanted, now, ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && wanted.ExternalId is not null)
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && wanted.ExternalId is not null
+            && db.Database.CurrentTransaction is null) // in the caller's transaction the error has aborted it: the caller refuses the whole
         {
             // The same external id made at once by another request (two imports of one file): update that one.
             db.ChangeTracker.Clear();
@@ -99,7 +101,7 @@ public sealed partial class AppointmentService(
 
     private async Task<AppointmentUpsertResult> CreateAsync(AppointmentRequest wanted, DateTimeOffset now, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await BeginAsync(ct);
         var patient = await PatientAsync(wanted, now, ct);
         var appointment = new Appointment
         {
@@ -121,7 +123,7 @@ public sealed partial class AppointmentService(
         reminders.Add(Invite(appointment, now));
         db.Reminders.AddRange(reminders);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await CommitAsync(transaction, ct);
         metrics.ReminderTransitions(ReminderStatus.Scheduled, reminders.Count(r => r.Status == ReminderStatus.Scheduled));
         LogCreated(logger, appointment.Id, appointment.Plan, reminders.Count(r => r.Status == ReminderStatus.Scheduled), reminders.Count(r => r.Status == ReminderStatus.Skipped));
         return new(AppointmentUpsertOutcome.Created, appointment);
@@ -145,7 +147,7 @@ public sealed partial class AppointmentService(
         {
             return AppointmentUpsertResult.Refused("status", $"The appointment is {appointment.Status}: it cannot change any more.", AppointmentRefusal.Conflict, appointment);
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await BeginAsync(ct);
         (appointment.StartsAt, appointment.Plan, appointment.Department, appointment.UpdatedAt) = (wanted.StartsAt, wanted.Plan!, wanted.Department!, now);
         (appointment.PhoneNumber, appointment.Email, appointment.Channel) = (wanted.Phone, wanted.Email, wanted.Channel!);
         if (moved)
@@ -168,7 +170,7 @@ public sealed partial class AppointmentService(
         {
             await NoticeAsync(appointment, AppointmentTexts.Moved, now, ct);
         }
-        await transaction.CommitAsync(ct);
+        await CommitAsync(transaction, ct);
         LogUpdated(logger, appointment.Id, moved);
         return new(AppointmentUpsertOutcome.Updated, appointment);
     }
@@ -180,12 +182,12 @@ public sealed partial class AppointmentService(
             return new(AppointmentUpsertOutcome.Unchanged, appointment);
         }
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await BeginAsync(ct);
         (appointment.Status, appointment.UpdatedAt) = (AppointmentStatus.Cancelled, now);
         await db.SaveChangesAsync(ct);
         var cleared = await transitions.CancelAllOfAppointmentAsync(appointment.Id, ct);
         await NoticeAsync(appointment, AppointmentTexts.Cancelled, now, ct);
-        await transaction.CommitAsync(ct);
+        await CommitAsync(transaction, ct);
         LogCancelled(logger, appointment.Id, cleared);
         return new(AppointmentUpsertOutcome.Updated, appointment);
     }
@@ -276,6 +278,18 @@ public sealed partial class AppointmentService(
     }
 
     private List<AppointmentPlanStep> Plan(string name) => options.Value.Plans[name];
+
+    /// <summary>A transaction of our own, or none when the caller has one (a FHIR transaction Bundle: all of it or nothing).</summary>
+    private async Task<IDbContextTransaction?> BeginAsync(CancellationToken ct) =>
+        db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+
+    private static async Task CommitAsync(IDbContextTransaction? transaction, CancellationToken ct)
+    {
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+    }
 
     /// <summary>The patient by the hospital's id, made on first sight; the phone is theirs if no other patient has it.</summary>
     private async Task<Patient> PatientAsync(AppointmentRequest wanted, DateTimeOffset now, CancellationToken ct)

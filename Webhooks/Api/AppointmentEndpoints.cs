@@ -10,7 +10,7 @@ using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Webhooks.Api;
 
-/// <summary>Appointments through the REST API: make or update (by external_id), read, list (declined ones for staff to call), move, cancel.</summary>
+/// <summary>Appointments through the REST API: make or update (by external_id), read, list (declined ones for staff to call), move, cancel; every change audited.</summary>
 public static class AppointmentEndpoints
 {
     public static IEndpointRouteBuilder MapAppointmentApi(this IEndpointRouteBuilder api)
@@ -27,7 +27,7 @@ public static class AppointmentEndpoints
     }
 
     internal static async Task<Results<Created<AppointmentResponse>, Ok<AppointmentResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        AppointmentCreate body, AppointmentService appointments, IOptions<ReminderOptions> reminders, CancellationToken cancellationToken)
+        AppointmentCreate body, AppointmentService appointments, IOptions<ReminderOptions> reminders, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         var startsAt = AppointmentTimes.Parse(body.StartsAt, Zone(reminders), localAllowed: false);
         if (startsAt is null)
@@ -36,6 +36,7 @@ public static class AppointmentEndpoints
         }
         var result = await appointments.UpsertAsync(new AppointmentRequest(body.PatientId, body.PhoneNumber, body.Email, body.Channel, body.Department,
             startsAt.Value, body.ExternalId, body.Plan, body.Language), cancellationToken);
+        await audit.RecordAsync(context, result, null, cancellationToken);
         if (result.Outcome == AppointmentUpsertOutcome.Refused)
         {
             return IsInvalid(result) ? Invalid(result) : Problem(result);
@@ -85,7 +86,8 @@ public static class AppointmentEndpoints
     }
 
     internal static async Task<Results<Ok<AppointmentResponse>, ValidationProblem, ProblemHttpResult>> PatchAsync(
-        Guid id, AppointmentPatch patch, AppointmentService appointments, IOptions<ReminderOptions> reminders, CancellationToken cancellationToken)
+        Guid id, AppointmentPatch patch, AppointmentService appointments, IOptions<ReminderOptions> reminders, AuditLog audit, HttpContext context,
+        CancellationToken cancellationToken)
     {
         if (patch.Status is not null && patch.Status != AppointmentStatus.Cancelled)
         {
@@ -103,6 +105,7 @@ public static class AppointmentEndpoints
         var result = patch.Status is not null
             ? await appointments.CancelAsync(id, cancellationToken)
             : await appointments.ChangeAsync(id, startsAt, patch.Department, cancellationToken);
+        await audit.RecordAsync(context, result, patch.Status, cancellationToken);
         if (result.Outcome == AppointmentUpsertOutcome.Refused)
         {
             return IsInvalid(result) ? Invalid(result) : Problem(result);

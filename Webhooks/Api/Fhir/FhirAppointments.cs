@@ -10,6 +10,9 @@ namespace TwilioFeedback.Webhooks.Api.Fhir;
 public sealed record FhirAppointmentChange(string ExternalId, AppointmentRequest? Upsert)
 {
     public bool Cancel => Upsert is null;
+
+    /// <summary>The resource as a FHIR reference, <c>Appointment/{id}</c>.</summary>
+    public string Resource => "Appointment/" + ExternalId[FhirAppointments.ExternalIdPrefix.Length..];
 }
 
 /// <summary>

@@ -97,6 +97,10 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
         await Factory.DispatchAsync();
         // The move's notice and the cancellation's were both due now; the move's was cleared with the rest, unsent.
         Assert.Equal(["Douala General Hospital: your appointment (Surgery) on 30 November at 11:00 is cancelled. Please call us to book another."], Factory.Sms());
+        // Each change audited under the token's name, by the appointment's id alone; the refused ones not.
+        await using var db = Factory.Db();
+        Assert.Equal([$"Test Nurse create appointment {id}", $"Test Nurse update appointment {id}", $"Test Nurse cancel appointment {id}"],
+            await db.AuditEntries.OrderBy(a => a.Id).Select(a => a.Actor + " " + a.Action + " " + a.Target).ToListAsync());
     }
 
     [Fact]
