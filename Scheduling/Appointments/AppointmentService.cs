@@ -32,6 +32,11 @@ public sealed partial class AppointmentService(
 
     private readonly QuietHours _quiet = QuietHours.Of(reminderOptions.Value);
 
+    private const string InviteKind = "feedback_invite";
+
+    // As the NHS Friends and Family Test: a visit is asked about within 48 hours, or not at all.
+    private static readonly TimeSpan InviteWindow = TimeSpan.FromHours(48);
+
     /// <summary>Creates the appointment, or updates the one with the same <see cref="AppointmentRequest.ExternalId"/>.</summary>
     public async Task<AppointmentUpsertResult> UpsertAsync(AppointmentRequest request, CancellationToken ct)
     {
@@ -99,6 +104,75 @@ public sealed partial class AppointmentService(
         return Check(request, now) ?? await UpdateAsync(appointment, Normalized(request), now, ct);
     }
 
+    /// <summary>Records what happened at the visit of the appointment with this external id: <see cref="AppointmentStatus.Attended"/> or <see cref="AppointmentStatus.NoShow"/>.</summary>
+    public async Task<AppointmentUpsertResult> RecordVisitAsync(string externalId, string status, CancellationToken ct)
+    {
+        var appointment = await db.Appointments.Include(a => a.Patient).FirstOrDefaultAsync(a => a.ExternalId == externalId, ct);
+        return appointment is null
+            ? AppointmentUpsertResult.Refused("external_id", $"No appointment {externalId}.", AppointmentRefusal.NotFound)
+            : await RecordVisitAsync(appointment, status, ct);
+    }
+
+    /// <summary>Records what happened at the visit of the appointment <paramref name="id"/> (the API's PATCH).</summary>
+    public async Task<AppointmentUpsertResult> RecordVisitAsync(Guid id, string status, CancellationToken ct)
+    {
+        var appointment = await db.Appointments.Include(a => a.Patient).FirstOrDefaultAsync(a => a.Id == id, ct);
+        return appointment is null
+            ? AppointmentUpsertResult.Refused("id", $"No appointment {id}.", AppointmentRefusal.NotFound)
+            : await RecordVisitAsync(appointment, status, ct);
+    }
+
+    /// <summary>
+    /// Attended or no_show, once the visit has started (a cancelled or declined one is neither). The reminders still waiting are
+    /// cleared; a no-show's feedback invite too (there was no visit to ask about). An attended visit keeps its invite at the planned
+    /// time; one marked attended after a no_show has it back, due at the planned time or now, while within 48 hours of the start.
+    /// </summary>
+    private async Task<AppointmentUpsertResult> RecordVisitAsync(Appointment appointment, string status, CancellationToken ct)
+    {
+        if (!AppointmentStatus.IsOver(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A visit is attended or no_show.");
+        }
+        if (appointment.Status == status)
+        {
+            return new(AppointmentUpsertOutcome.Unchanged, appointment);
+        }
+        if (AppointmentStatus.IsClosed(appointment.Status))
+        {
+            return AppointmentUpsertResult.Refused("status", $"The appointment is {appointment.Status}: it cannot be marked {status}.", AppointmentRefusal.Conflict, appointment);
+        }
+        var now = clock.GetUtcNow();
+        if (appointment.StartsAt > now)
+        {
+            var local = TimeZoneInfo.ConvertTime(appointment.StartsAt, _quiet.Zone);
+            return AppointmentUpsertResult.Refused("status",
+                $"The visit has not started yet: it starts {local:yyyy-MM-dd HH:mm} hospital time, and can be marked {status} from then on.", AppointmentRefusal.Conflict, appointment);
+        }
+        await using var transaction = await BeginAsync(ct);
+        (appointment.Status, appointment.UpdatedAt) = (status, now);
+        await db.SaveChangesAsync(ct);
+        var keepInvite = status == AppointmentStatus.Attended;
+        var waiting = await db.Reminders.Where(r => r.AppointmentId == appointment.Id && (r.Status == ReminderStatus.Scheduled || r.Status == ReminderStatus.Sending)
+            && !(keepInvite && r.Kind == InviteKind)).Select(r => r.Id).ToListAsync(ct);
+        var cleared = 0;
+        foreach (var id in waiting)
+        {
+            cleared += await transitions.CancelAsync(id, ct);
+        }
+        if (keepInvite && now < appointment.StartsAt + InviteWindow
+            && !await db.Reminders.AnyAsync(r => r.AppointmentId == appointment.Id && r.Kind == InviteKind && r.Status != ReminderStatus.Cancelled, ct))
+        {
+            var invite = Invite(appointment, now);
+            invite.ScheduledTime = invite.ScheduledTime < now ? now : invite.ScheduledTime;
+            db.Reminders.Add(invite);
+            await db.SaveChangesAsync(ct);
+            metrics.ReminderTransitions(ReminderStatus.Scheduled);
+        }
+        await CommitAsync(transaction, ct);
+        LogVisit(logger, appointment.Id, status, cleared);
+        return new(AppointmentUpsertOutcome.Updated, appointment);
+    }
+
     private async Task<AppointmentUpsertResult> CreateAsync(AppointmentRequest wanted, DateTimeOffset now, CancellationToken ct)
     {
         await using var transaction = await BeginAsync(ct);
@@ -143,7 +217,7 @@ public sealed partial class AppointmentService(
         {
             return new(AppointmentUpsertOutcome.Unchanged, appointment);
         }
-        if (AppointmentStatus.IsClosed(appointment.Status))
+        if (AppointmentStatus.IsClosed(appointment.Status) || AppointmentStatus.IsOver(appointment.Status))
         {
             return AppointmentUpsertResult.Refused("status", $"The appointment is {appointment.Status}: it cannot change any more.", AppointmentRefusal.Conflict, appointment);
         }
@@ -180,6 +254,10 @@ public sealed partial class AppointmentService(
         if (appointment.Status == AppointmentStatus.Cancelled)
         {
             return new(AppointmentUpsertOutcome.Unchanged, appointment);
+        }
+        if (AppointmentStatus.IsOver(appointment.Status))
+        {
+            return AppointmentUpsertResult.Refused("status", $"The appointment is {appointment.Status}: the visit is over and cannot be cancelled.", AppointmentRefusal.Conflict, appointment);
         }
         var now = clock.GetUtcNow();
         await using var transaction = await BeginAsync(ct);
@@ -378,4 +456,7 @@ public sealed partial class AppointmentService(
 
     [LoggerMessage(EventId = 5303, Level = LogLevel.Information, Message = "Appointment {AppointmentId} cancelled: {Cleared} unsent reminders cleared, a notice sent")]
     private static partial void LogCancelled(ILogger logger, Guid appointmentId, int cleared);
+
+    [LoggerMessage(EventId = 5304, Level = LogLevel.Information, Message = "Appointment {AppointmentId} marked {Status}: {Cleared} unsent reminders cleared")]
+    private static partial void LogVisit(ILogger logger, Guid appointmentId, string status, int cleared);
 }

@@ -10,7 +10,10 @@ using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Webhooks.Api;
 
-/// <summary>Appointments through the REST API: make or update (by external_id), read, list (declined ones for staff to call), move, cancel; every change audited.</summary>
+/// <summary>
+/// Appointments through the REST API: make or update (by external_id), read, list (declined and no-show ones for staff to call), move,
+/// cancel, and what happened at the visit (attended, no_show); every change audited.
+/// </summary>
 public static class AppointmentEndpoints
 {
     public static IEndpointRouteBuilder MapAppointmentApi(this IEndpointRouteBuilder api)
@@ -89,22 +92,25 @@ public static class AppointmentEndpoints
         Guid id, AppointmentPatch patch, AppointmentService appointments, IOptions<ReminderOptions> reminders, AuditLog audit, HttpContext context,
         CancellationToken cancellationToken)
     {
-        if (patch.Status is not null && patch.Status != AppointmentStatus.Cancelled)
+        if (patch.Status is not (null or AppointmentStatus.Cancelled or AppointmentStatus.Attended or AppointmentStatus.NoShow))
         {
-            return Invalid("status", "status can only be set to cancelled.");
+            return Invalid("status", "status can be set to cancelled, or once the visit has started to attended or no_show.");
         }
         if (patch.Status is not null && (patch.StartsAt is not null || patch.Department is not null))
         {
-            return Invalid("status", "a cancellation changes nothing else: send status alone.");
+            return Invalid("status", "a change of status changes nothing else: send status alone.");
         }
         DateTimeOffset? startsAt = null;
         if (patch.StartsAt is not null && (startsAt = AppointmentTimes.Parse(patch.StartsAt, Zone(reminders), localAllowed: false)) is null)
         {
             return Invalid("starts_at", "starts_at must be an ISO-8601 time with an offset, e.g. 2026-12-01T09:00:00+01:00.");
         }
-        var result = patch.Status is not null
-            ? await appointments.CancelAsync(id, cancellationToken)
-            : await appointments.ChangeAsync(id, startsAt, patch.Department, cancellationToken);
+        var result = patch.Status switch
+        {
+            null => await appointments.ChangeAsync(id, startsAt, patch.Department, cancellationToken),
+            AppointmentStatus.Cancelled => await appointments.CancelAsync(id, cancellationToken),
+            var visit => await appointments.RecordVisitAsync(id, visit, cancellationToken),
+        };
         await audit.RecordAsync(context, result, patch.Status, cancellationToken);
         if (result.Outcome == AppointmentUpsertOutcome.Refused)
         {

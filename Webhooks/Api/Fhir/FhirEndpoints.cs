@@ -5,6 +5,7 @@ using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Serialization;
 using Microsoft.EntityFrameworkCore;
+using AppointmentStatus = TwilioFeedback.Persistence.AppointmentStatus;
 using FeedbackDbContext = TwilioFeedback.Persistence.FeedbackDbContext;
 using TwilioFeedback.Scheduling.Appointments;
 using TwilioFeedback.Webhooks.Accounts;
@@ -212,12 +213,17 @@ public static partial class FhirEndpoints
         return FhirOutcomes.Result(status, outcome, status < 300 ? $"{Base}/Appointment/{id}" : null);
     }
 
-    /// <summary>Makes, updates or cancels the appointment, audited; the status and an OperationOutcome saying what happened.</summary>
+    /// <summary>Makes, updates, cancels or marks the visit of the appointment, audited; the status and an OperationOutcome saying what happened.</summary>
     private static async Task<(int Status, OperationOutcome Outcome)> ChangeAsync(
         FhirAppointmentChange change, AppointmentService appointments, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
-        var result = change.Cancel ? await appointments.CancelAsync(change.ExternalId, cancellationToken) : await appointments.UpsertAsync(change.Upsert!, cancellationToken);
-        await audit.RecordAsync(context, result, change.Cancel ? TwilioFeedback.Persistence.AppointmentStatus.Cancelled : null, cancellationToken, change.Resource);
+        var result = change.Status switch
+        {
+            null => await appointments.UpsertAsync(change.Upsert!, cancellationToken),
+            AppointmentStatus.Cancelled => await appointments.CancelAsync(change.ExternalId, cancellationToken),
+            var visit => await appointments.RecordVisitAsync(change.ExternalId, visit, cancellationToken),
+        };
+        await audit.RecordAsync(context, result, change.Status, cancellationToken, change.Resource);
         var done = result.Appointment is { } made ? $" (appointment {made.Id}, {made.Status})" : "";
         return result.Outcome switch
         {
@@ -226,7 +232,8 @@ public static partial class FhirEndpoints
             AppointmentUpsertOutcome.Unchanged => (StatusCodes.Status200OK, Information($"Unchanged {change.ExternalId}{done}.")),
             _ => result.Refusal switch
             {
-                AppointmentRefusal.NotFound => (StatusCodes.Status404NotFound, FhirOutcomes.Outcome(IssueType.NotFound, $"No appointment {change.ExternalId} to cancel.", "Appointment.id")),
+                AppointmentRefusal.NotFound => (StatusCodes.Status404NotFound, FhirOutcomes.Outcome(IssueType.NotFound,
+                    $"No appointment {change.ExternalId} to {(change.Cancel ? "cancel" : "mark " + change.Status)}.", "Appointment.id")),
                 AppointmentRefusal.Conflict => (StatusCodes.Status409Conflict, FhirOutcomes.Outcome(IssueType.Conflict, result.Reason ?? "The appointment can no longer change.", "Appointment")),
                 _ => (StatusCodes.Status422UnprocessableEntity,
                     FhirOutcomes.Outcome(IssueType.Processing, result.Reason ?? "The appointment was refused.", FhirAppointments.Element(result.Field))),
