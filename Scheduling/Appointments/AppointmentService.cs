@@ -149,8 +149,15 @@ public sealed partial class AppointmentService(
                 $"The visit has not started yet: it starts {local:yyyy-MM-dd HH:mm} hospital time, and can be marked {status} from then on.", AppointmentRefusal.Conflict, appointment);
         }
         await using var transaction = await BeginAsync(ct);
+        // Only from the status just read: a patient's 2 or another mark at the same moment comes first, and this one is refused.
+        var was = appointment.Status;
+        if (await db.Appointments.Where(a => a.Id == appointment.Id && a.Status == was)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, status).SetProperty(a => a.UpdatedAt, now), ct) == 0)
+        {
+            return AppointmentUpsertResult.Refused("status", "The appointment changed at this same moment: read it again.", AppointmentRefusal.Conflict, appointment);
+        }
         (appointment.Status, appointment.UpdatedAt) = (status, now);
-        await db.SaveChangesAsync(ct);
+        db.Entry(appointment).OriginalValues.SetValues(db.Entry(appointment).CurrentValues); // written above: nothing left to save
         var keepInvite = status == AppointmentStatus.Attended;
         var waiting = await db.Reminders.Where(r => r.AppointmentId == appointment.Id && (r.Status == ReminderStatus.Scheduled || r.Status == ReminderStatus.Sending)
             && !(keepInvite && r.Kind == InviteKind)).Select(r => r.Id).ToListAsync(ct);
