@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -31,6 +32,11 @@ public sealed partial class AppointmentService(
 
     private readonly QuietHours _quiet = QuietHours.Of(reminderOptions.Value);
 
+    private const string InviteKind = "feedback_invite";
+
+    // As the NHS Friends and Family Test: a visit is asked about within 48 hours, or not at all.
+    private static readonly TimeSpan InviteWindow = TimeSpan.FromHours(48);
+
     /// <summary>Creates the appointment, or updates the one with the same <see cref="AppointmentRequest.ExternalId"/>.</summary>
     public async Task<AppointmentUpsertResult> UpsertAsync(AppointmentRequest request, CancellationToken ct)
     {
@@ -52,7 +58,8 @@ public sealed partial class AppointmentService(
         {
             return await CreateAsync(wanted, now, ct);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && wanted.ExternalId is not null)
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && wanted.ExternalId is not null
+            && db.Database.CurrentTransaction is null) // in the caller's transaction the error has aborted it: the caller refuses the whole
         {
             // The same external id made at once by another request (two imports of one file): update that one.
             db.ChangeTracker.Clear();
@@ -97,9 +104,85 @@ public sealed partial class AppointmentService(
         return Check(request, now) ?? await UpdateAsync(appointment, Normalized(request), now, ct);
     }
 
+    /// <summary>Records what happened at the visit of the appointment with this external id: <see cref="AppointmentStatus.Attended"/> or <see cref="AppointmentStatus.NoShow"/>.</summary>
+    public async Task<AppointmentUpsertResult> RecordVisitAsync(string externalId, string status, CancellationToken ct)
+    {
+        var appointment = await db.Appointments.Include(a => a.Patient).FirstOrDefaultAsync(a => a.ExternalId == externalId, ct);
+        return appointment is null
+            ? AppointmentUpsertResult.Refused("external_id", $"No appointment {externalId}.", AppointmentRefusal.NotFound)
+            : await RecordVisitAsync(appointment, status, ct);
+    }
+
+    /// <summary>Records what happened at the visit of the appointment <paramref name="id"/> (the API's PATCH).</summary>
+    public async Task<AppointmentUpsertResult> RecordVisitAsync(Guid id, string status, CancellationToken ct)
+    {
+        var appointment = await db.Appointments.Include(a => a.Patient).FirstOrDefaultAsync(a => a.Id == id, ct);
+        return appointment is null
+            ? AppointmentUpsertResult.Refused("id", $"No appointment {id}.", AppointmentRefusal.NotFound)
+            : await RecordVisitAsync(appointment, status, ct);
+    }
+
+    /// <summary>
+    /// Attended or no_show, once the visit has started (a cancelled or declined one is neither). The reminders still waiting are
+    /// cleared; a no-show's feedback invite too (there was no visit to ask about). An attended visit keeps its invite at the planned
+    /// time; one marked attended after a no_show has it back, due at the planned time or now, while within 48 hours of the start.
+    /// </summary>
+    private async Task<AppointmentUpsertResult> RecordVisitAsync(Appointment appointment, string status, CancellationToken ct)
+    {
+        if (!AppointmentStatus.IsOver(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A visit is attended or no_show.");
+        }
+        if (appointment.Status == status)
+        {
+            return new(AppointmentUpsertOutcome.Unchanged, appointment);
+        }
+        if (AppointmentStatus.IsClosed(appointment.Status))
+        {
+            return AppointmentUpsertResult.Refused("status", $"The appointment is {appointment.Status}: it cannot be marked {status}.", AppointmentRefusal.Conflict, appointment);
+        }
+        var now = clock.GetUtcNow();
+        if (appointment.StartsAt > now)
+        {
+            var local = TimeZoneInfo.ConvertTime(appointment.StartsAt, _quiet.Zone);
+            return AppointmentUpsertResult.Refused("status",
+                $"The visit has not started yet: it starts {local:yyyy-MM-dd HH:mm} hospital time, and can be marked {status} from then on.", AppointmentRefusal.Conflict, appointment);
+        }
+        await using var transaction = await BeginAsync(ct);
+        // Only from the status just read: a patient's 2 or another mark at the same moment comes first, and this one is refused.
+        var was = appointment.Status;
+        if (await db.Appointments.Where(a => a.Id == appointment.Id && a.Status == was)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, status).SetProperty(a => a.UpdatedAt, now), ct) == 0)
+        {
+            return AppointmentUpsertResult.Refused("status", "The appointment changed at this same moment: read it again.", AppointmentRefusal.Conflict, appointment);
+        }
+        (appointment.Status, appointment.UpdatedAt) = (status, now);
+        db.Entry(appointment).OriginalValues.SetValues(db.Entry(appointment).CurrentValues); // written above: nothing left to save
+        var keepInvite = status == AppointmentStatus.Attended;
+        var waiting = await db.Reminders.Where(r => r.AppointmentId == appointment.Id && (r.Status == ReminderStatus.Scheduled || r.Status == ReminderStatus.Sending)
+            && !(keepInvite && r.Kind == InviteKind)).Select(r => r.Id).ToListAsync(ct);
+        var cleared = 0;
+        foreach (var id in waiting)
+        {
+            cleared += await transitions.CancelAsync(id, ct);
+        }
+        if (keepInvite && now < appointment.StartsAt + InviteWindow
+            && !await db.Reminders.AnyAsync(r => r.AppointmentId == appointment.Id && r.Kind == InviteKind && r.Status != ReminderStatus.Cancelled, ct))
+        {
+            var invite = Invite(appointment, now);
+            invite.ScheduledTime = invite.ScheduledTime < now ? now : invite.ScheduledTime;
+            db.Reminders.Add(invite);
+            await db.SaveChangesAsync(ct);
+            metrics.ReminderTransitions(ReminderStatus.Scheduled);
+        }
+        await CommitAsync(transaction, ct);
+        LogVisit(logger, appointment.Id, status, cleared);
+        return new(AppointmentUpsertOutcome.Updated, appointment);
+    }
+
     private async Task<AppointmentUpsertResult> CreateAsync(AppointmentRequest wanted, DateTimeOffset now, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await BeginAsync(ct);
         var patient = await PatientAsync(wanted, now, ct);
         var appointment = new Appointment
         {
@@ -121,7 +204,7 @@ public sealed partial class AppointmentService(
         reminders.Add(Invite(appointment, now));
         db.Reminders.AddRange(reminders);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await CommitAsync(transaction, ct);
         metrics.ReminderTransitions(ReminderStatus.Scheduled, reminders.Count(r => r.Status == ReminderStatus.Scheduled));
         LogCreated(logger, appointment.Id, appointment.Plan, reminders.Count(r => r.Status == ReminderStatus.Scheduled), reminders.Count(r => r.Status == ReminderStatus.Skipped));
         return new(AppointmentUpsertOutcome.Created, appointment);
@@ -141,11 +224,11 @@ public sealed partial class AppointmentService(
         {
             return new(AppointmentUpsertOutcome.Unchanged, appointment);
         }
-        if (AppointmentStatus.IsClosed(appointment.Status))
+        if (AppointmentStatus.IsClosed(appointment.Status) || AppointmentStatus.IsOver(appointment.Status))
         {
             return AppointmentUpsertResult.Refused("status", $"The appointment is {appointment.Status}: it cannot change any more.", AppointmentRefusal.Conflict, appointment);
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await BeginAsync(ct);
         (appointment.StartsAt, appointment.Plan, appointment.Department, appointment.UpdatedAt) = (wanted.StartsAt, wanted.Plan!, wanted.Department!, now);
         (appointment.PhoneNumber, appointment.Email, appointment.Channel) = (wanted.Phone, wanted.Email, wanted.Channel!);
         if (moved)
@@ -168,7 +251,7 @@ public sealed partial class AppointmentService(
         {
             await NoticeAsync(appointment, AppointmentTexts.Moved, now, ct);
         }
-        await transaction.CommitAsync(ct);
+        await CommitAsync(transaction, ct);
         LogUpdated(logger, appointment.Id, moved);
         return new(AppointmentUpsertOutcome.Updated, appointment);
     }
@@ -179,13 +262,17 @@ public sealed partial class AppointmentService(
         {
             return new(AppointmentUpsertOutcome.Unchanged, appointment);
         }
+        if (AppointmentStatus.IsOver(appointment.Status))
+        {
+            return AppointmentUpsertResult.Refused("status", $"The appointment is {appointment.Status}: the visit is over and cannot be cancelled.", AppointmentRefusal.Conflict, appointment);
+        }
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await BeginAsync(ct);
         (appointment.Status, appointment.UpdatedAt) = (AppointmentStatus.Cancelled, now);
         await db.SaveChangesAsync(ct);
         var cleared = await transitions.CancelAllOfAppointmentAsync(appointment.Id, ct);
         await NoticeAsync(appointment, AppointmentTexts.Cancelled, now, ct);
-        await transaction.CommitAsync(ct);
+        await CommitAsync(transaction, ct);
         LogCancelled(logger, appointment.Id, cleared);
         return new(AppointmentUpsertOutcome.Updated, appointment);
     }
@@ -277,6 +364,18 @@ public sealed partial class AppointmentService(
 
     private List<AppointmentPlanStep> Plan(string name) => options.Value.Plans[name];
 
+    /// <summary>A transaction of our own, or none when the caller has one (a FHIR transaction Bundle: all of it or nothing).</summary>
+    private async Task<IDbContextTransaction?> BeginAsync(CancellationToken ct) =>
+        db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+
+    private static async Task CommitAsync(IDbContextTransaction? transaction, CancellationToken ct)
+    {
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+    }
+
     /// <summary>The patient by the hospital's id, made on first sight; the phone is theirs if no other patient has it.</summary>
     private async Task<Patient> PatientAsync(AppointmentRequest wanted, DateTimeOffset now, CancellationToken ct)
     {
@@ -364,4 +463,7 @@ public sealed partial class AppointmentService(
 
     [LoggerMessage(EventId = 5303, Level = LogLevel.Information, Message = "Appointment {AppointmentId} cancelled: {Cleared} unsent reminders cleared, a notice sent")]
     private static partial void LogCancelled(ILogger logger, Guid appointmentId, int cleared);
+
+    [LoggerMessage(EventId = 5304, Level = LogLevel.Information, Message = "Appointment {AppointmentId} marked {Status}: {Cleared} unsent reminders cleared")]
+    private static partial void LogVisit(ILogger logger, Guid appointmentId, string status, int cleared);
 }

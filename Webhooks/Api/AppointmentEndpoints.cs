@@ -10,7 +10,10 @@ using TwilioFeedback.Webhooks.Edge;
 
 namespace TwilioFeedback.Webhooks.Api;
 
-/// <summary>Appointments through the REST API: make or update (by external_id), read, list (declined ones for staff to call), move, cancel.</summary>
+/// <summary>
+/// Appointments through the REST API: make or update (by external_id), read, list (declined and no-show ones for staff to call), move,
+/// cancel, and what happened at the visit (attended, no_show); every change audited.
+/// </summary>
 public static class AppointmentEndpoints
 {
     public static IEndpointRouteBuilder MapAppointmentApi(this IEndpointRouteBuilder api)
@@ -27,7 +30,7 @@ public static class AppointmentEndpoints
     }
 
     internal static async Task<Results<Created<AppointmentResponse>, Ok<AppointmentResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        AppointmentCreate body, AppointmentService appointments, IOptions<ReminderOptions> reminders, CancellationToken cancellationToken)
+        AppointmentCreate body, AppointmentService appointments, IOptions<ReminderOptions> reminders, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
         var startsAt = AppointmentTimes.Parse(body.StartsAt, Zone(reminders), localAllowed: false);
         if (startsAt is null)
@@ -36,6 +39,7 @@ public static class AppointmentEndpoints
         }
         var result = await appointments.UpsertAsync(new AppointmentRequest(body.PatientId, body.PhoneNumber, body.Email, body.Channel, body.Department,
             startsAt.Value, body.ExternalId, body.Plan, body.Language), cancellationToken);
+        await audit.RecordAsync(context, result, null, cancellationToken);
         if (result.Outcome == AppointmentUpsertOutcome.Refused)
         {
             return IsInvalid(result) ? Invalid(result) : Problem(result);
@@ -85,24 +89,29 @@ public static class AppointmentEndpoints
     }
 
     internal static async Task<Results<Ok<AppointmentResponse>, ValidationProblem, ProblemHttpResult>> PatchAsync(
-        Guid id, AppointmentPatch patch, AppointmentService appointments, IOptions<ReminderOptions> reminders, CancellationToken cancellationToken)
+        Guid id, AppointmentPatch patch, AppointmentService appointments, IOptions<ReminderOptions> reminders, AuditLog audit, HttpContext context,
+        CancellationToken cancellationToken)
     {
-        if (patch.Status is not null && patch.Status != AppointmentStatus.Cancelled)
+        if (patch.Status is not (null or AppointmentStatus.Cancelled or AppointmentStatus.Attended or AppointmentStatus.NoShow))
         {
-            return Invalid("status", "status can only be set to cancelled.");
+            return Invalid("status", "status can be set to cancelled, or once the visit has started to attended or no_show.");
         }
         if (patch.Status is not null && (patch.StartsAt is not null || patch.Department is not null))
         {
-            return Invalid("status", "a cancellation changes nothing else: send status alone.");
+            return Invalid("status", "a change of status changes nothing else: send status alone.");
         }
         DateTimeOffset? startsAt = null;
         if (patch.StartsAt is not null && (startsAt = AppointmentTimes.Parse(patch.StartsAt, Zone(reminders), localAllowed: false)) is null)
         {
             return Invalid("starts_at", "starts_at must be an ISO-8601 time with an offset, e.g. 2026-12-01T09:00:00+01:00.");
         }
-        var result = patch.Status is not null
-            ? await appointments.CancelAsync(id, cancellationToken)
-            : await appointments.ChangeAsync(id, startsAt, patch.Department, cancellationToken);
+        var result = patch.Status switch
+        {
+            null => await appointments.ChangeAsync(id, startsAt, patch.Department, cancellationToken),
+            AppointmentStatus.Cancelled => await appointments.CancelAsync(id, cancellationToken),
+            var visit => await appointments.RecordVisitAsync(id, visit, cancellationToken),
+        };
+        await audit.RecordAsync(context, result, patch.Status, cancellationToken);
         if (result.Outcome == AppointmentUpsertOutcome.Refused)
         {
             return IsInvalid(result) ? Invalid(result) : Problem(result);

@@ -5,7 +5,7 @@ public sealed record AppointmentCreate(
     string? PatientId, string? PhoneNumber, string? Email, string? Channel, string? Department, string? StartsAt,
     string? ExternalId, string? Plan, string? Language);
 
-/// <summary>Changes staff may make: a new time, another department, or <c>status: cancelled</c>.</summary>
+/// <summary>Changes staff may make: a new time, another department, or a status alone: <c>cancelled</c>, or after the start <c>attended</c> or <c>no_show</c>.</summary>
 public sealed record AppointmentPatch(string? StartsAt, string? Department, string? Status);
 
 /// <summary>One of the appointment's reminders, its invite or a notice.</summary>

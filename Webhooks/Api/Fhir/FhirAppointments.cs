@@ -1,15 +1,22 @@
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Microsoft.Extensions.Options;
+using AppointmentStatus = TwilioFeedback.Persistence.AppointmentStatus;
 using TwilioFeedback.Scheduling.Appointments;
 using TwilioFeedback.Scheduling.Hospital;
 
 namespace TwilioFeedback.Webhooks.Api.Fhir;
 
-/// <summary>What one FHIR Appointment asks of us: an appointment to make or update, or one to cancel, by its resource id.</summary>
-public sealed record FhirAppointmentChange(string ExternalId, AppointmentRequest? Upsert)
+/// <summary>
+/// What one FHIR Appointment asks of us, by its resource id: an appointment to make or update (<paramref name="Upsert"/>), or
+/// only a status to set — <see cref="AppointmentStatus.Cancelled"/>, <see cref="AppointmentStatus.Attended"/> or <see cref="AppointmentStatus.NoShow"/>.
+/// </summary>
+public sealed record FhirAppointmentChange(string ExternalId, AppointmentRequest? Upsert, string? Status = null)
 {
-    public bool Cancel => Upsert is null;
+    public bool Cancel => Status == AppointmentStatus.Cancelled;
+
+    /// <summary>The resource as a FHIR reference, <c>Appointment/{id}</c>.</summary>
+    public string Resource => "Appointment/" + ExternalId[FhirAppointments.ExternalIdPrefix.Length..];
 }
 
 /// <summary>
@@ -17,7 +24,8 @@ public sealed record FhirAppointmentChange(string ExternalId, AppointmentRequest
 /// <see cref="AppointmentRequest"/>: the resource id is the external id (<c>fhir:{id}</c>), the Patient's identifier the
 /// patient id, its phone/SMS telecom (mobile first) and email where the reminders go, its preferred language the new
 /// patient's language, a <c>serviceType</c> naming a known department the department. <c>cancelled</c> and
-/// <c>entered-in-error</c> cancel it.
+/// <c>entered-in-error</c> cancel it; <c>arrived</c>, <c>checked-in</c> and <c>fulfilled</c> mark it attended, <c>noshow</c> no_show
+/// (a status alone: the rest of the resource is not read).
 /// </summary>
 public sealed class FhirAppointments(IOptions<HospitalOptions> hospital)
 {
@@ -31,9 +39,9 @@ public sealed class FhirAppointments(IOptions<HospitalOptions> hospital)
             return Refuse("Appointment.id", $"Appointment.id may have at most {64 - ExternalIdPrefix.Length} characters here.");
         }
         var externalId = ExternalIdPrefix + id;
-        if (appointment.Status is Appointment.AppointmentStatus.Cancelled or Appointment.AppointmentStatus.EnteredInError)
+        if (StatusOf(appointment.Status) is { } status)
         {
-            return (new FhirAppointmentChange(externalId, null), null);
+            return (new FhirAppointmentChange(externalId, null, status), null);
         }
         if (appointment.StartElement?.Value is not { } startsAt)
         {
@@ -81,6 +89,15 @@ public sealed class FhirAppointments(IOptions<HospitalOptions> hospital)
         "external_id" => "Appointment.id",
         "language" => "Patient.communication",
         _ => "Appointment",
+    };
+
+    /// <summary>The status a FHIR status sets on its own, or null for one that books (proposed, pending, booked, waitlist, none).</summary>
+    public static string? StatusOf(Appointment.AppointmentStatus? status) => status switch
+    {
+        Appointment.AppointmentStatus.Cancelled or Appointment.AppointmentStatus.EnteredInError => AppointmentStatus.Cancelled,
+        Appointment.AppointmentStatus.Arrived or Appointment.AppointmentStatus.CheckedIn or Appointment.AppointmentStatus.Fulfilled => AppointmentStatus.Attended,
+        Appointment.AppointmentStatus.Noshow => AppointmentStatus.NoShow,
+        _ => null,
     };
 
     private static (FhirAppointmentChange?, OperationOutcome?) Refuse(string expression, string diagnostics) =>

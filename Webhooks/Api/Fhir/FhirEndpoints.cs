@@ -4,6 +4,9 @@ using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Serialization;
+using Microsoft.EntityFrameworkCore;
+using AppointmentStatus = TwilioFeedback.Persistence.AppointmentStatus;
+using FeedbackDbContext = TwilioFeedback.Persistence.FeedbackDbContext;
 using TwilioFeedback.Scheduling.Appointments;
 using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Edge;
@@ -14,7 +17,7 @@ namespace TwilioFeedback.Webhooks.Api.Fhir;
 /// <summary>
 /// HL7 FHIR R4 for a hospital's integration engine: <c>PUT /api/v1/fhir/Appointment/{id}</c>, <c>POST /api/v1/fhir/Appointment</c>
 /// and a batch or transaction Bundle at <c>POST /api/v1/fhir</c>, in <c>application/fhir+json</c>; bad input is an OperationOutcome
-/// (400 unreadable, 422 not usable, 415 another media type), never a 500.
+/// (400 unreadable, 422 not usable, 415 another media type), never a 500. A transaction is all or nothing; every change is audited.
 /// </summary>
 public static partial class FhirEndpoints
 {
@@ -43,7 +46,8 @@ public static partial class FhirEndpoints
         return api;
     }
 
-    internal static async Task<IResult> PutAsync(string id, HttpRequest request, FhirAppointments mapper, AppointmentService appointments, CancellationToken cancellationToken)
+    internal static async Task<IResult> PutAsync(
+        string id, HttpRequest request, FhirAppointments mapper, AppointmentService appointments, AuditLog audit, CancellationToken cancellationToken)
     {
         var (appointment, refused) = await ReadAsync<Appointment>(request, cancellationToken);
         if (refused is not null)
@@ -58,10 +62,11 @@ public static partial class FhirEndpoints
         {
             return Refuse(StatusCodes.Status400BadRequest, IssueType.Invalid, $"Appointment.id ({bodyId}) must be the id in the URL ({id}).", "Appointment.id");
         }
-        return await ApplyAsync(appointment, id, _ => null, mapper, appointments, cancellationToken);
+        return await ApplyAsync(appointment, id, mapper, appointments, audit, request.HttpContext, cancellationToken);
     }
 
-    internal static async Task<IResult> PostAsync(HttpRequest request, FhirAppointments mapper, AppointmentService appointments, CancellationToken cancellationToken)
+    internal static async Task<IResult> PostAsync(
+        HttpRequest request, FhirAppointments mapper, AppointmentService appointments, AuditLog audit, CancellationToken cancellationToken)
     {
         var (appointment, refused) = await ReadAsync<Appointment>(request, cancellationToken);
         if (refused is not null)
@@ -73,10 +78,11 @@ public static partial class FhirEndpoints
             return Refuse(StatusCodes.Status422UnprocessableEntity, IssueType.Required,
                 "The Appointment needs an id or an identifier (1 to 64 letters, digits, '-' or '.'): later updates and the cancel find it by that.", "Appointment.id");
         }
-        return await ApplyAsync(appointment!, id, _ => null, mapper, appointments, cancellationToken);
+        return await ApplyAsync(appointment!, id, mapper, appointments, audit, request.HttpContext, cancellationToken);
     }
 
-    internal static async Task<IResult> BundleAsync(HttpRequest request, FhirAppointments mapper, AppointmentService appointments, CancellationToken cancellationToken)
+    internal static async Task<IResult> BundleAsync(
+        HttpRequest request, FhirAppointments mapper, AppointmentService appointments, AuditLog audit, FeedbackDbContext db, CancellationToken cancellationToken)
     {
         var (bundle, refused) = await ReadAsync<Bundle>(request, cancellationToken);
         if (refused is not null)
@@ -121,19 +127,22 @@ public static partial class FhirEndpoints
         {
             return Refuse(StatusCodes.Status422UnprocessableEntity, IssueType.Required, "The Bundle holds no Appointment.", "Bundle.entry");
         }
-        var response = new Bundle { Type = bundle.Type == Bundle.BundleType.Transaction ? Bundle.BundleType.TransactionResponse : Bundle.BundleType.BatchResponse };
+        var transaction = bundle.Type == Bundle.BundleType.Transaction;
+        var response = new Bundle { Type = transaction ? Bundle.BundleType.TransactionResponse : Bundle.BundleType.BatchResponse };
         var mapped = new Dictionary<int, (FhirAppointmentChange? Change, OperationOutcome? Refused)>();
         foreach (var (index, appointment, id) in changes)
         {
             mapped[index] = id is null
                 ? (null, FhirOutcomes.Outcome(IssueType.Required, "The Appointment needs an id, an identifier or a request.url Appointment/{id}.", $"Bundle.entry[{index}].resource.id"))
                 : mapper.Map(appointment, id, Find);
-            if (mapped[index].Refused is { } outcome && bundle.Type == Bundle.BundleType.Transaction)
+            if (mapped[index].Refused is { } outcome && transaction)
             {
-                outcome.Issue[0].Diagnostics = $"Bundle.entry[{index}]: {outcome.Issue[0].Diagnostics} Nothing in the transaction was applied.";
-                return FhirOutcomes.Result(StatusCodes.Status422UnprocessableEntity, outcome);
+                return FhirOutcomes.Result(StatusCodes.Status422UnprocessableEntity, InEntry(outcome, index, bundle.Entry[index]));
             }
         }
+        // A transaction is one database transaction: the first entry refused rolls back the ones before it (their rows, reminders,
+        // notices and audit), so nothing of it is saved or sent. A batch commits entry by entry.
+        await using var all = transaction ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         for (var i = 0; i < bundle.Entry.Count; i++)
         {
             if (!mapped.TryGetValue(i, out var entry))
@@ -143,35 +152,78 @@ public static partial class FhirEndpoints
                 continue;
             }
             var (status, outcome) = entry.Refused is { } refusal ? (StatusCodes.Status422UnprocessableEntity, refusal)
-                : await ChangeAsync(entry.Change!, appointments, cancellationToken);
+                : await ChangeInTransactionAsync(entry.Change!, appointments, audit, request.HttpContext, all is not null, cancellationToken);
+            if (all is not null && status >= 300)
+            {
+                await all.RollbackAsync(cancellationToken);
+                return FhirOutcomes.Result(status, InEntry(outcome, i, bundle.Entry[i]));
+            }
             response.Entry.Add(new Bundle.EntryComponent
             {
                 Response = new Bundle.ResponseComponent
                 {
-                    Status = $"{status} {ReasonPhrase(status)}", Outcome = outcome,
-                    Location = status < 300 ? $"Appointment/{entry.Change!.ExternalId[FhirAppointments.ExternalIdPrefix.Length..]}" : null,
+                    Status = $"{status} {ReasonPhrase(status)}", Outcome = outcome, Location = status < 300 ? entry.Change!.Resource : null,
                 },
             });
+        }
+        if (all is not null)
+        {
+            await all.CommitAsync(cancellationToken);
         }
         return FhirOutcomes.Result(StatusCodes.Status200OK, response);
     }
 
-    private static async Task<IResult> ApplyAsync(
-        Appointment appointment, string id, Func<string, Patient?> findPatient, FhirAppointments mapper, AppointmentService appointments, CancellationToken cancellationToken)
+    /// <summary>The refusal of one entry of a transaction, naming it by index and fullUrl (else request.url), for the whole Bundle.</summary>
+    private static OperationOutcome InEntry(OperationOutcome outcome, int index, Bundle.EntryComponent entry)
     {
-        var (change, refused) = mapper.Map(appointment, id, findPatient);
+        var issue = outcome.Issue[0];
+        var name = entry.FullUrl is { Length: > 0 } fullUrl ? $" ({fullUrl})" : entry.Request?.Url is { Length: > 0 } url ? $" ({url})" : "";
+        issue.Diagnostics = $"Bundle.entry[{index}]{name}: {issue.Diagnostics} Nothing in the transaction was applied.";
+        issue.Expression = [$"Bundle.entry[{index}]", .. issue.Expression];
+        return outcome;
+    }
+
+    /// <summary>
+    /// <see cref="ChangeAsync"/>; in a transaction a database error (the same appointment made at that moment by another request)
+    /// has aborted it, and is a 409 for the whole Bundle rather than a 500.
+    /// </summary>
+    private static async Task<(int Status, OperationOutcome Outcome)> ChangeInTransactionAsync(
+        FhirAppointmentChange change, AppointmentService appointments, AuditLog audit, HttpContext context, bool inTransaction, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ChangeAsync(change, appointments, audit, context, cancellationToken);
+        }
+        catch (DbUpdateException) when (inTransaction)
+        {
+            return (StatusCodes.Status409Conflict, FhirOutcomes.Outcome(IssueType.Conflict,
+                $"{change.Resource} was changed by another request at the same moment; send the transaction again.", "Appointment.id"));
+        }
+    }
+
+    private static async Task<IResult> ApplyAsync(
+        Appointment appointment, string id, FhirAppointments mapper, AppointmentService appointments, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
+    {
+        var (change, refused) = mapper.Map(appointment, id, _ => null);
         if (refused is not null)
         {
             return FhirOutcomes.Result(StatusCodes.Status422UnprocessableEntity, refused);
         }
-        var (status, outcome) = await ChangeAsync(change!, appointments, cancellationToken);
+        var (status, outcome) = await ChangeAsync(change!, appointments, audit, context, cancellationToken);
         return FhirOutcomes.Result(status, outcome, status < 300 ? $"{Base}/Appointment/{id}" : null);
     }
 
-    /// <summary>Makes, updates or cancels the appointment; the status and an OperationOutcome saying what happened.</summary>
-    private static async Task<(int Status, OperationOutcome Outcome)> ChangeAsync(FhirAppointmentChange change, AppointmentService appointments, CancellationToken cancellationToken)
+    /// <summary>Makes, updates, cancels or marks the visit of the appointment, audited; the status and an OperationOutcome saying what happened.</summary>
+    private static async Task<(int Status, OperationOutcome Outcome)> ChangeAsync(
+        FhirAppointmentChange change, AppointmentService appointments, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
-        var result = change.Cancel ? await appointments.CancelAsync(change.ExternalId, cancellationToken) : await appointments.UpsertAsync(change.Upsert!, cancellationToken);
+        var result = change.Status switch
+        {
+            null => await appointments.UpsertAsync(change.Upsert!, cancellationToken),
+            AppointmentStatus.Cancelled => await appointments.CancelAsync(change.ExternalId, cancellationToken),
+            var visit => await appointments.RecordVisitAsync(change.ExternalId, visit, cancellationToken),
+        };
+        await audit.RecordAsync(context, result, change.Status, cancellationToken, change.Resource);
         var done = result.Appointment is { } made ? $" (appointment {made.Id}, {made.Status})" : "";
         return result.Outcome switch
         {
@@ -180,7 +232,8 @@ public static partial class FhirEndpoints
             AppointmentUpsertOutcome.Unchanged => (StatusCodes.Status200OK, Information($"Unchanged {change.ExternalId}{done}.")),
             _ => result.Refusal switch
             {
-                AppointmentRefusal.NotFound => (StatusCodes.Status404NotFound, FhirOutcomes.Outcome(IssueType.NotFound, $"No appointment {change.ExternalId} to cancel.", "Appointment.id")),
+                AppointmentRefusal.NotFound => (StatusCodes.Status404NotFound, FhirOutcomes.Outcome(IssueType.NotFound,
+                    $"No appointment {change.ExternalId} to {(change.Cancel ? "cancel" : "mark " + change.Status)}.", "Appointment.id")),
                 AppointmentRefusal.Conflict => (StatusCodes.Status409Conflict, FhirOutcomes.Outcome(IssueType.Conflict, result.Reason ?? "The appointment can no longer change.", "Appointment")),
                 _ => (StatusCodes.Status422UnprocessableEntity,
                     FhirOutcomes.Outcome(IssueType.Processing, result.Reason ?? "The appointment was refused.", FhirAppointments.Element(result.Field))),

@@ -89,14 +89,20 @@ public sealed class AppointmentApiTests(TwilioApiFactory factory) : IntegrationT
         var moved = await PatchAsync(id, new { starts_at = "2026-11-30T11:00:00+01:00" }, HttpStatusCode.OK);
         var cancelled = await PatchAsync(id, new { status = "cancelled" }, HttpStatusCode.OK);
         await PatchAsync(id, new { starts_at = "2026-12-01T11:00:00+01:00" }, HttpStatusCode.Conflict);
-        await PatchAsync(id, new { status = "attended" }, HttpStatusCode.BadRequest);
+        var attended = await PatchAsync(id, new { status = "attended" }, HttpStatusCode.Conflict);
+        await PatchAsync(id, new { status = "booked" }, HttpStatusCode.BadRequest);
         await PatchAsync(Guid.NewGuid().ToString(), new { status = "cancelled" }, HttpStatusCode.NotFound);
 
         Assert.Equal("moved", moved.GetProperty("status").GetString());
         Assert.Equal("cancelled", cancelled.GetProperty("status").GetString());
+        Assert.Equal("The appointment is cancelled: it cannot be marked attended.", attended.GetProperty("title").GetString());
         await Factory.DispatchAsync();
         // The move's notice and the cancellation's were both due now; the move's was cleared with the rest, unsent.
         Assert.Equal(["Douala General Hospital: your appointment (Surgery) on 30 November at 11:00 is cancelled. Please call us to book another."], Factory.Sms());
+        // Each change audited under the token's name, by the appointment's id alone; the refused ones not.
+        await using var db = Factory.Db();
+        Assert.Equal([$"Test Nurse create appointment {id}", $"Test Nurse update appointment {id}", $"Test Nurse cancel appointment {id}"],
+            await db.AuditEntries.OrderBy(a => a.Id).Select(a => a.Actor + " " + a.Action + " " + a.Target).ToListAsync());
     }
 
     [Fact]

@@ -16,14 +16,15 @@ public sealed class FhirAppointmentTests(AppFactory factory) : IntegrationTest<A
     private const string Phone = "+237677004200";
 
     /// <summary>An Appointment with its Patient contained, as an engine's FHIR feed has it (the clock's today is 2026-11-24).</summary>
-    private static string Appointment(string id, string start = "2026-12-01T09:30:00+01:00", string status = "booked", string telecom = $$"""{"system":"phone","value":"{{Phone}}","use":"mobile"}""") => $$"""
+    internal static string Appointment(string id, string start = "2026-12-01T09:30:00+01:00", string status = "booked",
+        string telecom = $$"""{"system":"phone","value":"{{Phone}}","use":"mobile"}""", string department = "Maternity", string mrn = "MRN4200") => $$"""
         {
           "resourceType": "Appointment", "id": "{{id}}", "status": "{{status}}",
-          "serviceType": [{ "coding": [{ "system": "http://dgh.example/departments", "code": "MAT", "display": "Maternity" }] }],
+          "serviceType": [{ "coding": [{ "system": "http://dgh.example/departments", "code": "MAT", "display": "{{department}}" }] }],
           "start": "{{start}}", "end": "2026-12-01T10:00:00+01:00",
           "contained": [{
             "resourceType": "Patient", "id": "pat",
-            "identifier": [{ "system": "http://dgh.example/mrn", "value": "MRN4200" }],
+            "identifier": [{ "system": "http://dgh.example/mrn", "value": "{{mrn}}" }],
             "telecom": [{{telecom}}],
             "communication": [{ "language": { "coding": [{ "system": "urn:ietf:bcp:47", "code": "fr" }] }, "preferred": true }]
           }],
@@ -104,6 +105,100 @@ public sealed class FhirAppointmentTests(AppFactory factory) : IntegrationTest<A
         Assert.Equal("201 Created", body.GetProperty("entry")[1].GetProperty("response").GetProperty("status").GetString());
         var made = await StoredAsync("fhir:appt-200");
         Assert.Equal(("+237677004201", "internal_medicine", "MRN4201"), (made.PhoneNumber, made.Department, made.Patient.ExternalId)); // Cameroon's +237 added
+    }
+
+    /// <summary>A Bundle of <paramref name="type"/> with one entry per Appointment, each with its fullUrl and a PUT to its id.</summary>
+    private static string Bundle(string type, params string[] appointments) => $$"""
+        { "resourceType": "Bundle", "type": "{{type}}", "entry": [{{string.Join(",", appointments.Select((a, i) => $$"""
+            { "fullUrl": "urn:uuid:00000000-0000-4000-8000-00000000050{{i}}", "resource": {{a}},
+              "request": { "method": "PUT", "url": "Appointment/{{JsonDocument.Parse(a).RootElement.GetProperty("id").GetString()}}" } }
+            """))}}] }
+        """;
+
+    /// <summary>Three appointments of one patient; the third books into a department the hospital does not have.</summary>
+    private static string[] ThreeWithTheThirdBad(bool thirdBad = true) =>
+    [
+        Appointment("appt-500"), Appointment("appt-501", start: "2026-12-02T09:30:00+01:00"),
+        Appointment("appt-502", start: "2026-12-03T09:30:00+01:00", department: thirdBad ? "Astrology" : "Surgery"),
+    ];
+
+    private async Task<(int Appointments, int Reminders, int Patients, List<AuditEntry> Audit)> TablesAsync()
+    {
+        await using var db = Factory.Db();
+        return (await db.Appointments.CountAsync(), await db.Reminders.CountAsync(), await db.Patients.CountAsync(), await db.AuditEntries.AsNoTracking().ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_transaction_Bundle_whose_third_entry_is_refused_saves_nothing_and_names_that_entry()
+    {
+        var (status, outcome, response) = await SendAsync(HttpMethod.Post, "/api/v1/fhir", Bundle("transaction", ThreeWithTheThirdBad()));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Equal("application/fhir+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("OperationOutcome", outcome.GetProperty("resourceType").GetString());
+        var issue = Assert.Single(outcome.GetProperty("issue").EnumerateArray());
+        Assert.Equal(("error", "processing"), (issue.GetProperty("severity").GetString(), issue.GetProperty("code").GetString()));
+        Assert.Equal(["Bundle.entry[2]", "Appointment.serviceType"], issue.GetProperty("expression").EnumerateArray().Select(e => e.GetString()));
+        var diagnostics = issue.GetProperty("diagnostics").GetString()!;
+        Assert.StartsWith("Bundle.entry[2] (urn:uuid:00000000-0000-4000-8000-000000000502): department must be one of", diagnostics);
+        Assert.EndsWith("Nothing in the transaction was applied.", diagnostics);
+        // The first two were made inside the transaction and rolled back with it: no appointment, reminder, patient or audit row is left.
+        var (appointments, reminders, patients, audit) = await TablesAsync();
+        Assert.Equal((0, 0, 0), (appointments, reminders, patients));
+        Assert.Empty(audit);
+    }
+
+    [Fact]
+    public async Task The_same_entries_as_a_batch_save_the_first_two_and_report_the_third()
+    {
+        var (status, body, _) = await SendAsync(HttpMethod.Post, "/api/v1/fhir", Bundle("batch", ThreeWithTheThirdBad()));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("batch-response", body.GetProperty("type").GetString());
+        var responses = body.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("response")).ToList();
+        Assert.Equal(["201 Created", "201 Created", "422 Unprocessable Entity"], responses.Select(r => r.GetProperty("status").GetString()));
+        Assert.StartsWith("department must be one of", responses[2].GetProperty("outcome").GetProperty("issue")[0].GetProperty("diagnostics").GetString());
+        var (appointments, reminders, _, audit) = await TablesAsync();
+        Assert.Equal((2, 8), (appointments, reminders)); // each: the plan's three reminders and the invite
+        Assert.Equal(2, audit.Count);
+        Assert.Equal("fhir:appt-501", (await StoredAsync("fhir:appt-501")).ExternalId);
+    }
+
+    [Fact]
+    public async Task A_good_transaction_saves_all_three_answers_a_transaction_response_and_audits_each_under_the_token_name()
+    {
+        var (status, body, _) = await SendAsync(HttpMethod.Post, "/api/v1/fhir", Bundle("transaction", ThreeWithTheThirdBad(thirdBad: false)));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("transaction-response", body.GetProperty("type").GetString());
+        var responses = body.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("response")).ToList();
+        Assert.Equal(["201 Created", "201 Created", "201 Created"], responses.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal(["Appointment/appt-500", "Appointment/appt-501", "Appointment/appt-502"], responses.Select(r => r.GetProperty("location").GetString()));
+        var (appointments, reminders, patients, audit) = await TablesAsync();
+        Assert.Equal((3, 12, 1), (appointments, reminders, patients));
+        var third = await StoredAsync("fhir:appt-502");
+        Assert.Equal("surgery", third.Department);
+        Assert.Contains(audit, a => (a.Actor, a.Action, a.Target) == ("Test Nurse", "create", $"appointment {third.Id} (FHIR Appointment/appt-502)"));
+        Assert.Equal(["create", "create", "create"], audit.Select(a => a.Action));
+        Assert.All(audit, a => Assert.DoesNotContain("MRN4200", a.Target));
+        Assert.All(audit, a => Assert.DoesNotContain("677004200", a.Target));
+    }
+
+    [Fact]
+    public async Task A_FHIR_update_and_cancel_are_audited_and_a_resource_sent_again_unchanged_is_not()
+    {
+        await SendAsync(HttpMethod.Put, "/api/v1/fhir/Appointment/appt-510", Appointment("appt-510"));
+        await SendAsync(HttpMethod.Put, "/api/v1/fhir/Appointment/appt-510", Appointment("appt-510"));
+        await SendAsync(HttpMethod.Put, "/api/v1/fhir/Appointment/appt-510", Appointment("appt-510", start: "2026-12-02T09:30:00+01:00"));
+        var (status, _, _) = await SendAsync(HttpMethod.Put, "/api/v1/fhir/Appointment/appt-510", Appointment("appt-510", status: "cancelled"));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var id = (await StoredAsync("fhir:appt-510")).Id;
+        var (_, _, _, audit) = await TablesAsync();
+        Assert.Equal(
+            [("Test Nurse", "create"), ("Test Nurse", "update"), ("Test Nurse", "cancel")],
+            audit.OrderBy(a => a.Id).Select(a => (a.Actor, a.Action)));
+        Assert.All(audit, a => Assert.Equal($"appointment {id} (FHIR Appointment/appt-510)", a.Target));
     }
 
     public static TheoryData<string, string, string, HttpStatusCode, string> BadResources() => new()
