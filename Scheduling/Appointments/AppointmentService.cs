@@ -101,24 +101,8 @@ public sealed partial class AppointmentService(
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var patient = await PatientAsync(wanted, now, ct);
-        var appointment = new Appointment
-        {
-            Id = Guid.CreateVersion7(now),
-            Patient = patient,
-            ExternalId = wanted.ExternalId,
-            PhoneNumber = wanted.Phone,
-            Email = wanted.Email,
-            Channel = wanted.Channel!,
-            Department = wanted.Department!,
-            StartsAt = wanted.StartsAt,
-            Plan = wanted.Plan!,
-            Status = AppointmentStatus.Scheduled,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var (appointment, reminders) = Made(wanted, patient, now);
         db.Appointments.Add(appointment);
-        var reminders = PlanReminders(appointment, now).ToList();
-        reminders.Add(Invite(appointment, now));
         db.Reminders.AddRange(reminders);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
