@@ -134,4 +134,42 @@ public sealed class AppointmentImportBatchTests(TwilioApiFactory factory) : Inte
         Assert.Equal(700, await db.Appointments.CountAsync());
         Assert.Equal(700 * 4, await db.Reminders.CountAsync());
     }
+
+    [Fact]
+    public async Task A_chunk_that_meets_an_appointment_written_meanwhile_is_done_again_row_by_row_and_loses_no_row()
+    {
+        var file = Csv([Header, .. Enumerable.Range(0, 10).Select(n => Row($"RACE-{n:000}", 4000 + n))]);
+        // Another writer holds RACE-005 (and its patient) uncommitted: the import does not see it when it looks, and its
+        // insert waits on the unique index until that writer commits, then fails for the whole chunk.
+        await using var other = Factory.Db();
+        await using var transaction = await other.Database.BeginTransactionAsync();
+        var patient = new Patient { ExternalId = "PAT-RACE-005", PreferredLanguage = "en", CreatedAt = AppFactory.Start, UpdatedAt = AppFactory.Start };
+        other.Add(new Appointment
+        {
+            Id = Guid.CreateVersion7(), Patient = patient, ExternalId = "RACE-005", PhoneNumber = "+237670004005", Channel = "sms", Department = "surgery",
+            StartsAt = new DateTimeOffset(DateTime.ParseExact(When(4005), "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), AppointmentSteps.Douala).ToUniversalTime(),
+            Plan = "default", Status = AppointmentStatus.Scheduled, CreatedAt = AppFactory.Start, UpdatedAt = AppFactory.Start,
+        });
+        await other.SaveChangesAsync();
+
+        var import = ImportAsync(file);
+        // Watched from a connection of its own: inside the other writer's transaction pg_stat_activity would not change.
+        await using var watcher = Factory.Db();
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        while (await watcher.Database.SqlQuery<int>(
+            $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()").SingleAsync() == 0)
+        {
+            Assert.False(import.IsCompleted, "the import did not wait for the other writer");
+            Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(60), "the import never reached the other writer's row");
+            await Task.Delay(20);
+        }
+        await transaction.CommitAsync();
+        var report = await import;
+
+        Assert.Equal((10, 9, 0, 1, 0), Counts(report));
+        Assert.Equal("unchanged", Text(report.GetProperty("report")[5], "outcome"));
+        await using var db = Factory.Db();
+        Assert.Equal(10, await db.Appointments.CountAsync());
+        Assert.Equal(9 * 4, await db.Reminders.CountAsync());
+    }
 }
