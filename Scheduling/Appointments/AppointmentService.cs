@@ -184,24 +184,8 @@ public sealed partial class AppointmentService(
     {
         await using var transaction = await BeginAsync(ct);
         var patient = await PatientAsync(wanted, now, ct);
-        var appointment = new Appointment
-        {
-            Id = Guid.CreateVersion7(now),
-            Patient = patient,
-            ExternalId = wanted.ExternalId,
-            PhoneNumber = wanted.Phone,
-            Email = wanted.Email,
-            Channel = wanted.Channel!,
-            Department = wanted.Department!,
-            StartsAt = wanted.StartsAt,
-            Plan = wanted.Plan!,
-            Status = AppointmentStatus.Scheduled,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var (appointment, reminders) = Made(wanted, patient, now);
         db.Appointments.Add(appointment);
-        var reminders = PlanReminders(appointment, now).ToList();
-        reminders.Add(Invite(appointment, now));
         db.Reminders.AddRange(reminders);
         await db.SaveChangesAsync(ct);
         await CommitAsync(transaction, ct);
@@ -214,7 +198,7 @@ public sealed partial class AppointmentService(
     {
         if (appointment.Patient.ExternalId != wanted.PatientId)
         {
-            return AppointmentUpsertResult.Refused("patient_id", $"Appointment {wanted.ExternalId} belongs to another patient.", AppointmentRefusal.Conflict, appointment);
+            return AppointmentUpsertResult.Refused("patient_id", $"Appointment {wanted.ExternalId} belongs to another patient.", AppointmentRefusal.Conflict, appointment, "other_patient");
         }
         var moved = appointment.StartsAt != wanted.StartsAt;
         var replanned = moved || !string.Equals(appointment.Plan, wanted.Plan, StringComparison.Ordinal);
@@ -226,7 +210,8 @@ public sealed partial class AppointmentService(
         }
         if (AppointmentStatus.IsClosed(appointment.Status) || AppointmentStatus.IsOver(appointment.Status))
         {
-            return AppointmentUpsertResult.Refused("status", $"The appointment is {appointment.Status}: it cannot change any more.", AppointmentRefusal.Conflict, appointment);
+            return AppointmentUpsertResult.Refused("status", $"The appointment is {appointment.Status}: it cannot change any more.", AppointmentRefusal.Conflict, appointment,
+                "closed", [appointment.Status]);
         }
         await using var transaction = await BeginAsync(ct);
         (appointment.StartsAt, appointment.Plan, appointment.Department, appointment.UpdatedAt) = (wanted.StartsAt, wanted.Plan!, wanted.Department!, now);
@@ -398,40 +383,42 @@ public sealed partial class AppointmentService(
         var patientId = request.PatientId?.Trim();
         if (string.IsNullOrEmpty(patientId) || patientId.Length > 64 || !patientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
         {
-            return AppointmentUpsertResult.Refused("patient_id", "patient_id is required: up to 64 letters, digits, '-' or '_'.");
+            return AppointmentUpsertResult.Refused("patient_id", "patient_id is required: up to 64 letters, digits, '-' or '_'.", code: "patient_id");
         }
         if (request.ExternalId is { } externalId && (externalId.Trim().Length is 0 or > 64 || externalId.Any(char.IsControl)))
         {
-            return AppointmentUpsertResult.Refused("external_id", "external_id holds 1 to 64 characters.");
+            return AppointmentUpsertResult.Refused("external_id", "external_id holds 1 to 64 characters.", code: "external_id_length");
         }
         if (request.Phone is not null && AppointmentPhones.Normalize(request.Phone) is null)
         {
-            return AppointmentUpsertResult.Refused("phone", "phone is not a valid number (E.164, or Cameroon without a country code).");
+            return AppointmentUpsertResult.Refused("phone", "phone is not a valid number (E.164, or Cameroon without a country code).", code: "phone");
         }
         if (request.Email is not null && !Email.EmailAddresses.IsValid(request.Email))
         {
-            return AppointmentUpsertResult.Refused("email", "email must be one address, as name@domain.example.");
+            return AppointmentUpsertResult.Refused("email", "email must be one address, as name@domain.example.", code: "email");
         }
         var channel = Channel(request);
         if (channel is null || !ChannelNames.Contains(channel))
         {
-            return AppointmentUpsertResult.Refused("channel", "channel must be sms, whatsapp, voice or email (with a phone or an email to send to).");
+            return AppointmentUpsertResult.Refused("channel", "channel must be sms, whatsapp, voice or email (with a phone or an email to send to).", code: "channel");
         }
         if (channel == "email" ? request.Email is null : request.Phone is null)
         {
-            return AppointmentUpsertResult.Refused(channel == "email" ? "email" : "phone", $"{(channel == "email" ? "an email" : "a phone")} is needed for {channel}.");
+            return AppointmentUpsertResult.Refused(channel == "email" ? "email" : "phone", $"{(channel == "email" ? "an email" : "a phone")} is needed for {channel}.",
+                code: channel == "email" ? "email_needed" : "phone_needed", args: [channel]);
         }
         if (hospital.Value.KnownDepartment(request.Department) is null)
         {
-            return AppointmentUpsertResult.Refused("department", $"department must be one of {string.Join(", ", hospital.Value.DepartmentNames)} (any case, spaces for '_').");
+            return AppointmentUpsertResult.Refused("department", $"department must be one of {string.Join(", ", hospital.Value.DepartmentNames)} (any case, spaces for '_').",
+                code: "department", args: [string.Join(", ", hospital.Value.DepartmentNames)]);
         }
         if (PlanName(request.Plan) is null)
         {
-            return AppointmentUpsertResult.Refused("plan", $"plan must be one of {string.Join(", ", options.Value.Plans.Keys)}.");
+            return AppointmentUpsertResult.Refused("plan", $"plan must be one of {string.Join(", ", options.Value.Plans.Keys)}.", code: "plan", args: [string.Join(", ", options.Value.Plans.Keys)]);
         }
         if (request.StartsAt <= now)
         {
-            return AppointmentUpsertResult.Refused("starts_at", "starts_at is in the past.");
+            return AppointmentUpsertResult.Refused("starts_at", "starts_at is in the past.", code: "starts_at_past");
         }
         return null;
     }

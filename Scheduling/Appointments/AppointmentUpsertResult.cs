@@ -21,11 +21,14 @@ public enum AppointmentRefusal
 
 /// <summary>
 /// The outcome, the appointment as it now is (null when refused before one was found), and for a refusal why:
-/// <see cref="Reason"/> is a sentence for staff, <see cref="Field"/> the request field it is about.
+/// <see cref="Reason"/> is a sentence for staff, <see cref="Field"/> the request field it is about, <see cref="Code"/> and
+/// <see cref="Args"/> the same reason as a key and its values, for a page to word in its own language.
 /// </summary>
 public sealed record AppointmentUpsertResult(
-    AppointmentUpsertOutcome Outcome, Appointment? Appointment, string? Reason = null, string? Field = null, AppointmentRefusal? Refusal = null)
+    AppointmentUpsertOutcome Outcome, Appointment? Appointment, string? Reason = null, string? Field = null, AppointmentRefusal? Refusal = null,
+    string? Code = null, IReadOnlyList<string>? Args = null)
 {
-    public static AppointmentUpsertResult Refused(string field, string reason, AppointmentRefusal refusal = AppointmentRefusal.Invalid, Appointment? appointment = null) =>
-        new(AppointmentUpsertOutcome.Refused, appointment, reason, field, refusal);
+    public static AppointmentUpsertResult Refused(string field, string reason, AppointmentRefusal refusal = AppointmentRefusal.Invalid, Appointment? appointment = null,
+        string? code = null, IReadOnlyList<string>? args = null) =>
+        new(AppointmentUpsertOutcome.Refused, appointment, reason, field, refusal, code, args);
 }

@@ -4,13 +4,16 @@
     const { t, el } = TF;
     const $ = id => document.getElementById(id);
     let last = null;
-    // The status line as a key and its values (or a server's own words), so that it follows the language toggle.
+    // The status line as a key and its values (or the server's refusal), so that it follows the language toggle.
     let status = null;
 
+    // The server's English reason, or its code and values worded in the page's language (i18n.js appt.refused.*).
+    const reason = r => r.code ? TF.local("appt.refused." + r.code, r.reason || r.title || "", ...(r.args || [])) : (r.reason || r.title || "");
+
     function say(key, ...args) { status = { key, args }; drawStatus(); }
-    function sayAsIs(text) { status = { text }; drawStatus(); }
+    function sayRefusal(problem) { status = { problem }; drawStatus(); }
     function drawStatus() {
-        $("status").textContent = !status ? "" : status.key ? t(status.key, ...status.args) : status.text;
+        $("status").textContent = !status ? "" : status.key ? t(status.key, ...status.args) : reason(status.problem);
     }
 
     function draw() {
@@ -21,7 +24,7 @@
             el("td", { text: String(r.row) }),
             el("td", { text: r.external_id || "—" }),
             el("td", { text: t("appt.o." + r.outcome) }),
-            el("td", { class: "reason", text: r.reason || "" }))));
+            el("td", { class: "reason", text: reason(r) }))));
     }
 
     async function upload(ev) {
@@ -36,7 +39,7 @@
             // The form body is not JSON: the antiforgery token goes with it as TF.api would add it.
             const response = await TF.api("/api/v1/appointments/import", { method: "POST", body: form });
             const body = await response.json().catch(() => ({}));
-            if (!response.ok) { sayAsIs(body.title || String(response.status)); return; }
+            if (!response.ok) { sayRefusal(body.title ? body : { title: String(response.status) }); return; }
             last = body;
             say("appt.done", body.rows);
             draw();

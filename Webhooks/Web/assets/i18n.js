@@ -489,3 +489,30 @@ Object.assign(window.TF_TEXTS.fr, {
     "studio.purpose.Department_laboratory": "Le nom d'un service (laboratoire), comme {department} dans les textes de rendez-vous.",
     "studio.purpose.Department_radiology": "Le nom d'un service (radiologie), comme {department} dans les textes de rendez-vous.",
 });
+// Why the import refused a row or a file, as the API's code and values (the English is the API's own reason).
+Object.assign(window.TF_TEXTS.fr, {
+    "appt.refused.external_id_missing": "external_id manque : c'est lui qui fait qu'un second import met à jour au lieu de doubler.",
+    "appt.refused.external_id_length": "external_id contient de 1 à 64 caractères.",
+    "appt.refused.starts_at": "starts_at doit être une heure comme 2026-12-01 09:30 (heure de Douala) ou 2026-12-01T09:30:00+01:00.",
+    "appt.refused.starts_at_past": "starts_at est déjà passé.",
+    "appt.refused.patient_id": "patient_id est requis : jusqu'à 64 lettres, chiffres, « - » ou « _ ».",
+    "appt.refused.other_patient": "Ce rendez-vous appartient à un autre patient.",
+    "appt.refused.phone": "Le numéro de téléphone n'est pas valide (E.164, ou un numéro camerounais sans indicatif).",
+    "appt.refused.phone_needed": "Un numéro de téléphone est nécessaire pour {0}.",
+    "appt.refused.email": "L'e-mail doit être une seule adresse, comme nom@domaine.exemple.",
+    "appt.refused.email_needed": "Une adresse e-mail est nécessaire pour {0}.",
+    "appt.refused.channel": "channel doit être sms, whatsapp, voice ou email (avec un téléphone ou un e-mail où envoyer).",
+    "appt.refused.department": "department doit être l'un de ces services : {0} (majuscules ou minuscules, espaces pour « _ »).",
+    "appt.refused.plan": "plan doit être l'un de : {0}.",
+    "appt.refused.closed": "Le rendez-vous a le statut {0} : il ne peut plus changer.",
+    "appt.refused.duplicate_in_file": "Ce rendez-vous est déjà à la ligne {0} de la liste, avec d'autres valeurs : une ligne par rendez-vous.",
+    "appt.refused.repeat_in_file": "Identique à la ligne {0}.",
+    "appt.refused.not_saved": "La base de données n'a pas pris cette ligne : importez la liste de nouveau pour la réessayer.",
+    "appt.refused.unreadable": "Ce fichier n'a pas pu être lu : enregistrez-le en .xlsx ou en « CSV UTF-8 » et réessayez.",
+    "appt.refused.columns": "La première ligne doit nommer les colonnes : patient_id, department, starts_at, et phone_number ou email (connues aussi : {0}).",
+    "appt.refused.too_many_rows": "Le fichier a {0} lignes ; au plus {1} peuvent être importées en une fois.",
+    "appt.refused.too_large": "Le fichier dépasse {0} Mo.",
+    "appt.refused.not_multipart": "Envoyez le fichier en multipart/form-data, dans un champ nommé « file ».",
+    "appt.refused.bad_form": "Le formulaire n'a pas pu être lu : envoyez le fichier en multipart/form-data, dans un champ nommé « file ».",
+    "appt.refused.no_file": "Aucun fichier dans le formulaire : envoyez-le dans un champ nommé « file »."
+});

@@ -58,7 +58,11 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
         await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
         await Expect(page.GetByText("2 créés, 0 mis à jour, 1 inchangés, 1 refusés.")).ToBeVisibleAsync();
         await Expect(refused).ToContainTextAsync("Refusé");
+        // The server's reason as its code and values, worded in French; the long list of departments wraps inside the table's box.
+        await Expect(refused.Locator("td.reason")).ToContainTextAsync("department doit être l'un de ces services : maternity, pharmacy, emergency");
         await Expect(page.Locator("#status")).ToHaveTextAsync("4 lignes lues.");
+        Assert.True(await page.EvaluateAsync<bool>("(box => box.scrollWidth <= box.clientWidth)(document.querySelector('#report .table-scroll'))"),
+            "the report's table scrolls sideways inside its box at 390 px");
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("appointments-import-fr-390"), FullPage = true });
 
         await using var db = factory.Db();
