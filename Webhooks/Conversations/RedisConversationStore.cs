@@ -126,7 +126,8 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
     {
         RedisKey[] keys = [names.Conversation(channel, subject), names.ConversationLock(channel, subject), names.HeldOrder];
         var token = RedisLock.NewToken();
-        var deadline = DateTime.UtcNow + wait;
+        // A wait is measured by the clock's timestamps (monotonic), as the claim's is.
+        var started = clock.GetTimestamp();
         while (true)
         {
             var result = (RedisResult[])(await Db.ScriptEvaluateAsync(OpenScript, keys, [token, (long)LockTime.TotalMilliseconds]))!;
@@ -134,12 +135,12 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
             {
                 return new Open(this, keys[0], keys[1], subject, token.Length == 0 ? null : token, StateFrom((byte[])result[1]!), (long)result[2], claim);
             }
-            if (DateTime.UtcNow >= deadline)
+            if (clock.GetElapsedTime(started) >= wait)
             {
                 token = ""; // past the wait, go on without the lock rather than drop the message
                 continue;
             }
-            await Task.Delay(LockPoll, cancellationToken);
+            await Task.Delay(LockPoll, clock, cancellationToken);
         }
     }
 
