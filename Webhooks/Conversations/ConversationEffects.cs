@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Persistence;
+using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Scheduling.Recordings;
 using TwilioFeedback.Webhooks.Observability;
@@ -15,7 +16,8 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// The one place where the engine's effects reach the database. Each is idempotent: the same message
 /// applied twice changes nothing the second time (unique conversation and message ids).
 /// </summary>
-public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock, IQueue queue, WebhookMetrics metrics, ReminderTransitions reminders, IOptions<ConversationOptions> options)
+public sealed class ConversationEffects(
+    FeedbackDbContext db, DataCipher cipher, TimeProvider clock, IQueue queue, WebhookMetrics metrics, ReminderTransitions reminders, IOptions<ConversationOptions> options)
 {
     /// <summary>Longest comment kept; longer ones are cut (a WhatsApp message holds 4,096 characters).</summary>
     public const int MaxCommentLength = 4000;
@@ -163,13 +165,15 @@ public sealed class ConversationEffects(FeedbackDbContext db, TimeProvider clock
         var text = SafeText.Clean(comment.Text, MaxCommentLength);
         if (!comment.Append)
         {
-            // A first comment replaces whatever is there: one statement, nothing to read or join.
-            await db.Feedbacks
-                .Where(f => f.ConversationId == comment.ConversationId && (messageId == null || f.LastMessageId == null || f.LastMessageId != messageId))
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(f => f.Content, text)
-                    .SetProperty(f => f.LastMessageId, messageId)
-                    .SetProperty(f => f.Processed, false), cancellationToken);
+            // A first comment replaces whatever is there: one statement, nothing to read or join. Its text is
+            // fixed, so Npgsql prepares it (Max Auto Prepare) and EF compiles no query; the comment is encrypted
+            // here, as the column's converter would.
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                UPDATE feedbacks SET content = {cipher.Protect(text)}, last_message_id = {messageId}, processed = false
+                WHERE conversation_id = {comment.ConversationId} AND ({messageId}::text IS NULL OR last_message_id IS NULL OR last_message_id <> {messageId})
+                """,
+                cancellationToken);
             return;
         }
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;

@@ -25,7 +25,9 @@ public sealed partial class ConversationRunner(
     public async Task<Reply> HandleAsync(Inbound inbound, CancellationToken cancellationToken)
     {
         var id = inbound.ProviderMessageId;
-        var claim = await store.ClaimAsync(id, patients.KeyFor(inbound.From), cancellationToken);
+        // A call's or session's conversation is named by the message; a patient's, by the copy the claim reads.
+        var session = survey.RulesFor(inbound.Channel).ResumeWithin is null ? inbound.SessionId : null;
+        var claim = await store.ClaimAsync(id, patients.KeyFor(inbound.From), inbound.Channel, session, cancellationToken);
         if (claim.Replayed is { } replayed)
         {
             LogReplayed(logger, id);
@@ -42,7 +44,7 @@ public sealed partial class ConversationRunner(
         {
             try
             {
-                return await HandleClaimedAsync(inbound, claim.Companion, cancellationToken);
+                return await HandleClaimedAsync(inbound, session, claim, lease, cancellationToken);
             }
             catch
             {
@@ -53,16 +55,40 @@ public sealed partial class ConversationRunner(
         }
     }
 
-    private async Task<Reply> HandleClaimedAsync(Inbound inbound, byte[]? cachedPatient, CancellationToken cancellationToken)
+    private async Task<Reply> HandleClaimedAsync(Inbound inbound, string? session, MessageClaim claim, MessageLease lease, CancellationToken cancellationToken)
+    {
+        var conversation = claim.Conversation;
+        try
+        {
+            var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, claim.Companion, trustCopy: Answers.ParseYesNo(inbound.Answer, studio.Words) is null, cancellationToken);
+            // A channel whose dropped sessions resume (USSD) keeps one conversation per patient across its sessions.
+            var subject = session ?? patient.Subject;
+            if (conversation?.Subject != subject)
+            {
+                // Not opened with the claim (a new patient, a busy lock), or opened for a copy that named someone else.
+                // One message at a time per conversation; past the wait, go on rather than drop the message.
+                if (conversation is not null)
+                {
+                    await conversation.DisposeAsync(); // a second dispose in the finally does nothing
+                }
+                conversation = await store.OpenAsync(inbound.Channel, subject, TimeSpan.FromSeconds(3), lease, cancellationToken);
+            }
+            return await StepAsync(inbound, patient, conversation, cancellationToken);
+        }
+        finally
+        {
+            if (conversation is not null)
+            {
+                await conversation.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<Reply> StepAsync(Inbound inbound, PatientRecord patient, IOpenConversation conversation, CancellationToken cancellationToken)
     {
         var id = inbound.ProviderMessageId;
-        var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, cachedPatient, trustCopy: Answers.ParseYesNo(inbound.Answer, studio.Words) is null, cancellationToken);
         var now = clock.GetUtcNow();
         var timeToLive = options.Value.TimeToLive(inbound.Channel);
-        // A channel whose dropped sessions resume (USSD) keeps one conversation per patient across its sessions.
-        var subject = survey.RulesFor(inbound.Channel).ResumeWithin is null ? inbound.SessionId ?? patient.Subject : patient.Subject;
-        // One message at a time per conversation; past the wait, go on rather than drop the message.
-        await using var conversation = await store.OpenAsync(inbound.Channel, subject, TimeSpan.FromSeconds(3), cancellationToken);
         var state = conversation.State;
         if (state is not null && now - state.UpdatedAt > timeToLive)
         {

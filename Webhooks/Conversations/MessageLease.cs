@@ -18,6 +18,11 @@ public sealed class MessageLease : IAsyncDisposable
     private readonly ITimer _timer;
     private int _stopped;
 
+    /// <summary>The claim's key and this request's token in it (the commit deletes the claim with the reply saved).</summary>
+    internal RedisKey Key => _key;
+
+    internal string Token => _token;
+
     internal MessageLease(IDatabase db, RedisKey key, string token, TimeSpan time, TimeProvider clock)
     {
         (_db, _key, _token, _time) = (db, key, token, time);

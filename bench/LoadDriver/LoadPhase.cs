@@ -16,7 +16,7 @@ public static class LoadPhase
     public sealed record Result(
         string Kind, string Target, string Scenario, int Concurrency, double Seconds, long Turns, long Conversations, long Errors,
         double TurnsPerSecond, double P50Ms, double P95Ms, double P99Ms, double MaxMs, Usage Usage, Dictionary<string, long> ErrorKinds,
-        string? Beside = null);
+        string? Beside = null, Work? Work = null);
 
     /// <summary>One request of a conversation: where, what, and a piece of text the answer must contain.</summary>
     private sealed record Turn(string PathAndQuery, List<KeyValuePair<string, string>> Form, string Expect, Dictionary<string, string>? Headers = null);
@@ -97,6 +97,9 @@ public static class LoadPhase
         })).ToList();
 
         await Task.Delay(measureFrom);
+        var counted = await WorkCounters.StartAsync(options.Get("redis", "") is { Length: > 0 } redis ? redis : null,
+            options.Get("db", "") is { Length: > 0 } db ? db : null, options.Get("dotnet-counters", "") is { Length: > 0 } tool ? tool : null,
+            options.Int("pid", 0), measure);
         window = stats.Start();
         var sampling = Task.Run(async () =>
         {
@@ -119,6 +122,7 @@ public static class LoadPhase
             Math.Round(latencies.Length / seconds, 1),
             Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), Percentile(latencies, 1.0),
             usage, errors, options.Get("beside", scenario));
+        result = result with { Work = await counted.StopAsync(result.Turns, result.TurnsPerSecond) };
         Results.Append(options.Get("out"), result);
         return 0;
     }

@@ -105,4 +105,29 @@ public sealed class ClaimTakeoverTests(AppFactory factory) : IntegrationTest<App
         Assert.Equal(Text(MessageKeys.AskComment), second);
         await AssertOneRatingAsync(4);
     }
+
+    [Fact]
+    public async Task A_copy_in_Redis_that_names_another_patient_does_not_take_the_message_into_that_patients_conversation()
+    {
+        var client = await StartAsync();
+        const string other = "+237690000322";
+        Assert.NotNull(await client.SmsAsync(other, "hello")); // the other patient is at the language menu
+        await using (var db = Factory.Db())
+        {
+            var patients = await db.Patients.AsNoTracking().OrderBy(p => p.Id).ToListAsync();
+            var (mine, theirs) = (patients[0], patients[1]);
+            // The claim opens the conversation the copy names (theirs); not trusted (no ReadAt), so PostgreSQL names the patient (mine).
+            var key = Keys.Patient(mine.PhoneHash!);
+            var copy = ((string?)await Redis.StringGetAsync(key))!;
+            var stale = System.Text.RegularExpressions.Regex.Replace(copy, "\"Id\":\\d+", $"\"Id\":{theirs.Id}");
+            stale = System.Text.RegularExpressions.Regex.Replace(stale, ",\"ReadAt\":\"[^\"]*\"", "");
+            Assert.NotEqual(copy, stale);
+            Assert.True(await Redis.StringSetAsync(key, stale, TimeSpan.FromMinutes(5)));
+        }
+
+        // The rating lands in this patient's conversation (the comment question follows), and the other's is untouched.
+        Assert.Equal(Text(MessageKeys.AskComment), await client.SmsAsync(Patient, "4"));
+        Assert.Equal(Text(MessageKeys.AskRating), await client.SmsAsync(other, "1"));
+        await AssertOneRatingAsync(4);
+    }
 }

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Npgsql;
+
+namespace TwilioFeedback.Bench;
+
+/// <summary>
+/// What a phase's turns cost besides CPU, counted rather than timed, so that a change shows even on a
+/// loaded machine: Redis scripts and commands (INFO commandstats; commands called inside a script count
+/// too), PostgreSQL transactions (pg_stat_database; a transaction of several statements counts once), and
+/// the measured process's allocated bytes (dotnet-counters, when its path is given). Everything on the
+/// shared PostgreSQL and Redis counts, so background work (the server's dispatcher polls) adds a little.
+/// </summary>
+public sealed class WorkCounters
+{
+    private readonly string? _redis;
+    private readonly string? _db;
+    private readonly (long Scripts, long Commands) _redisBefore;
+    private readonly long _transactionsBefore;
+    private readonly Process? _counters;
+    private readonly string? _countersFile;
+
+    private WorkCounters(string? redis, string? db, Process? counters, string? countersFile, (long, long) redisBefore, long transactionsBefore)
+    {
+        (_redis, _db, _counters, _countersFile, _redisBefore, _transactionsBefore) = (redis, db, counters, countersFile, redisBefore, transactionsBefore);
+    }
+
+    /// <param name="redis">host:port, or null.</param>
+    /// <param name="db">An Npgsql connection string, or null.</param>
+    /// <param name="countersTool">The dotnet-counters executable, or null.</param>
+    public static async Task<WorkCounters> StartAsync(string? redis, string? db, string? countersTool, int pid, TimeSpan window)
+    {
+        Process? counters = null;
+        string? file = null;
+        if (countersTool is not null && pid > 0)
+        {
+            file = Path.Combine(Path.GetTempPath(), $"bench-counters-{pid}-{Environment.ProcessId}-{Stopwatch.GetTimestamp()}.csv");
+            var start = new ProcessStartInfo(countersTool)
+            {
+                ArgumentList = { "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--counters", "System.Runtime[dotnet.gc.heap.total_allocated]",
+                    "--refresh-interval", "1", "--format", "csv", "-o", file, "--duration", $"00:00:00:{(int)window.TotalSeconds}" },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            counters = Process.Start(start);
+        }
+        return new WorkCounters(redis, db, counters, file, redis is null ? default : await RedisCallsAsync(redis), db is null ? 0 : await TransactionsAsync(db));
+    }
+
+    /// <summary>Per turn: Redis scripts, Redis commands, PostgreSQL transactions, KB allocated (null where not counted).</summary>
+    public async Task<Work> StopAsync(long turns, double turnsPerSecond)
+    {
+        double? PerTurn(long delta) => turns > 0 ? Math.Round((double)delta / turns, 2) : null;
+        var work = new Work(null, null, null, null);
+        if (_redis is not null)
+        {
+            var (scripts, commands) = await RedisCallsAsync(_redis);
+            work = work with { RedisScripts = PerTurn(scripts - _redisBefore.Scripts), RedisCommands = PerTurn(commands - _redisBefore.Commands) };
+        }
+        if (_db is not null)
+        {
+            work = work with { PgTransactions = PerTurn(await TransactionsAsync(_db) - _transactionsBefore) };
+        }
+        if (_counters is not null && _countersFile is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _counters.WaitForExitAsync(timeout.Token);
+                // Rows: Timestamp,Provider,Counter Name,Counter Type,Mean/Increment — bytes allocated in each second.
+                var rates = File.Exists(_countersFile)
+                    ? File.ReadLines(_countersFile).Skip(1).Select(l => l.Split(',')).Where(c => c.Length >= 5 && c[2].Contains("total_allocated", StringComparison.Ordinal))
+                        .Select(c => double.Parse(c[^1], CultureInfo.InvariantCulture)).ToList()
+                    : [];
+                if (rates.Count > 0 && turnsPerSecond > 0)
+                {
+                    work = work with { AllocatedKb = Math.Round(rates.Average() / turnsPerSecond / 1024, 1) };
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                _counters.Kill();
+            }
+            finally
+            {
+                File.Delete(_countersFile);
+            }
+        }
+        return work;
+    }
+
+    private static async Task<long> TransactionsAsync(string db)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>(EVAL + EVALSHA calls, all calls but INFO) from INFO commandstats, over a plain socket.</summary>
+    private static async Task<(long Scripts, long Commands)> RedisCallsAsync(string redis)
+    {
+        var (host, port) = (redis[..redis.LastIndexOf(':')], int.Parse(redis[(redis.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
+        using var client = new TcpClient();
+        await client.ConnectAsync(host, port);
+        await using var stream = client.GetStream();
+        await stream.WriteAsync("*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n"u8.ToArray());
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var header = await reader.ReadLineAsync() ?? throw new IOException("Redis closed the connection.");
+        var length = int.Parse(header[1..], CultureInfo.InvariantCulture);
+        var body = new char[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = await reader.ReadAsync(body.AsMemory(read, length - read));
+            if (n == 0)
+            {
+                throw new IOException("Redis closed the connection.");
+            }
+            read += n;
+        }
+        long scripts = 0, commands = 0;
+        foreach (var line in new string(body).Split("\r\n"))
+        {
+            // cmdstat_get:calls=2,usec=10,…
+            if (!line.StartsWith("cmdstat_", StringComparison.Ordinal) || line.StartsWith("cmdstat_info:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var name = line[8..line.IndexOf(':')];
+            var calls = long.Parse(line.Split(':', 2)[1].Split(',')[0]["calls=".Length..], CultureInfo.InvariantCulture);
+            commands += calls;
+            if (name is "eval" or "evalsha" or "eval_ro" or "evalsha_ro")
+            {
+                scripts += calls;
+            }
+        }
+        return (scripts, commands);
+    }
+}
+
+/// <summary>Work counted per turn (null where not counted).</summary>
+public sealed record Work(double? RedisScripts, double? RedisCommands, double? PgTransactions, double? AllocatedKb);
