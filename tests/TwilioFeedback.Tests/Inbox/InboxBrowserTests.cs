@@ -31,11 +31,11 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
 
     private static async Task SignInAsync(IPage page, string email, string back = "/inbox")
     {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
         await page.GetByRole(AriaRole.Button).Filter(new() { HasText = "Sign in" }).Last.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back);
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back, BrowserAppFactory.Arrived);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         var link = page.GetByRole(AriaRole.Link, new() { Name = "Boîte de réception 55" });
         await Expect(link).ToBeVisibleAsync();
         await link.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/inbox");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/inbox", BrowserAppFactory.Arrived);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Boîte de réception" })).ToBeVisibleAsync();
 
         await page.Locator("#f-department").SelectOptionAsync(new SelectOptionValue { Label = "Maternité (53)" });

@@ -31,6 +31,14 @@ public class BrowserAppFactory : TwilioApiFactory
     /// </summary>
     public const int NavigationTimeoutMs = 120_000;
 
+    /// <summary>
+    /// How a test waits for a page it was sent to (a redirect by script, a link, a form): until its URL is the expected
+    /// one and its document is parsed with its scripts run (DOMContentLoaded), not for the load event. Twice in one day
+    /// a page that had arrived, with no request in flight (Playwright logged "NetworkIdle" fired), never got its load
+    /// event seen and the wait ran out after 2 minutes; what the test checks next waits for what a person would see.
+    /// </summary>
+    public static readonly PageWaitForURLOptions Arrived = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+
     static BrowserAppFactory() => Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(20_000);
 
     public BrowserAppFactory() => UseKestrel(options => options.Listen(IPAddress.Loopback, 0));

@@ -43,11 +43,11 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
     /// <summary>Signs in on the sign-in page the studio sends a signed-out visitor to, and waits to be back.</summary>
     private static async Task SignInAsync(IPage page, string email, string back)
     {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Staff.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        var returned = page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back);
+        var returned = page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back, BrowserAppFactory.Arrived);
         var refused = page.GetByRole(AriaRole.Alert).WaitForAsync();
         if (await Task.WhenAny(returned, refused) == refused && !returned.IsCompleted)
         {
