@@ -26,11 +26,7 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
         var page = await factory.NewPageAsync(390, 844, errors: _errors, expected: BrowserAppFactory.Statuses(401));
 
         await page.GotoAsync("/appointments/import");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
-        await page.GetByLabel("Email").FillAsync("ekwalla@hospital.cm");
-        await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
-        await page.GetByRole(AriaRole.Button).Filter(new() { HasText = "Sign in" }).Last.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/appointments/import", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.SignInAsync(page, "ekwalla@hospital.cm", "/appointments/import");
 
         var csv = "external_id,patient_id,phone_number,department,starts_at\r\n"
             + "HIS-301,PAT301,677000301,Surgery,2027-01-15 09:30\r\n"

@@ -29,15 +29,6 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         return page;
     }
 
-    private static async Task SignInAsync(IPage page, string email, string back = "/inbox")
-    {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
-        await page.GetByRole(AriaRole.Button).Filter(new() { HasText = "Sign in" }).Last.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back, BrowserAppFactory.Arrived);
-    }
-
     [Fact]
     public async Task A_staff_member_transcribes_a_Duala_voice_comment_answers_the_patient_and_marks_it_handled()
     {
@@ -46,7 +37,7 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
             ("not_sent", "Spoken in 'dua', which is not in Transcription:Languages: for a person to transcribe."));
         await Accounts.Staff.CreateAsync(factory.Services, "ngo@hospital.cm", "staff");
         var page = await OpenAsync("/inbox", 1100);
-        await SignInAsync(page, "ngo@hospital.cm");
+        await BrowserAppFactory.SignInAsync(page, "ngo@hospital.cm", "/inbox");
 
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Escalations (1)" })).ToBeVisibleAsync();
         var item = page.Locator($"#items li[data-id='{id}']");
@@ -89,7 +80,7 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         await InboxRows.AddAsync(factory, 1, "fr", "Attente trop longue, personnel impoli", set: f => (f.Sentiment, f.Topics) = ("negative", ["waiting_time", "staff_attitude"]));
         await Accounts.Staff.CreateAsync(factory.Services, "fouda@hospital.cm", "staff");
         var page = await OpenAsync("/inbox", 360);
-        await SignInAsync(page, "fouda@hospital.cm");
+        await BrowserAppFactory.SignInAsync(page, "fouda@hospital.cm", "/inbox");
         await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Boîte de réception" })).ToBeVisibleAsync();
@@ -111,7 +102,7 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         var suggested = await InboxRows.AddAsync(factory, 1, "fr", "Les urgences m'ont laissé attendre", set: f => (f.Sentiment, f.Topics) = ("negative", ["waiting_time", "emergency"]));
         await Accounts.Staff.CreateAsync(factory.Services, "mbarga@hospital.cm", "staff");
         var page = await OpenAsync("/dashboard", 390);
-        await SignInAsync(page, "mbarga@hospital.cm", "/dashboard");
+        await BrowserAppFactory.SignInAsync(page, "mbarga@hospital.cm", "/dashboard");
         await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
 
         // The dashboard's link to the inbox, with how many items wait.

@@ -114,6 +114,29 @@ public class BrowserAppFactory : TwilioApiFactory
         return page;
     }
 
+    /// <summary>
+    /// Signs in as <paramref name="email"/> on the sign-in page a signed-out page sent <paramref name="page"/> to, and waits
+    /// to be sent back to <paramref name="back"/> (its path); a refusal fails with what the sign-in page said.
+    /// </summary>
+    public static Task SignInAsync(IPage page, string email, string back) =>
+        SignInAsync(page, email, url => url.AbsolutePath == back);
+
+    /// <inheritdoc cref="SignInAsync(IPage, string, string)"/>
+    public static async Task SignInAsync(IPage page, string email, Func<Uri, bool> back)
+    {
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", Arrived);
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(TwilioFeedback.Tests.Accounts.Staff.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        var returned = page.WaitForURLAsync(url => back(new Uri(url)), Arrived);
+        var refused = page.GetByRole(AriaRole.Alert).WaitForAsync();
+        if (await Task.WhenAny(returned, refused) == refused && !returned.IsCompleted)
+        {
+            Assert.Fail("sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
+        }
+        await returned;
+    }
+
     /// <summary>A console error for a response with one of <paramref name="statuses"/> (Chromium logs "… status of 401 …"): a refusal the test expects.</summary>
     public static Func<IConsoleMessage, bool> Statuses(params int[] statuses) =>
         message => statuses.Any(status => message.Text.Contains($"status of {status}", StringComparison.Ordinal));

@@ -33,11 +33,7 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
         // The 401 before signing in, and the refusals the page itself shows (400, 403), are expected.
         var page = await factory.NewPageAsync(width, height, errors: _errors, expected: BrowserAppFactory.Statuses(400, 401, 403));
         await page.GotoAsync(path);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Staff.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).PathAndQuery == path, BrowserAppFactory.Arrived);
+        await BrowserAppFactory.SignInAsync(page, email, url => url.PathAndQuery == path);
         return page;
     }
 

@@ -40,22 +40,6 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
     [GeneratedRegex("status of (400|401|403|409)")]
     private static partial Regex ExpectedStatus();
 
-    /// <summary>Signs in on the sign-in page the studio sends a signed-out visitor to, and waits to be back.</summary>
-    private static async Task SignInAsync(IPage page, string email, string back)
-    {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Staff.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        var returned = page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back, BrowserAppFactory.Arrived);
-        var refused = page.GetByRole(AriaRole.Alert).WaitForAsync();
-        if (await Task.WhenAny(returned, refused) == refused && !returned.IsCompleted)
-        {
-            Assert.Fail("sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
-        }
-        await returned;
-    }
-
     private static ILocator Check(IPage page, string name) => page.Locator($"#checks [data-check={name}]");
 
     private static async Task OpenKeyAsync(IPage page, string language, string key)
@@ -75,7 +59,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
 
         // The first translator writes the prompt, with a letter from the on-screen row.
         var page = await OpenAsync("/studio");
-        await SignInAsync(page, "ekwalla@hospital.cm", "/studio");
+        await BrowserAppFactory.SignInAsync(page, "ekwalla@hospital.cm", "/studio");
         await OpenKeyAsync(page, "dua", "AskRating");
         await Expect(page.Locator("#source-en")).ToHaveTextAsync(factory.Services.GetRequiredService<PatientTexts>().FromResources("AskRating", Language.English));
         await page.Locator("#text").FillAsync("");
@@ -111,7 +95,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
 
         // A second translator approves it.
         var second = await OpenAsync("/studio");
-        await SignInAsync(second, "ndedi@hospital.cm", "/studio");
+        await BrowserAppFactory.SignInAsync(second, "ndedi@hospital.cm", "/studio");
         await OpenKeyAsync(second, "dua", "AskRating");
         await Expect(second.Locator("#text")).ToHaveValueAsync(written);
         await second.GetByRole(AriaRole.Button, new() { Name = "Approve draft" }).ClickAsync();
@@ -124,7 +108,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
 
         // The admin cannot set Duala live for SMS while other texts wait; once they are approved, can.
         var admin = await OpenAsync("/studio");
-        await SignInAsync(admin, "mbappe@hospital.cm", "/studio");
+        await BrowserAppFactory.SignInAsync(admin, "mbappe@hospital.cm", "/studio");
         await admin.Locator("#language").SelectOptionAsync("dua");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Set live on SMS" }).ClickAsync();
         await Expect(admin.Locator("#live-message")).ToContainTextAsync("Not set live on SMS");
@@ -192,7 +176,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
     {
         await Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "translator");
         var page = await OpenAsync("/studio", 390, 844);
-        await SignInAsync(page, "ekwalla@hospital.cm", "/studio");
+        await BrowserAppFactory.SignInAsync(page, "ekwalla@hospital.cm", "/studio");
         await page.Locator("#language").SelectOptionAsync("ewo");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download spreadsheet (.xlsx)" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.xlsx");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.csv");
@@ -219,7 +203,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
     {
         await Staff.CreateAsync(factory.Services, "nurse@hospital.cm", "staff");
         var page = await OpenAsync("/studio");
-        await SignInAsync(page, "nurse@hospital.cm", "/account/denied");
+        await BrowserAppFactory.SignInAsync(page, "nurse@hospital.cm", "/account/denied");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "No access" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
@@ -229,7 +213,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
     {
         await Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "translator");
         var page = await OpenAsync("/studio");
-        await SignInAsync(page, "ekwalla@hospital.cm", "/studio");
+        await BrowserAppFactory.SignInAsync(page, "ekwalla@hospital.cm", "/studio");
         await OpenKeyAsync(page, "dua", MessageKeys.LanguageMenu);
 
         // 150 characters as typed; the patient gets 192: {0} is every language, one per line.
@@ -293,7 +277,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
     {
         await Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "translator");
         var page = await OpenAsync("/account/signin?returnUrl=%2Fstudio");
-        await SignInAsync(page, "ekwalla@hospital.cm", "/studio");
+        await BrowserAppFactory.SignInAsync(page, "ekwalla@hospital.cm", "/studio");
         var texts = SegmentTexts.Select(row => (string)row[1]).ToArray();
         var counted = await page.EvaluateAsync<JsonElement>("texts => texts.map(t => TF_SMS.cost(t))", texts);
         var rows = SegmentTexts.Select(row => (string)row[0]).ToArray();
