@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Respawn;
@@ -94,7 +95,19 @@ public class AppFactory : WebApplicationFactory<Program>, IAsyncLifetime
             }
             configuration.AddInMemoryCollection(settings);
         });
-        builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            // Each provider call may use its whole budget. The product gives one attempt 10 s (Polly's default), plenty for
+            // Twilio; but on a 2-core machine running the suite beside builds, the in-process stub was seen to take over 10 s to
+            // answer, and the send was then reported as failed. Nothing tested depends on the attempt timeout itself.
+            services.PostConfigureAll<HttpStandardResilienceOptions>(resilience =>
+            {
+                resilience.AttemptTimeout.Timeout = resilience.TotalRequestTimeout.Timeout;
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(resilience.CircuitBreaker.SamplingDuration.Ticks,
+                    2 * resilience.AttemptTimeout.Timeout.Ticks));
+            });
+        });
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
