@@ -81,13 +81,13 @@ public static class AccountBrowser
     public static async Task SignInAsync(IPage page, string email, string password = Staff.Password)
     {
         await SubmitSignInAsync(page, email, password);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account");
     }
 
     public static async Task SignOutAsync(IPage page)
     {
         await page.Locator("header form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account/signin");
     }
 
     /// <summary>The first admin's set-up link, as the server prints it on a database without an admin.</summary>
@@ -108,7 +108,7 @@ public static class AccountBrowser
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choose your password" })).ToBeVisibleAsync();
         await page.GetByLabel("Password (at least 12 characters)").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account/signin");
     }
 
     /// <summary>Fails, naming the elements that stick out on the right, when the page is wider than the window.</summary>

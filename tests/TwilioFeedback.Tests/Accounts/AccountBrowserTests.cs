@@ -34,7 +34,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await page.Locator("#email").FillAsync(AdminEmail);
         await page.Locator("#password").FillAsync(AdminPassword);
         await page.Locator("form.card button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account");
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await Expect(translator.Locator("#roles")).ToHaveTextAsync("translator");
         await Expect(translator.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToHaveCountAsync(0);
         await translator.GotoAsync("/dashboard");
-        await translator.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/denied", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(translator, url => url.AbsolutePath == "/account/denied");
         await Expect(translator.GetByRole(AriaRole.Heading, new() { Name = "No access" })).ToBeVisibleAsync();
 
         // Both links are spent: the invitation by the password, the set-up link by the admin.
@@ -104,7 +104,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(AccountEndpoints.SignInFailed);
         Assert.Equal("/account/signin", new Uri(page.Url).AbsolutePath);
         await page.GotoAsync("/account");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account/signin");
         await using var db = factory.Db();
         // The fifth failure locked it; the right password was then refused as locked.
         Assert.Equal(2, await db.AuditEntries.CountAsync(a => a.Action == "lockout" && a.Actor == "nurse@dgh.example"));
@@ -142,14 +142,14 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         factory.Clock.Advance(TimeSpan.FromSeconds(30));
         var code = Totp.Code(key, factory.Clock.GetUtcNow());
         await SignInWithCodeAsync(page, "quality@dgh.example", code);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account");
         await SignOutAsync(page);
         await SignInWithCodeAsync(page, "quality@dgh.example", code);
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That code did not work. Try the newest code.");
 
         // A recovery code instead: it works once.
         await SignInWithCodeAsync(page, "quality@dgh.example", recovery[0]);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account");
         await SignOutAsync(page);
         await SignInWithCodeAsync(page, "quality@dgh.example", recovery[0]);
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("That code did not work. Try the newest code.");
@@ -157,7 +157,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
 
         // Turning it off asks for a current code: an open session alone is not enough.
         await SignInWithCodeAsync(page, "quality@dgh.example", recovery[1]);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account");
         await page.GotoAsync("/account/2fa");
         await page.GetByLabel("Code from your authenticator app, or a recovery code").FillAsync(code); // spent
         await page.GetByRole(AriaRole.Button, new() { Name = "Turn off two-factor sign-in" }).ClickAsync();
@@ -174,7 +174,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
     private static async Task SignInWithCodeAsync(IPage page, string email, string code)
     {
         await SubmitSignInAsync(page, email, Staff.Password);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin/code", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account/signin/code");
         await page.GetByLabel("Code from your authenticator app, or a recovery code").FillAsync(code);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
     }
@@ -190,7 +190,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await SignOutAsync(page);
         await page.GoBackAsync();
 
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account/signin");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Expect(page.Locator("#whoami")).ToHaveCountAsync(0);
         var api = await page.Context.APIRequest.GetAsync("/api/v1/dashboard");

@@ -109,7 +109,7 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         var link = page.GetByRole(AriaRole.Link, new() { Name = "Boîte de réception 55" });
         await Expect(link).ToBeVisibleAsync();
         await link.ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/inbox", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/inbox");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Boîte de réception" })).ToBeVisibleAsync();
 
         await page.Locator("#f-department").SelectOptionAsync(new SelectOptionValue { Label = "Maternité (53)" });

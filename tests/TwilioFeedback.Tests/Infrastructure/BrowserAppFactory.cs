@@ -100,6 +100,7 @@ public class BrowserAppFactory : TwilioApiFactory
         context.SetDefaultTimeout(ActionTimeoutMs);
         context.SetDefaultNavigationTimeout(NavigationTimeoutMs);
         var page = await context.NewPageAsync();
+        PageTrail.Follow(page);
         if (errors is not null)
         {
             page.PageError += (_, error) => errors.Add(error);
@@ -124,17 +125,36 @@ public class BrowserAppFactory : TwilioApiFactory
     /// <inheritdoc cref="SignInAsync(IPage, string, string)"/>
     public static async Task SignInAsync(IPage page, string email, Func<Uri, bool> back)
     {
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", Arrived);
+        await ArrivedAsync(page, url => url.AbsolutePath == "/account/signin");
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(TwilioFeedback.Tests.Accounts.Staff.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        var returned = page.WaitForURLAsync(url => back(new Uri(url)), Arrived);
-        var refused = page.GetByRole(AriaRole.Alert).WaitForAsync();
-        if (await Task.WhenAny(returned, refused) == refused && !returned.IsCompleted)
+        // Back on the page, or the sign-in page's own refusal, whichever comes first. The refusal's wait lasts as long as the
+        // navigation's, so that a slow sign-in is not taken for a refusal; when the page comes back it is simply dropped.
+        var returned = ArrivedAsync(page, back);
+        var refused = page.GetByRole(AriaRole.Alert).WaitForAsync(new() { Timeout = NavigationTimeoutMs });
+        _ = refused.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        if (await Task.WhenAny(returned, refused) == refused && refused.IsCompletedSuccessfully && !returned.IsCompleted)
         {
             Assert.Fail("sign-in refused: " + await page.GetByRole(AriaRole.Alert).InnerTextAsync());
         }
         await returned;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="page"/> is at a URL <paramref name="where"/> accepts and its document is parsed
+    /// (<see cref="Arrived"/>). A wait that runs out says where the page is and what it did (<see cref="PageTrail"/>).
+    /// </summary>
+    public static async Task ArrivedAsync(IPage page, Func<Uri, bool> where)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url => where(new Uri(url)), Arrived);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\nThe page is at {page.Url}. What it did:\n{PageTrail.Of(page)}", timeout);
+        }
     }
 
     /// <summary>A console error for a response with one of <paramref name="statuses"/> (Chromium logs "… status of 401 …"): a refusal the test expects.</summary>

@@ -40,11 +40,11 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
     {
         var email = role == "staff" ? "ekwalla@hospital.cm" : role + "@hospital.cm";
         await Accounts.Staff.CreateAsync(factory.Services, email, role);
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/account/signin", BrowserAppFactory.Arrived);
+        await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account/signin");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Accounts.Staff.Password);
-        var returned = page.WaitForURLAsync(url => new Uri(url).AbsolutePath == back, BrowserAppFactory.Arrived);
+        var returned = BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == back);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         // Back on the page, or the sign-in page's own answer, whichever comes: a refusal fails with what the page said. An
         // expired form is not retried: its cause (two sign-in pages served at once, SignedOutScriptTests) is fixed.
