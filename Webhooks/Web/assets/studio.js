@@ -287,8 +287,15 @@ window.TF_SMS = (() => {
         renderCoverage();
     }
 
+    // The list of the language picked last, with the text open when it arrives kept open (a person may have opened one
+    // while it loaded); an answer for a language picked earlier is dropped.
+    let reloads = 0;
     async function reload(key) {
-        items = await get(`${base}/texts/${lang}`);
+        const mine = ++reloads;
+        const fresh = await get(`${base}/texts/${lang}`);
+        if (mine !== reloads) return;
+        items = fresh;
+        if (current) key = current.key;
         const still = key && items.some(i => i.key === key);
         if (still) open(key); else { current = null; $("editor").hidden = true; renderKeys(); }
         await loadLanguages();

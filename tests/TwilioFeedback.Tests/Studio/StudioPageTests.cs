@@ -50,6 +50,40 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
     }
 
     [Fact]
+    public async Task A_text_opened_while_the_list_of_texts_reloads_stays_open()
+    {
+        // Seen in a run: the page's own first load and the test's pick of Duala both reload the list; the person opened a
+        // text between them, and the second list's arrival closed the editor, so "Approve draft" was gone.
+        await Staff.CreateAsync(factory.Services, "eyoum@hospital.cm", "translator");
+        var page = await OpenAsync("/studio");
+        await BrowserAppFactory.SignInAsync(page, "eyoum@hospital.cm", "/studio");
+        var key = page.Locator("#keys button[data-key=AskRating]");
+        await Expect(key).ToBeVisibleAsync();
+
+        // The next Duala list is held back until the person has opened a text.
+        var requested = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/api/v1/studio/texts/dua", async route =>
+        {
+            requested.TrySetResult();
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await page.Locator("#language").SelectOptionAsync("dua");
+        await requested.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await key.ClickAsync();
+        await Expect(page.Locator("#editor-key")).ToHaveTextAsync("AskRating");
+
+        var listed = page.WaitForResponseAsync(response => response.Url.EndsWith("/api/v1/studio/languages", StringComparison.Ordinal));
+        release.SetResult();
+        await listed; // the list has arrived and been shown: the page asks for the languages after it
+
+        await Expect(page.Locator("#editor")).ToBeVisibleAsync();
+        await Expect(page.Locator("#editor-key")).ToHaveTextAsync("AskRating");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save draft" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_translator_writes_the_duala_rating_prompt_a_second_approves_it_the_admin_sets_duala_live_and_a_patient_gets_it()
     {
         await Staff.CreateAsync(factory.Services, "ekwalla@hospital.cm", "translator");
