@@ -24,14 +24,14 @@ window.TF_TEXTS = {
         "sim.dial": "Dial {0}",
         "sim.reply": "Answer",
         "sim.keypad": "Keypad",
-        "sim.segments": "{0} segment(s) · {1} · {2} units",
+        "sim.segments": "{0} · {1} · {2}",
         "sim.cost": "≈ {0} {1}",
         "sim.total": "Estimated cost so far: {0} {1}",
         "sim.wa_cost": "WhatsApp: not billed per segment",
         "sim.ussd_len": "{0}/182 characters",
         "sim.say": "Says ({0})",
         "sim.play": "Plays a recording",
-        "sim.gather": "Waiting for {0} key(s)…",
+        "sim.gather": "Waiting for {0} keys…",
         "sim.record": "Recording the comment… press # to finish, * to skip",
         "sim.hungup": "Call ended",
         "sim.ended": "Session ended",
@@ -99,14 +99,14 @@ window.TF_TEXTS = {
         "sim.dial": "Composer {0}",
         "sim.reply": "Répondre",
         "sim.keypad": "Clavier",
-        "sim.segments": "{0} segment(s) · {1} · {2} unités",
+        "sim.segments": "{0} · {1} · {2}",
         "sim.cost": "≈ {0} {1}",
         "sim.total": "Coût estimé jusqu'ici : {0} {1}",
         "sim.wa_cost": "WhatsApp : pas facturé par segment",
         "sim.ussd_len": "{0}/182 caractères",
         "sim.say": "Dit ({0})",
         "sim.play": "Joue un enregistrement",
-        "sim.gather": "Attend {0} touche(s)…",
+        "sim.gather": "Attend {0} touches…",
         "sim.record": "Enregistrement du commentaire… # pour finir, * pour passer",
         "sim.hungup": "Appel terminé",
         "sim.ended": "Session terminée",
@@ -218,6 +218,21 @@ Object.assign(window.TF_TEXTS.fr, {
     "acct.tokens.lastused": "Dernière utilisation", "acct.tokens.revoke": "Révoquer", "acct.tokens.revoked": "Révoqué", "acct.tokens.expired": "Expiré",
     "acct.tokens.once": "Copiez votre nouveau jeton maintenant : il n'est affiché qu'une fois.", "acct.tokens.invalid": "Donnez au jeton un nom (64 caractères au plus) et 1 à 366 jours.",
     "acct.expired": "Formulaire expiré", "acct.expired.body": "Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.",
+});
+
+// Counts in the singular or the plural. TF_ONE: whether the language puts `count` in the singular (Intl.PluralRules: English 1;
+// French 0 and 1). TF_PLURAL: the text that says it, `key.one` there when the language has one, else `key` (`t(TF_PLURAL(TF.lang(), key, n), n)`).
+window.TF_ONE = (lang, count) => new Intl.PluralRules(lang === "fr" ? "fr-FR" : "en-GB").select(Number(count)) === "one";
+window.TF_PLURAL = (lang, key, count) => window.TF_ONE(lang, count) && (window.TF_TEXTS[lang] || {})[key + ".one"] !== undefined ? key + ".one" : key;
+Object.assign(window.TF_TEXTS.en, {
+    "appt.n.created": "{0} created", "appt.n.updated": "{0} updated", "appt.n.unchanged": "{0} unchanged", "appt.n.refused": "{0} refused",
+    "sim.n.segments": "{0} segments", "sim.n.segments.one": "{0} segment", "sim.n.units": "{0} units", "sim.n.units.one": "{0} unit", "sim.gather.one": "Waiting for {0} key…",
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "appt.n.created": "{0} créés", "appt.n.created.one": "{0} créé", "appt.n.updated": "{0} mis à jour",
+    "appt.n.unchanged": "{0} inchangés", "appt.n.unchanged.one": "{0} inchangé", "appt.n.refused": "{0} refusés", "appt.n.refused.one": "{0} refusé",
+    "dash.due.one": "prévu", "dash.sent.one": "envoyé", "dash.failed.one": "échoué",
+    "sim.n.segments": "{0} segments", "sim.n.segments.one": "{0} segment", "sim.n.units": "{0} unités", "sim.n.units.one": "{0} unité", "sim.gather.one": "Attend {0} touche…",
 });
 
 // The inbox (issue 16).
@@ -457,7 +472,7 @@ Object.assign(window.TF_TEXTS.en, {
     "appt.intro": "A list from the hospital's system, as .csv or .xlsx. The first row names the columns: external_id, patient_id, phone_number or email, department, starts_at; plan, channel and language are optional. Importing the same list again changes nothing.",
     "appt.file": "File (.csv or .xlsx)", "appt.import": "Import", "appt.choose": "Choose a file first.", "appt.importing": "Importing…",
     "appt.done": "{0} rows read.", "appt.failed": "The import did not finish: {0}", "appt.report": "Report",
-    "appt.counts": "{0} created, {1} updated, {2} unchanged, {3} refused.",
+    "appt.counts": "{0}, {1}, {2}, {3}.",
     "appt.row": "Row", "appt.external_id": "Appointment", "appt.outcome": "Result", "appt.reason": "Why",
     "appt.o.created": "Created", "appt.o.updated": "Updated", "appt.o.unchanged": "Unchanged", "appt.o.refused": "Refused"
 });
@@ -466,7 +481,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "appt.intro": "Une liste du système de l'hôpital, en .csv ou .xlsx. La première ligne nomme les colonnes : external_id, patient_id, phone_number ou email, department, starts_at ; plan, channel et language sont facultatives. Importer la même liste une seconde fois ne change rien.",
     "appt.file": "Fichier (.csv ou .xlsx)", "appt.import": "Importer", "appt.choose": "Choisissez d'abord un fichier.", "appt.importing": "Import en cours…",
     "appt.done": "{0} lignes lues.", "appt.failed": "L'import n'a pas abouti : {0}", "appt.report": "Rapport",
-    "appt.counts": "{0} créés, {1} mis à jour, {2} inchangés, {3} refusés.",
+    "appt.counts": "{0}, {1}, {2}, {3}.",
     "appt.row": "Ligne", "appt.external_id": "Rendez-vous", "appt.outcome": "Résultat", "appt.reason": "Pourquoi",
     "appt.o.created": "Créé", "appt.o.updated": "Mis à jour", "appt.o.unchanged": "Inchangé", "appt.o.refused": "Refusé"
 });

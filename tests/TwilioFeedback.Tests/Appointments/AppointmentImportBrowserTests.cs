@@ -52,7 +52,8 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
         Assert.Empty(split);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
-        await Expect(page.GetByText("2 créés, 0 mis à jour, 1 inchangés, 1 refusés.")).ToBeVisibleAsync();
+        // Counts of one (and of none) in the singular, as French says them (Intl.PluralRules).
+        await Expect(page.Locator("#counts")).ToHaveTextAsync("2 créés, 0 mis à jour, 1 inchangé, 1 refusé.");
         await Expect(refused).ToContainTextAsync("Refusé");
         // The server's reason as its code and values, worded in French; the long list of departments wraps inside the table's box.
         await Expect(refused.Locator("td.reason")).ToContainTextAsync("department doit être l'un de ces services : maternity, pharmacy, emergency");
