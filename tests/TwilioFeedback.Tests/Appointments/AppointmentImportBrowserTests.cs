@@ -60,6 +60,16 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
         await Expect(page.Locator("#status")).ToHaveTextAsync("4 lignes lues.");
         Assert.True(await page.EvaluateAsync<bool>("(box => box.scrollWidth <= box.clientWidth)(document.querySelector('#report .table-scroll'))"),
             "the report's table scrolls sideways inside its box at 390 px");
+        // The header is one line ("Pourquoi" is not left alone on a second one), and the results line up under "Résultat".
+        var headerLines = await page.EvaluateAsync<int>("""
+            new Set([...document.querySelectorAll("#report thead th")].filter(th => th.getBoundingClientRect().width > 1)
+                .map(th => Math.round(th.getBoundingClientRect().top))).size
+            """);
+        Assert.Equal(1, headerLines);
+        var resultLefts = await page.EvaluateAsync<int[]>("""
+            [...document.querySelectorAll("#report tr > :nth-child(3)")].map(c => Math.round(c.getBoundingClientRect().left))
+            """);
+        Assert.Single(resultLefts.Distinct());
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("appointments-import-fr-390"), FullPage = true });
 
         await using var db = factory.Db();
