@@ -182,7 +182,7 @@ Object.assign(window.TF_TEXTS.en, {
     "acct.users.disable": "Disable", "acct.users.enable": "Enable", "acct.users.reset": "Reset password", "acct.users.disabled": "Disabled", "acct.users.active": "Active",
     "acct.users.copy": "Send this one-time link to the person (valid an hour, shown only now):", "acct.users.emailed": "Invitation sent by email.",
     "acct.users.emailfailed": "The invitation email could not be sent (the mail server did not take it). Send this one-time link to the person yourself (valid an hour, shown only now):",
-    "acct.users.badrole": "Choose admin, staff or translator.",
+    "acct.users.badrole": "Choose Admin, Staff or Translator.",
     "acct.2fa.on": "Two-factor sign-in is on: signing in asks for a code from your authenticator app.", "acct.2fa.disable": "Turn off two-factor sign-in",
     "acct.2fa.scan": "Scan this code with an authenticator app, then type the 6-digit code it shows.", "acct.2fa.key": "Or type this key:",
     "acct.2fa.code": "Code", "acct.2fa.enable": "Turn on", "acct.2fa.badcode": "That code did not work. Type the newest code from the app.",
@@ -208,7 +208,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "acct.users.disable": "Désactiver", "acct.users.enable": "Activer", "acct.users.reset": "Réinitialiser le mot de passe", "acct.users.disabled": "Désactivé", "acct.users.active": "Actif",
     "acct.users.copy": "Envoyez ce lien à usage unique à la personne (valable une heure, affiché une seule fois) :", "acct.users.emailed": "Invitation envoyée par e-mail.",
     "acct.users.emailfailed": "L'e-mail d'invitation n'a pas pu être envoyé (le serveur de messagerie ne l'a pas pris). Envoyez vous-même ce lien à usage unique à la personne (valable une heure, affiché une seule fois) :",
-    "acct.users.badrole": "Choisissez admin, staff ou translator.",
+    "acct.users.badrole": "Choisissez Administrateur, Personnel ou Traducteur.",
     "acct.2fa.on": "La connexion à deux facteurs est active : la connexion demande un code de votre application.", "acct.2fa.disable": "Désactiver la connexion à deux facteurs",
     "acct.2fa.scan": "Scannez ce code avec une application d'authentification, puis tapez le code à 6 chiffres affiché.", "acct.2fa.key": "Ou tapez cette clé :",
     "acct.2fa.code": "Code", "acct.2fa.enable": "Activer", "acct.2fa.badcode": "Ce code n'a pas marché. Tapez le code le plus récent de l'application.",
@@ -226,12 +226,14 @@ window.TF_ONE = (lang, count) => new Intl.PluralRules(lang === "fr" ? "fr-FR" : 
 window.TF_PLURAL = (lang, key, count) => window.TF_ONE(lang, count) && (window.TF_TEXTS[lang] || {})[key + ".one"] !== undefined ? key + ".one" : key;
 Object.assign(window.TF_TEXTS.en, {
     "appt.n.created": "{0} created", "appt.n.updated": "{0} updated", "appt.n.unchanged": "{0} unchanged", "appt.n.refused": "{0} refused",
+    "acct.role.admin": "Admin", "acct.role.staff": "Staff", "acct.role.translator": "Translator", "acct.name.invalid": "Give a name of 1 to {0} characters.",
     "sim.n.segments": "{0} segments", "sim.n.segments.one": "{0} segment", "sim.n.units": "{0} units", "sim.n.units.one": "{0} unit", "sim.gather.one": "Waiting for {0} key…",
 });
 Object.assign(window.TF_TEXTS.fr, {
     "appt.n.created": "{0} créés", "appt.n.created.one": "{0} créé", "appt.n.updated": "{0} mis à jour",
     "appt.n.unchanged": "{0} inchangés", "appt.n.unchanged.one": "{0} inchangé", "appt.n.refused": "{0} refusés", "appt.n.refused.one": "{0} refusé",
     "dash.due.one": "prévu", "dash.sent.one": "envoyé", "dash.failed.one": "échoué",
+    "acct.role.admin": "Administrateur", "acct.role.staff": "Personnel", "acct.role.translator": "Traducteur", "acct.name.invalid": "Donnez un nom de 1 à {0} caractères.",
     "sim.n.segments": "{0} segments", "sim.n.segments.one": "{0} segment", "sim.n.units": "{0} unités", "sim.n.units.one": "{0} unité", "sim.gather.one": "Attend {0} touche…",
 });
 
