@@ -51,7 +51,11 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         await Expect(item.GetByText("Transcript confirmed by staff.")).ToBeVisibleAsync();
         await Expect(item.GetByText("Saved.")).ToBeVisibleAsync();
 
-        await item.GetByLabel("Answer the patient", new() { Exact = false }).FillAsync("Le major vous appellera demain.");
+        // The field says what the patient gets: the hospital's greeting, then the words as typed.
+        var answer = item.GetByLabel("Your answer (the patient receives the hospital's greeting, then your words exactly as you type them)");
+        await Expect(answer).ToHaveAccessibleDescriptionAsync(
+            "As: “Douala General Hospital, about your feedback: your words”. The greeting is in the patient's language where it is ready on this channel, else in French; your words are not translated.");
+        await answer.FillAsync("Le major vous appellera demain.");
         await item.GetByRole(AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
         await Expect(item.GetByText("Answer queued", new() { Exact = false })).ToBeVisibleAsync();
         await factory.DispatchAsync();
@@ -59,7 +63,8 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         await Expect(item.GetByText("sent", new() { Exact = true })).ToBeVisibleAsync();
         var (to, body) = Assert.Single(InboxRows.SentMessages(factory));
         Assert.Equal(InboxRows.Phone, to);
-        Assert.EndsWith("Le major vous appellera demain.", body);
+        // Duala is not live on SMS: the greeting in French, the words as typed.
+        Assert.Equal("Hôpital Général de Douala, au sujet de votre avis : Le major vous appellera demain.", body);
 
         // Keyboard: the button takes the focus and Enter presses it.
         await item.GetByRole(AriaRole.Button, new() { Name = "Mark handled" }).FocusAsync();
