@@ -29,6 +29,12 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         return page;
     }
 
+    private async Task<bool> ReplySentAsync()
+    {
+        await using var db = factory.Db();
+        return await db.Reminders.AnyAsync(r => r.Kind == "inbox_reply" && r.Status == TwilioFeedback.Persistence.ReminderStatus.Sent);
+    }
+
     [Fact]
     public async Task A_staff_member_transcribes_a_Duala_voice_comment_answers_the_patient_and_marks_it_handled()
     {
@@ -59,6 +65,12 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         await item.GetByRole(AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
         await Expect(item.GetByText("Answer queued", new() { Exact = false })).ToBeVisibleAsync();
         await factory.DispatchAsync();
+        // The host's own scheduled run may have claimed the row first (SKIP LOCKED): wait for whichever run took it to send it.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await ReplySentAsync() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Expect(item.GetByText("sent", new() { Exact = true })).ToBeVisibleAsync();
         var (to, body) = Assert.Single(InboxRows.SentMessages(factory));
