@@ -103,6 +103,9 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Boîte de réception" })).ToBeVisibleAsync();
         await Expect(page.GetByText("Attente trop longue, personnel impoli")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Marquer comme traité" })).ToBeVisibleAsync();
+        // The filters' languages and channels are named in French too.
+        await Expect(page.Locator("#f-language option[value=en]")).ToHaveTextAsync("Anglais");
+        await Expect(page.Locator("#f-channel option[value=voice]")).ToHaveTextAsync("Voix");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("inbox-phone-fr"), FullPage = true });
     }
