@@ -67,7 +67,6 @@ window.TF_TEXTS = {
         "sentiment.positive": "positive",
         "sentiment.negative": "negative",
         "sentiment.neutral": "neutral",
-        "sentiment.mixed": "mixed",
         "language.en": "English", "language.fr": "French", "language.dua": "Duala", "language.bas": "Basaa", "language.ewo": "Ewondo",
         "channel.sms": "SMS", "channel.whatsapp": "WhatsApp", "channel.voice": "Voice", "channel.ussd": "USSD", "channel.api": "API", "channel.web": "Web", "channel.sync": "Offline sync",
         "topic.waiting_time": "Waiting time", "topic.staff_attitude": "Staff attitude", "topic.cleanliness": "Cleanliness",
@@ -142,7 +141,6 @@ window.TF_TEXTS = {
         "sentiment.positive": "positif",
         "sentiment.negative": "négatif",
         "sentiment.neutral": "neutre",
-        "sentiment.mixed": "mitigé",
         "language.en": "Anglais", "language.fr": "Français", "language.dua": "Duala", "language.bas": "Basaa", "language.ewo": "Ewondo",
         "channel.sms": "SMS", "channel.whatsapp": "WhatsApp", "channel.voice": "Voix", "channel.ussd": "USSD", "channel.api": "API", "channel.web": "Web", "channel.sync": "Synchro hors ligne",
         "topic.waiting_time": "Attente", "topic.staff_attitude": "Accueil du personnel", "topic.cleanliness": "Propreté",
@@ -158,12 +156,12 @@ window.TF_TEXTS = {
 Object.assign(window.TF_TEXTS.en, {
     "cb.title": "Call-backs", "cb.scheduled": "scheduled", "cb.deferred": "deferred (quiet hours)", "cb.placed": "placed",
     "cb.retried": "retried", "cb.completed": "completed", "cb.failed": "failed", "cb.skipped": "skipped",
-    "cb.rejected": "flash (rejected)", "cb.missed": "missed call", "cb.calls": "{0} call(s)",
+    "cb.rejected": "flash (rejected)", "cb.missed": "missed call",
 });
 Object.assign(window.TF_TEXTS.fr, {
     "cb.title": "Appels en retour", "cb.scheduled": "prévus", "cb.deferred": "reportés (heures calmes)", "cb.placed": "en cours",
     "cb.retried": "relancés", "cb.completed": "aboutis", "cb.failed": "échoués", "cb.skipped": "non passés",
-    "cb.rejected": "bip (rejeté)", "cb.missed": "appel manqué", "cb.calls": "{0} appel(s)",
+    "cb.rejected": "bip (rejeté)", "cb.missed": "appel manqué",
 });
 
 // Staff accounts: sign-in, users, two-factor, personal tokens (Webhooks/Accounts).
