@@ -226,6 +226,7 @@ Object.assign(window.TF_TEXTS.en, {
     "appt.n.created": "{0} created", "appt.n.updated": "{0} updated", "appt.n.unchanged": "{0} unchanged", "appt.n.refused": "{0} refused",
     "acct.role.admin": "Admin", "acct.role.staff": "Staff", "acct.role.translator": "Translator", "acct.name.invalid": "Give a name of 1 to {0} characters.",
     "sim.n.segments": "{0} segments", "sim.n.segments.one": "{0} segment", "sim.n.units": "{0} units", "sim.n.units.one": "{0} unit", "sim.gather.one": "Waiting for {0} key…",
+    "channel.status": "Delivery reports",
 });
 Object.assign(window.TF_TEXTS.fr, {
     "appt.n.created": "{0} créés", "appt.n.created.one": "{0} créé", "appt.n.updated": "{0} mis à jour",
@@ -233,6 +234,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "dash.due.one": "prévu", "dash.sent.one": "envoyé", "dash.failed.one": "échoué",
     "acct.role.admin": "Administrateur", "acct.role.staff": "Personnel", "acct.role.translator": "Traducteur", "acct.name.invalid": "Donnez un nom de 1 à {0} caractères.",
     "sim.n.segments": "{0} segments", "sim.n.segments.one": "{0} segment", "sim.n.units": "{0} unités", "sim.n.units.one": "{0} unité", "sim.gather.one": "Attend {0} touche…",
+    "channel.status": "Accusés de remise",
 });
 
 // The inbox (issue 16).

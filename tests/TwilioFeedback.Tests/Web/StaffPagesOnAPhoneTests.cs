@@ -69,4 +69,47 @@ public sealed class StaffPagesOnAPhoneTests(BrowserAppFactory factory) : IClassF
         await Expect(reminders.Locator("[data-state=sent]")).ToHaveTextAsync("2 sent");
         await page.Context.CloseAsync();
     }
+
+    /// <summary>
+    /// Each staff page an admin can open, the French heading it shows, what is there once it has drawn its data, and short
+    /// texts that must not break across lines (a count and its word, an empty list's "Rien pour l'instant.").
+    /// </summary>
+    public static TheoryData<string, string, string, string> Pages => new()
+    {
+        { "/dashboard", "Tableau de bord des avis", "#kpi-reminders [data-state=due]", "#kpi-reminders span, #chart-language li, #chart-topic li" },
+        { "/inbox", "Boîte de réception", "#queues .queue-tab", "#queues .queue-tab" },
+        { "/simulator", "Simulateur de téléphone", "#test-numbers option", "" },
+        { "/studio", "Studio des langues", "#coverage tr", "" },
+        { "/studio/recordings", "Enregistrements des messages vocaux", "#prompts li", "" },
+        { "/appointments/import", "Importer des rendez-vous", "#upload", "" },
+        { "/account", "Compte", "#roles", "#roles" },
+        { "/account/users", "Utilisateurs", "#users tr", "" },
+        { "/account/2fa", "Connexion à deux facteurs", "main form", "" },
+        { "/account/tokens", "Jetons d'accès personnels", "main form", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task At_360_px_in_French_a_staff_page_fits_the_screen(string path, string heading, string drawn, string oneLine)
+    {
+        var page = await SignedInAsync("admin@hospital.cm", "admin", path, 360);
+        await page.EvaluateAsync("() => localStorage.setItem('tf_lang', 'fr')");
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await Expect(page.Locator("header h1")).ToHaveTextAsync(heading);
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "fr");
+        await Expect(page.Locator(drawn).First).ToBeAttachedAsync();
+        await AssertNoSidewaysScrollAsync(page, path);
+        if (oneLine.Length > 0)
+        {
+            var broken = await page.EvaluateAsync<string[]>("""
+                selector => [...document.querySelectorAll(selector)].filter(e => {
+                    const range = document.createRange(); range.selectNodeContents(e);
+                    return new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top))).size > 1;
+                }).map(e => e.textContent)
+                """, oneLine);
+            Assert.True(broken.Length == 0, $"{path}: broken across lines: {string.Join(" | ", broken)}");
+        }
+        await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("page-fr-360" + path.Replace('/', '-')), FullPage = true });
+        await page.Context.CloseAsync();
+    }
 }
