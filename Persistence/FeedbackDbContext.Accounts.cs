@@ -18,7 +18,7 @@ public sealed partial class FeedbackDbContext
         modelBuilder.Entity<StaffUser>(user =>
         {
             user.ToTable("staff_users");
-            user.Property(u => u.DisplayName).HasMaxLength(128);
+            user.Property(u => u.DisplayName).HasMaxLength(StaffUser.DisplayNameLength);
             user.HasIndex(u => u.NormalizedUserName).HasDatabaseName("ix_staff_users_normalized_user_name");
             user.HasIndex(u => u.NormalizedEmail).HasDatabaseName("ix_staff_users_normalized_email");
         });

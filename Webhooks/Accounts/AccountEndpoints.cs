@@ -139,14 +139,15 @@ public static class AccountEndpoints
             ? LinkGone(context)
             : SetupPage(context, token!, null);
 
-    private static IResult SetupPage(HttpContext context, string token, string? error) => Render(context, "acct.setup", "Create the first admin",
-        (error is null ? "" : $"<p role=\"alert\" class=\"warning\">{E(error)}</p>") +
+    /// <summary>The set-up form; <paramref name="alert"/> is the refusal's markup, when there is one.</summary>
+    private static IResult SetupPage(HttpContext context, string token, string? alert) => Render(context, "acct.setup", "Create the first admin",
+        (alert ?? "") +
         Form(context, "/account/setup?token=" + Uri.EscapeDataString(token),
-            Field("name", "acct.name", "Your name", "text", "required maxlength=\"128\"") +
+            NameField("Your name") +
             Field("email", "acct.email", "Email", "email", "autocomplete=\"username\" required") +
             NewPasswordField(context) +
             Button("acct.setup.submit", "Create admin"), "card"),
-        error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        alert is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> SetupAsync(HttpContext context, string? token, AccountLinks links, FeedbackDbContext db,
         UserManager<StaffUser> users, RoleManager<IdentityRole> roles, SignInManager<StaffUser> signIn, AccountAudit audit, TimeProvider clock, SignInBudget budget)
@@ -160,11 +161,16 @@ public static class AccountEndpoints
             return LinkGone(context);
         }
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var user = new StaffUser { UserName = form["email"].ToString().Trim(), Email = form["email"].ToString().Trim(), DisplayName = form["name"].ToString().Trim(), CreatedAt = clock.GetUtcNow() };
+        var name = form["name"].ToString().Trim();
+        if (NameRefusal(name) is { } refusal)
+        {
+            return SetupPage(context, token!, refusal);
+        }
+        var user = new StaffUser { UserName = form["email"].ToString().Trim(), Email = form["email"].ToString().Trim(), DisplayName = name, CreatedAt = clock.GetUtcNow() };
         var created = await users.CreateAsync(user, form["password"].ToString());
         if (!created.Succeeded)
         {
-            return SetupPage(context, token!, string.Join(" ", created.Errors.Select(e => e.Description)));
+            return SetupPage(context, token!, $"<p role=\"alert\" class=\"warning\">{E(string.Join(" ", created.Errors.Select(e => e.Description)))}</p>");
         }
         await UserEndpoints.SetRoleAsync(users, roles, user, StaffRoles.Admin);
         await audit.RecordAsync(user.Email!, "role", $"user {user.Id}: admin (first admin)", context.RequestAborted);
@@ -237,7 +243,7 @@ public static class AccountEndpoints
             links.Insert(0, """<li><a href="/account/users" data-t="acct.users">Users</a></li>""");
         }
         return Render(context, "acct.home", "Account",
-            $"""<section class="card"><p><span data-t="acct.signedinas">Signed in as</span> <strong id="whoami">{E(user.DisplayName)}</strong> ({E(user.Email)}) · <span id="roles">{E(string.Join(", ", roles))}</span></p><ul>{string.Concat(links)}</ul></section>""");
+            $"""<section class="card"><p><span data-t="acct.signedinas">Signed in as</span> <strong id="whoami">{E(user.DisplayName)}</strong> ({E(user.Email)}) · <span id="roles">{string.Join(", ", roles.Select(r => Text("acct.role." + E(r), RoleName(r), "span")))}</span></p><ul>{string.Concat(links)}</ul></section>""");
     }
 
     internal static string? Name(ClaimsPrincipal user) => user.FindFirst("name")?.Value ?? user.Identity?.Name;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
+using TwilioFeedback.Persistence.Accounts;
 
 namespace TwilioFeedback.Webhooks.Accounts;
 
@@ -22,6 +23,26 @@ public static class AccountPage
     public static string Button(string key, string label) => $"""<button type="submit" data-t="{key}">{E(label)}</button>""";
 
     public static string Text(string key, string text, string tag = "p", string attributes = "") => $"""<{tag} data-t="{key}"{attributes}>{E(text)}</{tag}>""";
+
+    /// <summary>A role as a person reads it (i18n.js <c>acct.role.*</c>); the role's id stays what forms send.</summary>
+    public static string RoleName(string role) => role switch
+    {
+        StaffRoles.Admin => "Admin",
+        StaffRoles.Staff => "Staff",
+        StaffRoles.Translator => "Translator",
+        _ => role,
+    };
+
+    /// <summary>The roles as <c>&lt;option&gt;</c>s: the id as the value, the name in the page's language as the text.</summary>
+    public static string RoleOptions(string? selected) => string.Concat(StaffRoles.All.Select(r =>
+        $"""<option value="{r}"{(r == selected ? " selected" : "")} data-t="acct.role.{r}">{RoleName(r)}</option>"""));
+
+    /// <summary>The name field of the invitation and set-up forms, limited to the column's length.</summary>
+    public static string NameField(string label) => Field("name", "acct.name", label, "text", $"required maxlength=\"{StaffUser.DisplayNameLength}\"");
+
+    /// <summary>The refusal of a name that is empty or longer than the column (a 500 from the database before).</summary>
+    public static string? NameRefusal(string name) => name.Length is >= 1 and <= StaffUser.DisplayNameLength ? null :
+        $"""<p role="alert" class="warning" data-t="acct.name.invalid" data-t-args="{StaffUser.DisplayNameLength}">Give a name of 1 to {StaffUser.DisplayNameLength} characters.</p>""";
 
     public static IResult Render(HttpContext context, string titleKey, string title, string body, int status = StatusCodes.Status200OK)
     {

@@ -65,7 +65,7 @@ public static partial class UserEndpoints
         foreach (var user in await manager.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(context.RequestAborted))
         {
             var role = (await manager.GetRolesAsync(user)).FirstOrDefault() ?? "";
-            var options = string.Concat(StaffRoles.All.Select(r => $"<option value=\"{r}\"{(r == role ? " selected" : "")}>{r}</option>"));
+            var options = RoleOptions(role);
             rows.Add($"""
                 <tr data-email="{E(user.Email)}"><td>{E(user.DisplayName)}<br><small>{E(user.Email)}</small></td>
                 <td>{Form(context, $"/account/users/{user.Id}/role", $"<label class=\"hidden\" for=\"role-{user.Id}\" data-t=\"acct.role\">Role</label><select id=\"role-{user.Id}\" name=\"role\">{options}</select> {Button("acct.users.save", "Save")}")}</td>
@@ -75,12 +75,12 @@ public static partial class UserEndpoints
                 <td>{Form(context, $"/account/users/{user.Id}/tokens", $"<label class=\"hidden\" for=\"token-name-{user.Id}\" data-t=\"acct.users.tokenname\">Token name</label><input id=\"token-name-{user.Id}\" name=\"name\" required maxlength=\"64\" data-t-placeholder=\"acct.users.tokenname\" placeholder=\"Token name\"> <label class=\"hidden\" for=\"token-days-{user.Id}\" data-t=\"acct.users.tokendays\">Days</label><input id=\"token-days-{user.Id}\" name=\"days\" type=\"number\" min=\"1\" max=\"366\" value=\"30\" required> {Button("acct.tokens.create", "Create token")}")}</td></tr>
                 """);
         }
-        var roleOptions = string.Concat(StaffRoles.All.Select(r => $"<option value=\"{r}\"{(r == StaffRoles.Staff ? " selected" : "")}>{r}</option>"));
+        var roleOptions = RoleOptions(StaffRoles.Staff);
         return Render(context, "acct.users", "Users",
             (notice ?? "") +
             Form(context, "/account/users/invite",
                 Text("acct.users.invite", "Invite someone", "h2") +
-                Field("name", "acct.name", "Name", "text", "required maxlength=\"128\"") +
+                NameField("Name") +
                 Field("email", "acct.email", "Email", "email", "required") +
                 $"<label for=\"role\" data-t=\"acct.role\">Role</label><select id=\"role\" name=\"role\">{roleOptions}</select>" +
                 Button("acct.users.invite.submit", "Invite"), "card") +
@@ -101,7 +101,12 @@ public static partial class UserEndpoints
         {
             return await ListAsync(context, users, Text("acct.users.badrole", "Choose admin, staff or translator.", "p", " role=\"alert\" class=\"warning\""), StatusCodes.Status400BadRequest);
         }
-        var user = new StaffUser { UserName = address, Email = address, DisplayName = form["name"].ToString().Trim(), CreatedAt = clock.GetUtcNow() };
+        var name = form["name"].ToString().Trim();
+        if (NameRefusal(name) is { } refusal)
+        {
+            return await ListAsync(context, users, refusal, StatusCodes.Status400BadRequest);
+        }
+        var user = new StaffUser { UserName = address, Email = address, DisplayName = name, CreatedAt = clock.GetUtcNow() };
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
         {

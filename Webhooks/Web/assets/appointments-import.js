@@ -19,7 +19,8 @@
     function draw() {
         if (!last) return;
         $("report").hidden = false;
-        $("counts").textContent = t("appt.counts", last.created, last.updated, last.unchanged, last.refused);
+        const counted = outcome => t(TF_PLURAL(TF.lang(), "appt.n." + outcome, last[outcome]), last[outcome]);
+        $("counts").textContent = t("appt.counts", ...["created", "updated", "unchanged", "refused"].map(counted));
         $("rows").replaceChildren(...last.report.map(r => el("tr", { class: r.outcome === "refused" ? "failed" : "" },
             el("td", { text: String(r.row) }),
             el("td", { text: r.external_id || "—" }),

@@ -118,9 +118,11 @@
         $("kpi-average").replaceChildren(data.count ? number(data.average_rating, 2) : "–", el("small", { text: " / 5" }));
         $("kpi-escalations").textContent = number(data.escalation_count);
         const r = data.reminders_today;
+        // Each count with its word in the singular or the plural ("0 prévu", "2 envoyés").
+        const said = state => `${number(r[state])} ${t(TF_PLURAL(TF.lang(), "dash." + state, r[state]))}`;
         $("kpi-reminders").replaceChildren(
-            el("span", { text: `${r.due} ${t("dash.due")}` }), el("span", { text: `${r.sent} ${t("dash.sent")}` }),
-            el("span", { class: r.failed ? "failed" : "", text: `${r.failed} ${t("dash.failed")}` }), el("span", { class: "muted", text: `${r.waiting} ${t("dash.waiting")}` }));
+            el("span", { "data-state": "due", text: said("due") }), el("span", { "data-state": "sent", text: said("sent") }),
+            el("span", { "data-state": "failed", class: r.failed ? "failed" : "", text: said("failed") }), el("span", { "data-state": "waiting", class: "muted", text: said("waiting") }));
         timeChart(data.by_day);
         bars("chart-language", data.by_language, "language");
         bars("chart-channel", data.by_channel, "channel");
@@ -172,8 +174,7 @@
     // number in the singular (Intl.PluralRules: English 1; French 0 and 1), else the plural "cb.<code>".
     function counted(code, count) {
         const one = `cb.one.${code}`;
-        const form = new Intl.PluralRules(TF.lang() === "fr" ? "fr-FR" : "en-GB").select(Number(count));
-        return form === "one" && window.TF_TEXTS.en[one] ? t(one) : label("cb", code);
+        return TF_ONE(TF.lang(), count) && window.TF_TEXTS.en[one] ? t(one) : label("cb", code);
     }
 
     function drawCallBacks() {

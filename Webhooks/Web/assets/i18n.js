@@ -24,14 +24,14 @@ window.TF_TEXTS = {
         "sim.dial": "Dial {0}",
         "sim.reply": "Answer",
         "sim.keypad": "Keypad",
-        "sim.segments": "{0} segment(s) · {1} · {2} units",
+        "sim.segments": "{0} · {1} · {2}",
         "sim.cost": "≈ {0} {1}",
         "sim.total": "Estimated cost so far: {0} {1}",
         "sim.wa_cost": "WhatsApp: not billed per segment",
         "sim.ussd_len": "{0}/182 characters",
         "sim.say": "Says ({0})",
         "sim.play": "Plays a recording",
-        "sim.gather": "Waiting for {0} key(s)…",
+        "sim.gather": "Waiting for {0} keys…",
         "sim.record": "Recording the comment… press # to finish, * to skip",
         "sim.hungup": "Call ended",
         "sim.ended": "Session ended",
@@ -67,7 +67,6 @@ window.TF_TEXTS = {
         "sentiment.positive": "positive",
         "sentiment.negative": "negative",
         "sentiment.neutral": "neutral",
-        "sentiment.mixed": "mixed",
         "language.en": "English", "language.fr": "French", "language.dua": "Duala", "language.bas": "Basaa", "language.ewo": "Ewondo",
         "channel.sms": "SMS", "channel.whatsapp": "WhatsApp", "channel.voice": "Voice", "channel.ussd": "USSD", "channel.api": "API", "channel.web": "Web", "channel.sync": "Offline sync",
         "topic.waiting_time": "Waiting time", "topic.staff_attitude": "Staff attitude", "topic.cleanliness": "Cleanliness",
@@ -99,14 +98,14 @@ window.TF_TEXTS = {
         "sim.dial": "Composer {0}",
         "sim.reply": "Répondre",
         "sim.keypad": "Clavier",
-        "sim.segments": "{0} segment(s) · {1} · {2} unités",
+        "sim.segments": "{0} · {1} · {2}",
         "sim.cost": "≈ {0} {1}",
         "sim.total": "Coût estimé jusqu'ici : {0} {1}",
         "sim.wa_cost": "WhatsApp : pas facturé par segment",
         "sim.ussd_len": "{0}/182 caractères",
         "sim.say": "Dit ({0})",
         "sim.play": "Joue un enregistrement",
-        "sim.gather": "Attend {0} touche(s)…",
+        "sim.gather": "Attend {0} touches…",
         "sim.record": "Enregistrement du commentaire… # pour finir, * pour passer",
         "sim.hungup": "Appel terminé",
         "sim.ended": "Session terminée",
@@ -142,7 +141,6 @@ window.TF_TEXTS = {
         "sentiment.positive": "positif",
         "sentiment.negative": "négatif",
         "sentiment.neutral": "neutre",
-        "sentiment.mixed": "mitigé",
         "language.en": "Anglais", "language.fr": "Français", "language.dua": "Duala", "language.bas": "Basaa", "language.ewo": "Ewondo",
         "channel.sms": "SMS", "channel.whatsapp": "WhatsApp", "channel.voice": "Voix", "channel.ussd": "USSD", "channel.api": "API", "channel.web": "Web", "channel.sync": "Synchro hors ligne",
         "topic.waiting_time": "Attente", "topic.staff_attitude": "Accueil du personnel", "topic.cleanliness": "Propreté",
@@ -158,12 +156,12 @@ window.TF_TEXTS = {
 Object.assign(window.TF_TEXTS.en, {
     "cb.title": "Call-backs", "cb.scheduled": "scheduled", "cb.deferred": "deferred (quiet hours)", "cb.placed": "placed",
     "cb.retried": "retried", "cb.completed": "completed", "cb.failed": "failed", "cb.skipped": "skipped",
-    "cb.rejected": "flash (rejected)", "cb.missed": "missed call", "cb.calls": "{0} call(s)",
+    "cb.rejected": "flash (rejected)", "cb.missed": "missed call",
 });
 Object.assign(window.TF_TEXTS.fr, {
     "cb.title": "Appels en retour", "cb.scheduled": "prévus", "cb.deferred": "reportés (heures calmes)", "cb.placed": "en cours",
     "cb.retried": "relancés", "cb.completed": "aboutis", "cb.failed": "échoués", "cb.skipped": "non passés",
-    "cb.rejected": "bip (rejeté)", "cb.missed": "appel manqué", "cb.calls": "{0} appel(s)",
+    "cb.rejected": "bip (rejeté)", "cb.missed": "appel manqué",
 });
 
 // Staff accounts: sign-in, users, two-factor, personal tokens (Webhooks/Accounts).
@@ -182,7 +180,7 @@ Object.assign(window.TF_TEXTS.en, {
     "acct.users.disable": "Disable", "acct.users.enable": "Enable", "acct.users.reset": "Reset password", "acct.users.disabled": "Disabled", "acct.users.active": "Active",
     "acct.users.copy": "Send this one-time link to the person (valid an hour, shown only now):", "acct.users.emailed": "Invitation sent by email.",
     "acct.users.emailfailed": "The invitation email could not be sent (the mail server did not take it). Send this one-time link to the person yourself (valid an hour, shown only now):",
-    "acct.users.badrole": "Choose admin, staff or translator.",
+    "acct.users.badrole": "Choose Admin, Staff or Translator.",
     "acct.2fa.on": "Two-factor sign-in is on: signing in asks for a code from your authenticator app.", "acct.2fa.disable": "Turn off two-factor sign-in",
     "acct.2fa.scan": "Scan this code with an authenticator app, then type the 6-digit code it shows.", "acct.2fa.key": "Or type this key:",
     "acct.2fa.code": "Code", "acct.2fa.enable": "Turn on", "acct.2fa.badcode": "That code did not work. Type the newest code from the app.",
@@ -208,7 +206,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "acct.users.disable": "Désactiver", "acct.users.enable": "Activer", "acct.users.reset": "Réinitialiser le mot de passe", "acct.users.disabled": "Désactivé", "acct.users.active": "Actif",
     "acct.users.copy": "Envoyez ce lien à usage unique à la personne (valable une heure, affiché une seule fois) :", "acct.users.emailed": "Invitation envoyée par e-mail.",
     "acct.users.emailfailed": "L'e-mail d'invitation n'a pas pu être envoyé (le serveur de messagerie ne l'a pas pris). Envoyez vous-même ce lien à usage unique à la personne (valable une heure, affiché une seule fois) :",
-    "acct.users.badrole": "Choisissez admin, staff ou translator.",
+    "acct.users.badrole": "Choisissez Administrateur, Personnel ou Traducteur.",
     "acct.2fa.on": "La connexion à deux facteurs est active : la connexion demande un code de votre application.", "acct.2fa.disable": "Désactiver la connexion à deux facteurs",
     "acct.2fa.scan": "Scannez ce code avec une application d'authentification, puis tapez le code à 6 chiffres affiché.", "acct.2fa.key": "Ou tapez cette clé :",
     "acct.2fa.code": "Code", "acct.2fa.enable": "Activer", "acct.2fa.badcode": "Ce code n'a pas marché. Tapez le code le plus récent de l'application.",
@@ -218,6 +216,25 @@ Object.assign(window.TF_TEXTS.fr, {
     "acct.tokens.lastused": "Dernière utilisation", "acct.tokens.revoke": "Révoquer", "acct.tokens.revoked": "Révoqué", "acct.tokens.expired": "Expiré",
     "acct.tokens.once": "Copiez votre nouveau jeton maintenant : il n'est affiché qu'une fois.", "acct.tokens.invalid": "Donnez au jeton un nom (64 caractères au plus) et 1 à 366 jours.",
     "acct.expired": "Formulaire expiré", "acct.expired.body": "Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.",
+});
+
+// Counts in the singular or the plural. TF_ONE: whether the language puts `count` in the singular (Intl.PluralRules: English 1;
+// French 0 and 1). TF_PLURAL: the text that says it, `key.one` there when the language has one, else `key` (`t(TF_PLURAL(TF.lang(), key, n), n)`).
+window.TF_ONE = (lang, count) => new Intl.PluralRules(lang === "fr" ? "fr-FR" : "en-GB").select(Number(count)) === "one";
+window.TF_PLURAL = (lang, key, count) => window.TF_ONE(lang, count) && (window.TF_TEXTS[lang] || {})[key + ".one"] !== undefined ? key + ".one" : key;
+Object.assign(window.TF_TEXTS.en, {
+    "appt.n.created": "{0} created", "appt.n.updated": "{0} updated", "appt.n.unchanged": "{0} unchanged", "appt.n.refused": "{0} refused",
+    "acct.role.admin": "Admin", "acct.role.staff": "Staff", "acct.role.translator": "Translator", "acct.name.invalid": "Give a name of 1 to {0} characters.",
+    "sim.n.segments": "{0} segments", "sim.n.segments.one": "{0} segment", "sim.n.units": "{0} units", "sim.n.units.one": "{0} unit", "sim.gather.one": "Waiting for {0} key…",
+    "channel.status": "Delivery reports",
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "appt.n.created": "{0} créés", "appt.n.created.one": "{0} créé", "appt.n.updated": "{0} mis à jour",
+    "appt.n.unchanged": "{0} inchangés", "appt.n.unchanged.one": "{0} inchangé", "appt.n.refused": "{0} refusés", "appt.n.refused.one": "{0} refusé",
+    "dash.due.one": "prévu", "dash.sent.one": "envoyé", "dash.failed.one": "échoué",
+    "acct.role.admin": "Administrateur", "acct.role.staff": "Personnel", "acct.role.translator": "Traducteur", "acct.name.invalid": "Donnez un nom de 1 à {0} caractères.",
+    "sim.n.segments": "{0} segments", "sim.n.segments.one": "{0} segment", "sim.n.units": "{0} unités", "sim.n.units.one": "{0} unité", "sim.gather.one": "Attend {0} touche…",
+    "channel.status": "Accusés de remise",
 });
 
 // The inbox (issue 16).
@@ -230,7 +247,8 @@ Object.assign(window.TF_TEXTS.en, {
     "inbox.transcript": "Transcript (the patient's own words)", "inbox.translation": "Translation (French or English)", "inbox.translation_optional": "Translation (optional)",
     "inbox.save_transcript": "Save transcript", "inbox.sentiment": "Sentiment", "inbox.topics": "Topics", "inbox.confirm_analysis": "Confirm analysis", "inbox.save_analysis": "Save analysis",
     "inbox.not_analysed": "Not analysed yet", "inbox.confidence": "({0} % sure)", "inbox.disagrees": "rating and comment disagree", "inbox.alarming": "alarming words",
-    "inbox.written_in": "written in {0}", "inbox.reply": "Answer the patient (your words; sent in their language with the hospital's greeting)", "inbox.send": "Send answer",
+    "inbox.written_in": "written in {0}", "inbox.reply": "Your answer (the patient receives the hospital's greeting, then your words exactly as you type them)", "inbox.send": "Send answer",
+    "inbox.reply_hint": "As: “Douala General Hospital, about your feedback: your words”. The greeting is in the patient's language where it is ready on this channel, else in French; your words are not translated.",
     "inbox.no_reply": "This patient cannot be answered (no phone number, or opted out).", "inbox.reply_queued": "Answer queued: it goes out now, or in the morning during quiet hours.",
     "inbox.reply_status": "Answer by {0}:", "inbox.handled": "Mark handled", "inbox.handled_done": "Marked handled.", "inbox.saving": "Saving…", "inbox.saved": "Saved.",
     "inbox.failed": "Could not reach the server: {0}",
@@ -247,7 +265,8 @@ Object.assign(window.TF_TEXTS.fr, {
     "inbox.transcript": "Transcription (les mots du patient)", "inbox.translation": "Traduction (français ou anglais)", "inbox.translation_optional": "Traduction (facultative)",
     "inbox.save_transcript": "Enregistrer la transcription", "inbox.sentiment": "Sentiment", "inbox.topics": "Sujets", "inbox.confirm_analysis": "Confirmer l'analyse", "inbox.save_analysis": "Enregistrer l'analyse",
     "inbox.not_analysed": "Pas encore analysé", "inbox.confidence": "(sûr à {0} %)", "inbox.disagrees": "note et commentaire en désaccord", "inbox.alarming": "mots alarmants",
-    "inbox.written_in": "écrit en {0}", "inbox.reply": "Répondre au patient (vos mots ; envoyés dans sa langue avec la formule de l'hôpital)", "inbox.send": "Envoyer la réponse",
+    "inbox.written_in": "écrit en {0}", "inbox.reply": "Votre réponse (le patient reçoit la formule de l'hôpital, puis vos mots tels que vous les tapez)", "inbox.send": "Envoyer la réponse",
+    "inbox.reply_hint": "Ainsi : « Hôpital Général de Douala, au sujet de votre avis : vos mots ». La formule est dans la langue du patient si elle est prête sur ce canal, sinon en français ; vos mots ne sont pas traduits.",
     "inbox.no_reply": "Impossible de répondre à ce patient (pas de numéro, ou désinscrit).", "inbox.reply_queued": "Réponse en file : elle part maintenant, ou au matin pendant les heures calmes.",
     "inbox.reply_status": "Réponse par {0} :", "inbox.handled": "Marquer comme traité", "inbox.handled_done": "Marqué comme traité.", "inbox.saving": "Enregistrement…", "inbox.saved": "Enregistré.",
     "inbox.failed": "Serveur injoignable : {0}",
@@ -457,7 +476,7 @@ Object.assign(window.TF_TEXTS.en, {
     "appt.intro": "A list from the hospital's system, as .csv or .xlsx. The first row names the columns: external_id, patient_id, phone_number or email, department, starts_at; plan, channel and language are optional. Importing the same list again changes nothing.",
     "appt.file": "File (.csv or .xlsx)", "appt.import": "Import", "appt.choose": "Choose a file first.", "appt.importing": "Importing…",
     "appt.done": "{0} rows read.", "appt.failed": "The import did not finish: {0}", "appt.report": "Report",
-    "appt.counts": "{0} created, {1} updated, {2} unchanged, {3} refused.",
+    "appt.counts": "{0}, {1}, {2}, {3}.",
     "appt.row": "Row", "appt.external_id": "Appointment", "appt.outcome": "Result", "appt.reason": "Why",
     "appt.o.created": "Created", "appt.o.updated": "Updated", "appt.o.unchanged": "Unchanged", "appt.o.refused": "Refused"
 });
@@ -466,7 +485,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "appt.intro": "Une liste du système de l'hôpital, en .csv ou .xlsx. La première ligne nomme les colonnes : external_id, patient_id, phone_number ou email, department, starts_at ; plan, channel et language sont facultatives. Importer la même liste une seconde fois ne change rien.",
     "appt.file": "Fichier (.csv ou .xlsx)", "appt.import": "Importer", "appt.choose": "Choisissez d'abord un fichier.", "appt.importing": "Import en cours…",
     "appt.done": "{0} lignes lues.", "appt.failed": "L'import n'a pas abouti : {0}", "appt.report": "Rapport",
-    "appt.counts": "{0} créés, {1} mis à jour, {2} inchangés, {3} refusés.",
+    "appt.counts": "{0}, {1}, {2}, {3}.",
     "appt.row": "Ligne", "appt.external_id": "Rendez-vous", "appt.outcome": "Résultat", "appt.reason": "Pourquoi",
     "appt.o.created": "Créé", "appt.o.updated": "Mis à jour", "appt.o.unchanged": "Inchangé", "appt.o.refused": "Refusé"
 });

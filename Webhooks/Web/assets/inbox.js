@@ -97,10 +97,13 @@
 
     function replyForm(i) {
         if (!i.can_reply) return el("p", { class: "muted", text: t("inbox.no_reply") });
-        const text = el("textarea", { id: `re-${i.id}`, rows: 2, maxlength: 240 });
+        // What the server sends (InboxEndpoints.ReplyAsync): Template_InboxReply, the greeting around {message}, and the words as typed.
+        const text = el("textarea", { id: `re-${i.id}`, rows: 2, maxlength: 240, "aria-describedby": `rh-${i.id}` });
         const channel = el("select", { id: `rc-${i.id}` }, el("option", { value: "sms", text: "SMS" }),
             el("option", { value: "whatsapp", selected: i.channel === "whatsapp" ? "" : null, text: "WhatsApp" }));
-        const form = el("form", { class: "reply" }, field(`re-${i.id}`, "inbox.reply", text), field(`rc-${i.id}`, "inbox.channel", channel),
+        const answer = field(`re-${i.id}`, "inbox.reply", text);
+        answer.append(el("small", { id: `rh-${i.id}`, class: "muted", text: t("inbox.reply_hint") }));
+        const form = el("form", { class: "reply" }, answer, field(`rc-${i.id}`, "inbox.channel", channel),
             el("button", { type: "submit", text: t("inbox.send") }));
         form.addEventListener("submit", ev => {
             ev.preventDefault();

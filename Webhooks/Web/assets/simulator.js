@@ -21,6 +21,9 @@
 
     function note(text, kind = "note") { return bubble(kind, text); }
 
+    // "1 segment", "2 segments": the singular where the page's language says it (i18n.js TF_PLURAL).
+    const counted = (key, count) => t(TF_PLURAL(TF.lang(), key, count), count);
+
     function money(value) { return Number(value).toFixed(config && config.price_per_segment < 1 ? 3 : 2); }
 
     function showTotal() {
@@ -54,7 +57,7 @@
         const answer = await send({ text });
         if (!answer) return;
         for (const m of answer.messages) {
-            const meta = [t("sim.segments", m.segments, m.encoding, m.units)];
+            const meta = [t("sim.segments", counted("sim.n.segments", m.segments), m.encoding, counted("sim.n.units", m.units))];
             meta.push(m.cost !== undefined && m.cost !== null ? t("sim.cost", money(m.cost), answer.currency) : t("sim.wa_cost"));
             bubble("out", m.text, meta.join(" · "));
         }
@@ -87,7 +90,7 @@
                 const item = bubble("out voice", t("sim.play"));
                 item.append(el("audio", { controls: "", preload: "none", src: s.url }));
             }
-            else if (s.kind === "gather") note(t("sim.gather", s.num_digits || 1));
+            else if (s.kind === "gather") note(counted("sim.gather", s.num_digits || 1));
             else if (s.kind === "record") note(t("sim.record"));
             else if (s.kind === "hangup") note(t("sim.hungup"));
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using TwilioFeedback.Persistence.Accounts;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Accounts;
 using static Microsoft.Playwright.Assertions;
@@ -46,7 +47,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Create the first admin" })).ToBeVisibleAsync();
         await CreateFirstAdminAsync(admin);
         await Expect(admin.Locator("#whoami")).ToHaveTextAsync("Dr Mbappe Admin");
-        await Expect(admin.Locator("#roles")).ToHaveTextAsync("admin");
+        await Expect(admin.Locator("#roles")).ToHaveTextAsync("Admin");
 
         await admin.GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Invite someone" })).ToBeVisibleAsync();
@@ -70,7 +71,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         var translator = await OpenAsync(factory, _errors, "/account/signin");
         await ChoosePasswordAsync(translator, invitation, "ewondo words and sounds");
         await SignInAsync(translator, "translator@dgh.example", "ewondo words and sounds");
-        await Expect(translator.Locator("#roles")).ToHaveTextAsync("translator");
+        await Expect(translator.Locator("#roles")).ToHaveTextAsync("Translator");
         await Expect(translator.GetByRole(AriaRole.Link, new() { Name = "Users" })).ToHaveCountAsync(0);
         await translator.GotoAsync("/dashboard");
         await BrowserAppFactory.ArrivedAsync(translator, url => url.AbsolutePath == "/account/denied");
@@ -208,6 +209,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await AssertNoSidewaysScrollAsync(page, "the set-up page");
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("account-setup-fr-phone"), FullPage = true });
         await CreateFirstAdminAsync(page);
+        await Expect(page.Locator("#roles")).ToHaveTextAsync("Administrateur"); // a role in the page's language, not its id
         await Staff.CreateAsync(factory.Services, "infirmiere.avec.un.nom.tres.long@hopital-general-douala.example", "staff");
 
         await page.GotoAsync("/account/users");
@@ -219,8 +221,28 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await Expect(nurse.GetByLabel("Jours", new() { Exact = true })).ToHaveValueAsync("30");
         await Expect(nurse.GetByLabel("Rôle", new() { Exact = true })).ToBeVisibleAsync();
         await Expect(page.GetByLabel("Nom", new() { Exact = true })).ToHaveCountAsync(1);
+        // Roles are named in French; what the form sends is still the role's id.
+        await Expect(nurse.GetByLabel("Rôle", new() { Exact = true }).Locator("option:checked")).ToHaveTextAsync("Personnel");
+        await Expect(nurse.GetByLabel("Rôle", new() { Exact = true })).ToHaveValueAsync("staff");
+        await Expect(page.Locator("#role option")).ToHaveTextAsync(["Administrateur", "Personnel", "Traducteur"]);
+        await Expect(page.Locator("#role")).ToHaveValueAsync("staff");
         await AssertNoSidewaysScrollAsync(page, "the users page");
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("account-users-fr-phone"), FullPage = true });
+
+        // The name is limited to its column: the form says so, and the server refuses a longer one in words, not with a 500.
+        var name = page.GetByLabel("Nom", new() { Exact = true });
+        await Expect(name).ToHaveAttributeAsync("maxlength", StaffUser.DisplayNameLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await name.EvaluateAsync("input => input.removeAttribute('maxlength')"); // as a script or an old browser would send it
+        await name.FillAsync(new string('n', StaffUser.DisplayNameLength + 1));
+        await page.GetByLabel("E-mail", new() { Exact = true }).FillAsync("long.name@dgh.example");
+        var refused = page.WaitForResponseAsync(r => r.Url.EndsWith("/account/users/invite", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Inviter", Exact = true }).ClickAsync();
+        Assert.Equal(400, (await refused).Status);
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Donnez un nom de 1 à 128 caractères.");
+        await using (var db = factory.Db())
+        {
+            Assert.False(await db.Users.AnyAsync(u => u.Email == "long.name@dgh.example"));
+        }
 
         await page.GotoAsync("/account/2fa");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Connexion à deux facteurs" })).ToBeVisibleAsync();

@@ -43,7 +43,7 @@ public sealed partial class AccountEmailBrowserTests(SmtpBrowserFactory factory)
         var translator = await OpenAsync(factory, _errors, "/account/signin");
         await ChoosePasswordAsync(translator, link.Value, "basaa words and sounds");
         await SignInAsync(translator, "basaa@dgh.example", "basaa words and sounds");
-        await Expect(translator.Locator("#roles")).ToHaveTextAsync("translator");
+        await Expect(translator.Locator("#roles")).ToHaveTextAsync("Translator");
         await admin.Context.CloseAsync();
         await translator.Context.CloseAsync();
     }

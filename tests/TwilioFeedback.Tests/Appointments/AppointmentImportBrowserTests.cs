@@ -52,13 +52,24 @@ public sealed class AppointmentImportBrowserTests(BrowserAppFactory factory) : I
         Assert.Empty(split);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
-        await Expect(page.GetByText("2 créés, 0 mis à jour, 1 inchangés, 1 refusés.")).ToBeVisibleAsync();
+        // Counts of one (and of none) in the singular, as French says them (Intl.PluralRules).
+        await Expect(page.Locator("#counts")).ToHaveTextAsync("2 créés, 0 mis à jour, 1 inchangé, 1 refusé.");
         await Expect(refused).ToContainTextAsync("Refusé");
         // The server's reason as its code and values, worded in French; the long list of departments wraps inside the table's box.
         await Expect(refused.Locator("td.reason")).ToContainTextAsync("department doit être l'un de ces services : maternity, pharmacy, emergency");
         await Expect(page.Locator("#status")).ToHaveTextAsync("4 lignes lues.");
         Assert.True(await page.EvaluateAsync<bool>("(box => box.scrollWidth <= box.clientWidth)(document.querySelector('#report .table-scroll'))"),
             "the report's table scrolls sideways inside its box at 390 px");
+        // The header is one line ("Pourquoi" is not left alone on a second one), and the results line up under "Résultat".
+        var headerLines = await page.EvaluateAsync<int>("""
+            new Set([...document.querySelectorAll("#report thead th")].filter(th => th.getBoundingClientRect().width > 1)
+                .map(th => Math.round(th.getBoundingClientRect().top))).size
+            """);
+        Assert.Equal(1, headerLines);
+        var resultLefts = await page.EvaluateAsync<int[]>("""
+            [...document.querySelectorAll("#report tr > :nth-child(3)")].map(c => Math.round(c.getBoundingClientRect().left))
+            """);
+        Assert.Single(resultLefts.Distinct());
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("appointments-import-fr-390"), FullPage = true });
 
         await using var db = factory.Db();

@@ -29,6 +29,12 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         return page;
     }
 
+    private async Task<bool> ReplySentAsync()
+    {
+        await using var db = factory.Db();
+        return await db.Reminders.AnyAsync(r => r.Kind == "inbox_reply" && r.Status == TwilioFeedback.Persistence.ReminderStatus.Sent);
+    }
+
     [Fact]
     public async Task A_staff_member_transcribes_a_Duala_voice_comment_answers_the_patient_and_marks_it_handled()
     {
@@ -51,15 +57,26 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         await Expect(item.GetByText("Transcript confirmed by staff.")).ToBeVisibleAsync();
         await Expect(item.GetByText("Saved.")).ToBeVisibleAsync();
 
-        await item.GetByLabel("Answer the patient", new() { Exact = false }).FillAsync("Le major vous appellera demain.");
+        // The field says what the patient gets: the hospital's greeting, then the words as typed.
+        var answer = item.GetByLabel("Your answer (the patient receives the hospital's greeting, then your words exactly as you type them)");
+        await Expect(answer).ToHaveAccessibleDescriptionAsync(
+            "As: “Douala General Hospital, about your feedback: your words”. The greeting is in the patient's language where it is ready on this channel, else in French; your words are not translated.");
+        await answer.FillAsync("Le major vous appellera demain.");
         await item.GetByRole(AriaRole.Button, new() { Name = "Send answer" }).ClickAsync();
         await Expect(item.GetByText("Answer queued", new() { Exact = false })).ToBeVisibleAsync();
         await factory.DispatchAsync();
+        // The host's own scheduled run may have claimed the row first (SKIP LOCKED): wait for whichever run took it to send it.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await ReplySentAsync() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Expect(item.GetByText("sent", new() { Exact = true })).ToBeVisibleAsync();
         var (to, body) = Assert.Single(InboxRows.SentMessages(factory));
         Assert.Equal(InboxRows.Phone, to);
-        Assert.EndsWith("Le major vous appellera demain.", body);
+        // Duala is not live on SMS: the greeting in French, the words as typed.
+        Assert.Equal("Hôpital Général de Douala, au sujet de votre avis : Le major vous appellera demain.", body);
 
         // Keyboard: the button takes the focus and Enter presses it.
         await item.GetByRole(AriaRole.Button, new() { Name = "Mark handled" }).FocusAsync();
@@ -86,6 +103,9 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Boîte de réception" })).ToBeVisibleAsync();
         await Expect(page.GetByText("Attente trop longue, personnel impoli")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Marquer comme traité" })).ToBeVisibleAsync();
+        // The filters' languages and channels are named in French too.
+        await Expect(page.Locator("#f-language option[value=en]")).ToHaveTextAsync("Anglais");
+        await Expect(page.Locator("#f-channel option[value=voice]")).ToHaveTextAsync("Voix");
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("inbox-phone-fr"), FullPage = true });
     }

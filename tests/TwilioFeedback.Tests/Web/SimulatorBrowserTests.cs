@@ -76,7 +76,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         await page.GetByLabel("Patient's number").FillAsync("+237000000101");
         await TypeAsync(page, "hello");
         await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.LanguageMenu, Language.English).Split('\n')[0]);
-        await Expect(LastReceived(page).Locator(".meta")).ToContainTextAsync("1 segment(s) · UCS-2");
+        await Expect(LastReceived(page).Locator(".meta")).ToContainTextAsync("1 segment · UCS-2 · "); // one in the singular, not "segment(s)"
         await Expect(LastReceived(page).Locator(".meta")).ToContainTextAsync("USD");
         await TypeAsync(page, "1");
         await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get(MessageKeys.AskRating, Language.English));
@@ -94,7 +94,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
         await page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true }).ClickAsync();
         await Expect(page.Locator("#screen")).ToContainTextAsync("For English, press 1.");
         await Expect(page.Locator("#screen")).ToContainTextAsync("Pour le français, appuyez sur 2.");
-        await Expect(page.Locator("#screen .bubble.note").Last).ToContainTextAsync("Waiting for 1 key(s)");
+        await Expect(page.Locator("#screen .bubble.note").Last).ToHaveTextAsync("Waiting for 1 key…");
         await page.GetByRole(AriaRole.Button, new() { Name = "2", Exact = true }).ClickAsync();
         await Expect(LastReceived(page)).ToContainTextAsync(Texts.Get("Voice_AskRating", Language.French));
         await page.GetByRole(AriaRole.Button, new() { Name = "2", Exact = true }).ClickAsync();
@@ -108,7 +108,7 @@ public sealed class SimulatorBrowserTests(BrowserAppFactory factory) : IClassFix
 
         // A second call, hung up at the menu: the server hears Twilio's "completed" callback.
         await page.GetByRole(AriaRole.Button, new() { Name = "Call", Exact = true }).ClickAsync();
-        await Expect(page.Locator("#screen .bubble.note").Last).ToContainTextAsync("Waiting for 1 key(s)");
+        await Expect(page.Locator("#screen .bubble.note").Last).ToHaveTextAsync("Waiting for 1 key…");
         await page.GetByRole(AriaRole.Button, new() { Name = "Hang up", Exact = true }).ClickAsync();
         await Expect(page.Locator("#screen .bubble.note").Last).ToHaveTextAsync("Call ended");
         await using (var db = factory.Db())
