@@ -22,6 +22,9 @@ public static class MessageKeys
     public const string ReminderDeclined = "Reminder_Declined";
     public const string ReminderConfirmPrompt = "Reminder_ConfirmPrompt";
 
+    /// <summary>Answer to a late 1 or 2 for a visit already attended, missed, cancelled or declined: it is no longer open, so the answer changes nothing.</summary>
+    public const string ReminderVisitClosed = "Reminder_VisitClosed";
+
     /// <summary>Spoken on a call: one line per language in the language menu, each in its own language.</summary>
     public const string VoiceLanguageOption = "Voice_LanguageOption";
 
@@ -36,6 +39,7 @@ public static class MessageKeys
     [
         LanguageMenu, LanguageMenuAgain, AskRating, AskRatingAgain, AskComment, AskCommentAgain,
         Thanks, CommentAdded, TooManyMisses, OptedOut, OptedIn, Help, ReminderConfirmed, ReminderDeclined, TryLater,
+        ReminderVisitClosed,
     ];
 
     /// <summary>The spoken forms.</summary>
