@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Scheduling.Appointments;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Twilio;
@@ -47,6 +48,8 @@ public static class VoiceReminderEndpoints
                 return new TwiMLResult(response.Hangup());
             }
             var confirmed = digits == "1";
+            // A visit already attended, missed, cancelled or declined stays as it is, and the patient hears that, not "confirmed".
+            var closed = reminder.Appointment is { } appointment && !AppointmentAnswers.IsOpen(appointment.Status);
             // The same path as a 1 or 2 by message. What answered is the call and its step (a CallSid is 34
             // characters; a longer one is cut to fit the column), so the same request again answers nothing else.
             var answeredBy = $"{SafeText.Clean(call.CallSid, 40)}:{step}";
@@ -56,7 +59,8 @@ public static class VoiceReminderEndpoints
             {
                 await patients.ForgetAsync(phoneHash);
             }
-            VoicePrompts.Add(response, [voice.Say(texts.Get(confirmed ? MessageKeys.ReminderConfirmed : MessageKeys.ReminderDeclined,
+            var answer = closed ? MessageKeys.ReminderVisitClosed : confirmed ? MessageKeys.ReminderConfirmed : MessageKeys.ReminderDeclined;
+            VoicePrompts.Add(response, [voice.Say(texts.Get(answer,
                 language is Language.English ? Language.English : Language.French), language)]);
             return new TwiMLResult(response.Hangup());
         }
