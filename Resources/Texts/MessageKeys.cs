@@ -75,6 +75,13 @@ public static class MessageKeys
     /// <summary>Staff's answer from the inbox: <c>{message}</c> is their own words.</summary>
     public const string InboxReply = "Template_InboxReply";
 
+    /// <summary>
+    /// The reminder templates a call may speak (<c>Template_…</c>). Those without values can be recorded in the studio for
+    /// Duala, Basaa and Ewondo; a recording cannot say a template's values (a date, a department), so those are spoken from text.
+    /// </summary>
+    public static IReadOnlyList<string> VoiceReminderTemplates { get; } =
+        ["Template_Appointment", AppointmentMoved, AppointmentCancelled, "Template_Medication", "Template_FollowUp", "Template_FeedbackInvite"];
+
     /// <summary>Templates staff can name when scheduling (<c>template</c> → key), with their parameters.</summary>
     public static IReadOnlyDictionary<string, (string Key, string[] Parameters)> Templates { get; } = new Dictionary<string, (string, string[])>
     {

@@ -86,7 +86,7 @@ public static class VoiceReminderEndpoints
 
     /// <summary>
     /// What the call says first. A template is written afresh in the patient's current language, or its fallback where that is not live on
-    /// each of its channels; for Duala, Basaa and Ewondo an approved recording of a template without values is played, else (Twilio has no voice for them)
+    /// each of its channels; for Duala, Basaa and Ewondo an approved studio recording of a template without values is played, else (Twilio has no voice for them)
     /// the French text is spoken. The row's language is set to what was said. A free text is said as written, in the row's language.
     /// </summary>
     private static async Task<(Language, Speech)> MessageAsync(Reminder reminder, ReminderWording wording, PatientTexts texts, VoicePrompts voice, FeedbackDbContext db, CancellationToken cancellationToken)
@@ -94,7 +94,7 @@ public static class VoiceReminderEndpoints
         var written = Languages.FromCode(reminder.Language) ?? Language.French;
         // As the dispatcher wrote it: live on each of the reminder's channels (a call may be the fallback of an SMS).
         var language = wording.ServeOn(reminder, reminder.Channels);
-        if (wording.Template(reminder, language) is not var (key, values))
+        if (wording.Template(reminder, language) is not var (key, _))
         {
             // The confirmation question is in a free text already for SMS; on a call it is asked by the keypad prompt.
             var prompt = " " + texts.Get(MessageKeys.ReminderConfirmPrompt, written);
@@ -105,7 +105,8 @@ public static class VoiceReminderEndpoints
         {
             speech = voice.Say(wording.Write(reminder, language, withConfirmPrompt: false)!, language);
         }
-        else if (values.Count == 0 && (await voice.SpeakAsync(key, language, cancellationToken)) is { PlayUrl: not null } recorded)
+        // Value-free: the text has no placeholders (an appointment's feedback invite carries the visit's values, but its text uses none).
+        else if (!texts.HasValues(key) && (await voice.SpeakAsync(key, language, cancellationToken)) is { PlayUrl: not null } recorded)
         {
             speech = recorded;
         }
