@@ -16,6 +16,12 @@ public sealed class PatientTexts(IStringLocalizer<Messages> localizer, ITextCata
     /// <summary>The text as built into the assembly, ignoring the studio.</summary>
     public string FromResources(string key, Language language) => FromResources(localizer, key, language);
 
+    /// <summary>
+    /// True when <paramref name="key"/>'s English source has placeholders (<c>{date}</c>, <c>{department}</c>): values that change
+    /// with every patient, which a recording cannot say.
+    /// </summary>
+    public bool HasValues(string key) => Placeholders.Of(FromResources(key, Language.English)).Count > 0;
+
     /// <summary>A language menu (<see cref="MessageKeys.LanguageMenu"/> or its retry) listing <paramref name="offered"/>, numbered in order, each in itself.</summary>
     public string Menu(string key, Language language, IReadOnlyList<Language> offered) =>
         Get(key, language, MenuLines(offered), offered.Count.ToString(CultureInfo.InvariantCulture));

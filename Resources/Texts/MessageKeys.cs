@@ -22,6 +22,9 @@ public static class MessageKeys
     public const string ReminderDeclined = "Reminder_Declined";
     public const string ReminderConfirmPrompt = "Reminder_ConfirmPrompt";
 
+    /// <summary>Answer to a late 1 or 2 for a visit already attended, missed, cancelled or declined: it is no longer open, so the answer changes nothing.</summary>
+    public const string ReminderVisitClosed = "Reminder_VisitClosed";
+
     /// <summary>Spoken on a call: one line per language in the language menu, each in its own language.</summary>
     public const string VoiceLanguageOption = "Voice_LanguageOption";
 
@@ -36,6 +39,7 @@ public static class MessageKeys
     [
         LanguageMenu, LanguageMenuAgain, AskRating, AskRatingAgain, AskComment, AskCommentAgain,
         Thanks, CommentAdded, TooManyMisses, OptedOut, OptedIn, Help, ReminderConfirmed, ReminderDeclined, TryLater,
+        ReminderVisitClosed,
     ];
 
     /// <summary>The spoken forms.</summary>
@@ -70,6 +74,13 @@ public static class MessageKeys
 
     /// <summary>Staff's answer from the inbox: <c>{message}</c> is their own words.</summary>
     public const string InboxReply = "Template_InboxReply";
+
+    /// <summary>
+    /// The reminder templates a call may speak (<c>Template_…</c>). Those without values can be recorded in the studio for
+    /// Duala, Basaa and Ewondo; a recording cannot say a template's values (a date, a department), so those are spoken from text.
+    /// </summary>
+    public static IReadOnlyList<string> VoiceReminderTemplates { get; } =
+        ["Template_Appointment", AppointmentMoved, AppointmentCancelled, "Template_Medication", "Template_FollowUp", "Template_FeedbackInvite"];
 
     /// <summary>Templates staff can name when scheduling (<c>template</c> → key), with their parameters.</summary>
     public static IReadOnlyDictionary<string, (string Key, string[] Parameters)> Templates { get; } = new Dictionary<string, (string, string[])>

@@ -29,17 +29,17 @@ public sealed class ConversationEffects(
     /// saved) means the request that applied it died before saving the conversation: the effects are in
     /// place, and true lets this one save the step and answer as that one would have.
     /// </summary>
-    public async Task<bool> ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> effects, CancellationToken cancellationToken)
+    /// <returns><see cref="EffectsApplied.Replay"/> where false is described above.</returns>
+    public async Task<EffectsApplied> ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> effects, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (!effects.Any(ChangesState))
         {
-            await ApplyEachAsync(patient, inbound, effects, now, cancellationToken);
-            return true;
+            return await ApplyEachAsync(patient, inbound, effects, now, cancellationToken);
         }
         if (effects is [SetLanguage language])
         {
-            return await SetLanguageOnceAsync(patient, inbound, language, now, cancellationToken);
+            return await SetLanguageOnceAsync(patient, inbound, language, now, cancellationToken) ? EffectsApplied.Applied : EffectsApplied.Replay;
         }
         // The record and the effects in one transaction: a replay months later (the Redis reply key long
         // gone) finds the record and changes nothing; a concurrent one waits on the key, then finds it.
@@ -49,11 +49,11 @@ public sealed class ConversationEffects(
             cancellationToken);
         if (first == 0)
         {
-            return await AppliedByAHandlerThatDiedAsync(inbound, now, cancellationToken);
+            return await AppliedByAHandlerThatDiedAsync(inbound, now, cancellationToken) ? EffectsApplied.Applied : EffectsApplied.Replay;
         }
-        await ApplyEachAsync(patient, inbound, effects, now, cancellationToken);
+        var applied = await ApplyEachAsync(patient, inbound, effects, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return applied;
     }
 
     /// <summary>
@@ -87,8 +87,9 @@ public sealed class ConversationEffects(
     /// <summary>Effects that change the patient or a reminder: applied once per message, ever.</summary>
     public static bool ChangesState(Effect effect) => effect is SetLanguage or OptOut or OptIn or AnswerReminder;
 
-    private async Task ApplyEachAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> effects, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<EffectsApplied> ApplyEachAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> effects, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var applied = EffectsApplied.Applied;
         foreach (var effect in effects)
         {
             var patients = db.Patients.Where(p => p.Id == patient.Id);
@@ -129,7 +130,12 @@ public sealed class ConversationEffects(
                         .OrderByDescending(r => r.SentAt).Select(r => r.Id).FirstOrDefaultAsync(cancellationToken);
                     if (latest != 0)
                     {
-                        await reminders.AnswerAsync(latest, answer.Confirmed, inbound.ProviderMessageId, cancellationToken);
+                        // A visit already attended, missed, cancelled or declined stays as it is; the patient is told so (asked first: a 2 declines an open one).
+                        var closed = await Scheduling.Appointments.AppointmentAnswers.VisitClosedAsync(db, latest, cancellationToken);
+                        if (await reminders.AnswerAsync(latest, answer.Confirmed, inbound.ProviderMessageId, cancellationToken) == 1 && closed)
+                        {
+                            applied = EffectsApplied.AnsweredClosedVisit;
+                        }
                     }
                     break;
                 case SaveVoiceComment voice:
@@ -153,6 +159,7 @@ public sealed class ConversationEffects(
                     throw new InvalidOperationException($"No handler for effect {effect.GetType().Name}.");
             }
         }
+        return applied;
     }
 
     /// <summary>
@@ -194,4 +201,14 @@ public sealed class ConversationEffects(
     }
 
     public static string ChannelName(Channel channel) => channel.ToString().ToLowerInvariant();
+}
+
+/// <summary>What applying a message's effects came to.</summary>
+public enum EffectsApplied
+{
+    /// <summary>A replay of a message whose state-changing effects were applied before: nothing changed.</summary>
+    Replay,
+    Applied,
+    /// <summary>Applied, and a 1 or 2 answered a reminder of a visit no longer open (attended, no-show, cancelled, declined), which stays as it was.</summary>
+    AnsweredClosedVisit,
 }

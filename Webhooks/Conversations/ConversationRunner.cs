@@ -97,12 +97,18 @@ public sealed partial class ConversationRunner(
 
         // The languages live on the channel (every language for a preview number) and the words, as the studio set them.
         var outcome = ConversationEngine.Handle(survey with { Offer = studio.OfferFor(inbound.From), Words = studio.Words }, state, patient.Snapshot, inbound, now);
-        if (!await effects.ApplyAsync(patient, inbound, outcome.Effects, conversation.HeldEffects > 0, cancellationToken))
+        var applied = await effects.ApplyAsync(patient, inbound, outcome.Effects, conversation.HeldEffects > 0, cancellationToken);
+        if (applied == EffectsApplied.Replay)
         {
             // A replay older than the reply window: the conversation stays as it is, and the answer is empty.
             var none = Reply.None(outcome.Reply.Language);
             await conversation.CommitAsync(conversation.State, timeToLive, id, none, options.Value.ReplayWindow);
             return none;
+        }
+        if (applied == EffectsApplied.AnsweredClosedVisit)
+        {
+            // Only the database knows the visit is over or off: "confirmed" would be untrue (issue 17).
+            outcome = outcome with { Reply = outcome.Reply with { Prompts = [new Prompt(Resources.Texts.MessageKeys.ReminderVisitClosed, [])] } };
         }
         await conversation.CommitAsync(outcome.Next, timeToLive, id, outcome.Reply, options.Value.ReplayWindow);
         metrics.ConversationStep(inbound.Channel, state, outcome);

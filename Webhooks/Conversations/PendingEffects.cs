@@ -30,22 +30,25 @@ public sealed partial class PendingEffects(
         "if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1]) return 1 end return 0";
 
     /// <param name="heldBefore">Effects of earlier messages are held (the count read with the conversation's state).</param>
-    /// <returns>False when the message is a replay of one whose state-changing effects were applied before: nothing changed.</returns>
-    public async Task<bool> ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> outcome, bool heldBefore, CancellationToken cancellationToken)
+    /// <returns>Replay when the message is a replay of one whose state-changing effects were applied before: nothing changed.
+    /// Held effects count as applied (a late answer to a closed visit then gets the usual reply).</returns>
+    public async Task<EffectsApplied> ApplyAsync(PatientRecord patient, Inbound inbound, IReadOnlyList<Effect> outcome, bool heldBefore, CancellationToken cancellationToken)
     {
         if (outcome.Count == 0)
         {
-            return true;
+            return EffectsApplied.Applied;
         }
         var applied = false;
+        var result = EffectsApplied.Applied;
         if (!heldBefore)
         {
             try
             {
-                if (!await effects.ApplyAsync(patient, inbound, outcome, cancellationToken))
+                result = await effects.ApplyAsync(patient, inbound, outcome, cancellationToken);
+                if (result == EffectsApplied.Replay)
                 {
                     LogReplayIgnored(logger, inbound.ProviderMessageId);
-                    return false;
+                    return result;
                 }
                 applied = true;
             }
@@ -65,7 +68,7 @@ public sealed partial class PendingEffects(
         {
             patients.Remember(inbound.From, changed, trusted: !outcome.Any(e => e is AnswerReminder));
         }
-        return true;
+        return result;
     }
 
     private static PatientRecord Changed(PatientRecord patient, Effect effect) => effect switch

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
+using TwilioFeedback.Scheduling.Appointments;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Twilio;
@@ -47,6 +48,8 @@ public static class VoiceReminderEndpoints
                 return new TwiMLResult(response.Hangup());
             }
             var confirmed = digits == "1";
+            // A visit already attended, missed, cancelled or declined stays as it is, and the patient hears that, not "confirmed".
+            var closed = reminder.Appointment is { } appointment && !AppointmentAnswers.IsOpen(appointment.Status);
             // The same path as a 1 or 2 by message. What answered is the call and its step (a CallSid is 34
             // characters; a longer one is cut to fit the column), so the same request again answers nothing else.
             var answeredBy = $"{SafeText.Clean(call.CallSid, 40)}:{step}";
@@ -56,7 +59,8 @@ public static class VoiceReminderEndpoints
             {
                 await patients.ForgetAsync(phoneHash);
             }
-            VoicePrompts.Add(response, [voice.Say(texts.Get(confirmed ? MessageKeys.ReminderConfirmed : MessageKeys.ReminderDeclined,
+            var answer = closed ? MessageKeys.ReminderVisitClosed : confirmed ? MessageKeys.ReminderConfirmed : MessageKeys.ReminderDeclined;
+            VoicePrompts.Add(response, [voice.Say(texts.Get(answer,
                 language is Language.English ? Language.English : Language.French), language)]);
             return new TwiMLResult(response.Hangup());
         }
@@ -82,7 +86,7 @@ public static class VoiceReminderEndpoints
 
     /// <summary>
     /// What the call says first. A template is written afresh in the patient's current language, or its fallback where that is not live on
-    /// each of its channels; for Duala, Basaa and Ewondo an approved recording of a template without values is played, else (Twilio has no voice for them)
+    /// each of its channels; for Duala, Basaa and Ewondo an approved studio recording of a template without values is played, else (Twilio has no voice for them)
     /// the French text is spoken. The row's language is set to what was said. A free text is said as written, in the row's language.
     /// </summary>
     private static async Task<(Language, Speech)> MessageAsync(Reminder reminder, ReminderWording wording, PatientTexts texts, VoicePrompts voice, FeedbackDbContext db, CancellationToken cancellationToken)
@@ -90,7 +94,7 @@ public static class VoiceReminderEndpoints
         var written = Languages.FromCode(reminder.Language) ?? Language.French;
         // As the dispatcher wrote it: live on each of the reminder's channels (a call may be the fallback of an SMS).
         var language = wording.ServeOn(reminder, reminder.Channels);
-        if (wording.Template(reminder, language) is not var (key, values))
+        if (wording.Template(reminder, language) is not var (key, _))
         {
             // The confirmation question is in a free text already for SMS; on a call it is asked by the keypad prompt.
             var prompt = " " + texts.Get(MessageKeys.ReminderConfirmPrompt, written);
@@ -101,7 +105,8 @@ public static class VoiceReminderEndpoints
         {
             speech = voice.Say(wording.Write(reminder, language, withConfirmPrompt: false)!, language);
         }
-        else if (values.Count == 0 && (await voice.SpeakAsync(key, language, cancellationToken)) is { PlayUrl: not null } recorded)
+        // Value-free: the text has no placeholders (an appointment's feedback invite carries the visit's values, but its text uses none).
+        else if (!texts.HasValues(key) && (await voice.SpeakAsync(key, language, cancellationToken)) is { PlayUrl: not null } recorded)
         {
             speech = recorded;
         }

@@ -7,6 +7,7 @@ using Npgsql;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Accounts;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Webhooks.Accounts;
 using TwilioFeedback.Webhooks.Twilio;
 using TwilioFeedback.Webhooks.Voice;
@@ -29,10 +30,10 @@ public static partial class RecordingEndpoints
         var api = app.MapGroup("/api/v1/studio/recordings").WithTags("Studio: recordings").RequireAuthorization(studio);
         api.MapGet("/{language}", ListAsync).WithName("ListRecordings");
         api.MapPut("/{language}/{key}", UploadAsync).WithName("UploadRecording").DisableAntiforgery();
-        api.MapGet("/{language}/{key}/draft", (string language, string key, HttpContext context, FeedbackDbContext db, CancellationToken cancellationToken) =>
-            AudioAsync(language, key, PromptRecordingStatus.Draft, context, db, cancellationToken)).WithName("ListenToDraft");
-        api.MapGet("/{language}/{key}/approved", (string language, string key, HttpContext context, FeedbackDbContext db, CancellationToken cancellationToken) =>
-            AudioAsync(language, key, PromptRecordingStatus.Approved, context, db, cancellationToken)).WithName("ListenToApproved");
+        api.MapGet("/{language}/{key}/draft", (string language, string key, HttpContext context, FeedbackDbContext db, PatientTexts texts, CancellationToken cancellationToken) =>
+            AudioAsync(language, key, PromptRecordingStatus.Draft, context, db, texts, cancellationToken)).WithName("ListenToDraft");
+        api.MapGet("/{language}/{key}/approved", (string language, string key, HttpContext context, FeedbackDbContext db, PatientTexts texts, CancellationToken cancellationToken) =>
+            AudioAsync(language, key, PromptRecordingStatus.Approved, context, db, texts, cancellationToken)).WithName("ListenToApproved");
         api.MapPost("/{language}/{key}/approve", ApproveAsync).WithName("ApproveRecording");
 
         // The page is served to anyone, like the dashboard: its API calls decide (sign-in page, or No access).
@@ -50,26 +51,31 @@ public static partial class RecordingEndpoints
         {
             return unknown;
         }
+        // Reminder templates after the prompts, for the languages Twilio cannot speak.
+        IReadOnlyList<string> reminders = IsReminderTemplate(language, MessageKeys.VoiceReminderTemplates[0]) ? MessageKeys.VoiceReminderTemplates : [];
         var takes = await db.PromptRecordings.AsNoTracking()
             .Where(p => p.Language == language && (p.Status == PromptRecordingStatus.Draft || p.Status == PromptRecordingStatus.Approved))
             .Select(p => new { p.Id, p.Key, p.Status, p.AuthorName, p.RecordedAt, p.DurationMs, p.ReviewerName, p.ApprovedAt })
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<RecordingItem>>([.. PromptCatalog.Keys.Select(key =>
+        return TypedResults.Ok<IReadOnlyList<RecordingItem>>([.. PromptCatalog.Keys.Concat(reminders).Select(key =>
         {
             var draft = takes.FirstOrDefault(t => t.Key == key && t.Status == PromptRecordingStatus.Draft);
             var approved = takes.FirstOrDefault(t => t.Key == key && t.Status == PromptRecordingStatus.Approved);
+            var reminder = reminders.Contains(key);
             return new RecordingItem(key, RecordingPurposes.Of(key), texts.Get(key, Language.English), texts.Get(key, Language.French),
                 draft is null ? null : new RecordingDraft(draft.Id, draft.AuthorName, draft.RecordedAt, draft.DurationMs),
                 approved is null ? null : new RecordingApproved(approved.AuthorName, approved.ReviewerName, approved.ApprovedAt, approved.DurationMs),
-                spoken is { } speaks ? SayTwiml(prompts.Say(texts.Get(key, speaks), speaks)) : null);
+                spoken is { } speaks ? SayTwiml(prompts.Say(texts.Get(key, speaks), speaks)) : null,
+                reminder ? RecordingItem.Reminder : RecordingItem.Prompt,
+                reminder ? [.. Placeholders.Of(texts.FromResources(key, Language.English)).Order(StringComparer.Ordinal)] : null);
         })]);
     }
 
     internal static async Task<Results<Ok<RecordingUploaded>, ProblemHttpResult>> UploadAsync(
-        string language, string key, HttpRequest request, ClaimsPrincipal user, FeedbackDbContext db, TimeProvider clock,
+        string language, string key, HttpRequest request, ClaimsPrincipal user, FeedbackDbContext db, PatientTexts texts, TimeProvider clock,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (PromptEndpoints.Unknown(language, key) is { } unknown)
+        if (Refused(language, key, texts) is { } unknown)
         {
             return unknown;
         }
@@ -112,10 +118,10 @@ public static partial class RecordingEndpoints
     }
 
     internal static async Task<Results<Ok<RecordingApproved>, ProblemHttpResult>> ApproveAsync(
-        string language, string key, ApproveRecording body, ClaimsPrincipal user, FeedbackDbContext db, PromptCatalog catalog, TimeProvider clock,
+        string language, string key, ApproveRecording body, ClaimsPrincipal user, FeedbackDbContext db, PatientTexts texts, PromptCatalog catalog, TimeProvider clock,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (PromptEndpoints.Unknown(language, key) is { } unknown)
+        if (Refused(language, key, texts) is { } unknown)
         {
             return unknown;
         }
@@ -150,9 +156,9 @@ public static partial class RecordingEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AudioAsync(
-        string language, string key, string status, HttpContext context, FeedbackDbContext db, CancellationToken cancellationToken)
+        string language, string key, string status, HttpContext context, FeedbackDbContext db, PatientTexts texts, CancellationToken cancellationToken)
     {
-        if (PromptEndpoints.Unknown(language, key) is { } unknown)
+        if (Refused(language, key, texts) is { } unknown)
         {
             return unknown;
         }
@@ -161,6 +167,31 @@ public static partial class RecordingEndpoints
         return take is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"No {status} take of this prompt.")
             : PromptEndpoints.File(context, take, "private, no-cache");
+    }
+
+    /// <summary>A reminder template of a language Twilio cannot speak (Duala, Basaa, Ewondo): a call plays its approved take instead of the French text.</summary>
+    private static bool IsReminderTemplate(string language, string key) =>
+        MessageKeys.VoiceReminderTemplates.Contains(key) && Languages.FromCode(language) is { } parsed && parsed.Code() == language
+        && StudioSettings.NeedsRecordings(parsed);
+
+    /// <summary>
+    /// Null when a take can be kept for <paramref name="key"/> in <paramref name="language"/>: a voice prompt, or a reminder template without
+    /// values in Duala, Basaa or Ewondo. A template with values gets a 400 saying why (a take cannot say them); anything else a 404 naming what exists.
+    /// </summary>
+    private static ProblemHttpResult? Refused(string language, string key, PatientTexts texts)
+    {
+        if (!IsReminderTemplate(language, key))
+        {
+            return PromptEndpoints.Unknown(language, key);
+        }
+        if (!texts.HasValues(key))
+        {
+            return null;
+        }
+        var values = string.Join(", ", Placeholders.Of(texts.FromResources(key, Language.English)).Order(StringComparer.Ordinal));
+        return new RecordingRefusal("carries_values", [],
+                $"This reminder carries values that change with every patient ({values}): a recording cannot say them, so calls speak its text (in French).")
+            .ToProblem(StatusCodes.Status400BadRequest, "This reminder cannot be recorded.");
     }
 
     /// <summary>The <c>&lt;Say&gt;</c> a call gets for this speech, written by the voice endpoints' own TwiML writer.</summary>

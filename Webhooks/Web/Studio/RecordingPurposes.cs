@@ -14,6 +14,12 @@ public static class RecordingPurposes
         ["Voice_TooManyMisses"] = "A polite goodbye after several answers that could not be understood.",
         ["Voice_ReminderConfirm"] = "On a reminder call: press 1 to confirm the appointment, 2 if they cannot come.",
         ["Voice_Goodbye"] = "Ends a reminder call.",
+        ["Template_Appointment"] = "A reminder call: the appointment's department, date and time.",
+        ["Template_AppointmentMoved"] = "A reminder call: the appointment has moved to a new date and time.",
+        ["Template_AppointmentCancelled"] = "A reminder call: the appointment is cancelled; call to book another.",
+        ["Template_Medication"] = "A reminder call: time to take a medicine, named in the message.",
+        ["Template_FollowUp"] = "A reminder call: a follow-up visit on a date.",
+        ["Template_FeedbackInvite"] = "A call after the visit: invites the patient to give feedback on their care.",
     };
 
     public static string Of(string key) => Purposes.GetValueOrDefault(key, key);

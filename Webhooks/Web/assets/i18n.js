@@ -535,3 +535,27 @@ Object.assign(window.TF_TEXTS.fr, {
     "appt.refused.bad_form": "Le formulaire n'a pas pu être lu : envoyez le fichier en multipart/form-data, dans un champ nommé « file ».",
     "appt.refused.no_file": "Aucun fichier dans le formulaire : envoyez-le dans un champ nommé « file »."
 });
+// The recording page's reminder templates (issue 17: studio recordings for reminder calls).
+Object.assign(window.TF_TEXTS.en, {
+    "rec.reminders": "Reminder calls",
+    "rec.reminders_help": "What a reminder call says first. Without an approved take, callers hear the French text. Only a reminder without values can be recorded: a take cannot say a date, a time, a department or a medicine, which change with every patient.",
+    "rec.reminder_fallback": "No speech synthesis for this language: without an approved take, reminder calls speak the French text.",
+    "rec.carries_values": "Not recordable: this reminder carries values that change with every patient ({0}). A recording cannot say them, so calls speak its text (in French for this language).",
+    "rec.refused.carries_values": "This reminder carries values that change with every patient: a recording cannot say them, so calls speak its text."
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "rec.reminders": "Appels de rappel",
+    "rec.reminders_help": "Ce qu'un appel de rappel dit d'abord. Sans prise approuvée, les appelants entendent le texte français. Seul un rappel sans valeurs peut être enregistré : une prise ne peut pas dire une date, une heure, un service ou un médicament, qui changent avec chaque patient.",
+    "rec.reminder_fallback": "Pas de synthèse vocale pour cette langue : sans prise approuvée, les appels de rappel disent le texte français.",
+    "rec.carries_values": "Ne peut pas être enregistré : ce rappel contient des valeurs qui changent avec chaque patient ({0}). Un enregistrement ne peut pas les dire : les appels disent son texte (en français pour cette langue).",
+    "rec.refused.carries_values": "Ce rappel contient des valeurs qui changent avec chaque patient : un enregistrement ne peut pas les dire, les appels disent donc son texte.",
+    "rec.purpose.Template_Appointment": "Un appel de rappel : le service, la date et l'heure du rendez-vous.",
+    "rec.purpose.Template_AppointmentMoved": "Un appel de rappel : le rendez-vous est déplacé à une nouvelle date et une nouvelle heure.",
+    "rec.purpose.Template_AppointmentCancelled": "Un appel de rappel : le rendez-vous est annulé ; appeler pour en fixer un autre.",
+    "rec.purpose.Template_Medication": "Un appel de rappel : l'heure de prendre un médicament, nommé dans le message.",
+    "rec.purpose.Template_FollowUp": "Un appel de rappel : une visite de suivi à une date.",
+    "rec.purpose.Template_FeedbackInvite": "Un appel après la visite : invite le patient à donner son avis sur ses soins.",
+    "studio.purpose.Reminder_VisitClosed": "Réponse à un 1 ou 2 tardif après le rappel d'une visite déjà faite, manquée, annulée ou refusée : elle n'est plus ouverte, appeler pour un nouveau rendez-vous.",
+    "studio.purpose.Template_AppointmentMoved": "Dit au patient que son rendez-vous est déplacé : {department}, la nouvelle {date} et {time}.",
+    "studio.purpose.Template_AppointmentCancelled": "Dit au patient que son rendez-vous ({department}, {date}, {time}) est annulé et qu'il peut appeler pour en fixer un autre."
+});

@@ -151,12 +151,17 @@
         const li = el("li", { class: "card prompt", "data-key": item.key },
             el("h2", { text: item.key }),
             el("p", { class: "muted purpose", text: TF.local("rec.purpose." + item.key, item.purpose) }),
-            el("dl", { class: "sources" }, el("dt", { text: "English" }), el("dd", { lang: "en", text: item.english }), el("dt", { text: "Français" }), el("dd", { lang: "fr", text: item.french })),
-            status(item));
+            el("dl", { class: "sources" }, el("dt", { text: "English" }), el("dd", { lang: "en", text: item.english }), el("dt", { text: "Français" }), el("dd", { lang: "fr", text: item.french })));
+        // A reminder template with values (a date, a department): a take cannot say them, so none is offered.
+        if (item.kind === "reminder" && item.values && item.values.length) {
+            li.append(el("p", { class: "status muted values", text: t("rec.carries_values", item.values.join(", ")) }));
+            return li;
+        }
+        li.append(status(item));
         // What Twilio would say: only English and French have speech synthesis; the other languages need a recording.
         li.append(item.say
             ? el("div", { class: "speech" }, el("p", { class: "label", text: t(item.approved ? "rec.say_unused" : "rec.say") }), el("pre", {}, el("code", { text: item.say })))
-            : el("p", { class: "speech muted", text: t("rec.no_tts") }));
+            : el("p", { class: "speech muted", text: t(item.kind === "reminder" ? "rec.reminder_fallback" : "rec.no_tts") }));
         if (item.approved) {
             li.append(el("div", { class: "heard" }, el("p", { class: "label", text: t("rec.callers_hear") }),
                 el("audio", { controls: "", preload: "none", class: "approved", src: `${base()}/${item.key}/approved?at=${encodeURIComponent(item.approved.approved_at)}` })));
@@ -191,9 +196,14 @@
         if (!response.ok) { $("page-message").textContent = await problemOf(response); $("page-message").hidden = false; return; }
         items = await response.json();
         const list = $("prompts");
-        list.replaceChildren(...items.map(card));
-        const approved = items.filter(i => i.approved).length;
-        $("summary").textContent = t("rec.summary", approved, items.length, items.filter(i => i.draft).length);
+        // The call's prompts (all needed to go live on calls), then the reminder templates under their own heading.
+        const prompts = items.filter(i => i.kind !== "reminder"), reminders = items.filter(i => i.kind === "reminder");
+        list.replaceChildren(...prompts.map(card));
+        if (reminders.length) {
+            list.append(el("li", { class: "section" }, el("h2", { id: "reminders-heading", text: t("rec.reminders") }), el("p", { class: "muted", text: t("rec.reminders_help") })), ...reminders.map(card));
+        }
+        const approved = prompts.filter(i => i.approved).length;
+        $("summary").textContent = t("rec.summary", approved, prompts.length, items.filter(i => i.draft).length);
         if (message && key) {
             const target = list.querySelector(`[data-key="${key}"] .message`);
             if (target) target.textContent = message;

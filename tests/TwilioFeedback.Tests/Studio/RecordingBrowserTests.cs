@@ -40,6 +40,16 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
     private static Task PlayedAsync(ILocator audio) =>
         audio.EvaluateAsync("a => a.play().then(() => new Promise(resolve => { const check = () => a.currentTime > 0 ? resolve() : requestAnimationFrame(check); check(); }))");
 
+    /// <summary>Records at least 3 s from the fake microphone on <paramref name="key"/>'s card and stops: the take is shown.</summary>
+    private static async Task RecordAsync(IPage page, ILocator card, string key)
+    {
+        await card.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
+        await card.Locator(".elapsed").WaitForAsync();
+        await page.WaitForFunctionAsync($"() => Number(document.querySelector('[data-key={key}] .elapsed').dataset.seconds) >= 3");
+        await card.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+        await Expect(card.Locator(".take")).ToBeVisibleAsync();
+    }
+
     [Fact]
     public async Task A_translator_records_the_Duala_rating_prompt_a_second_approves_it_and_a_Duala_call_plays_it()
     {
@@ -52,11 +62,7 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
         await Expect(card).ToContainTextAsync("Comment jugez-vous vos soins");
         await Expect(card.Locator(".status")).ToHaveTextAsync("No approved recording yet.");
 
-        await card.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
-        await card.Locator(".elapsed").WaitForAsync();
-        await recorder.WaitForFunctionAsync($"() => Number(document.querySelector('[data-key={Key}] .elapsed').dataset.seconds) >= 3");
-        await card.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
-        await Expect(card.Locator(".take")).ToBeVisibleAsync();
+        await RecordAsync(recorder, card, Key);
         await card.GetByRole(AriaRole.Button, new() { Name = "Listen" }).ClickAsync();
         await recorder.WaitForFunctionAsync($"() => document.querySelector('[data-key={Key}] .take audio').currentTime > 0");
 
@@ -146,5 +152,49 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
         Assert.False(overflow, "the recording page scrolls sideways on a phone");
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("studio-recordings-fr-phone"), FullPage = true });
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_translator_records_the_Duala_feedback_invite_for_reminder_calls_and_a_template_with_values_says_it_cannot_be_recorded()
+    {
+        const string invite = "Template_FeedbackInvite";
+        await Staff.CreateAsync(factory.Services, "ngo@hospital.cm", "translator");
+        await Staff.CreateAsync(factory.Services, "din@hospital.cm", "translator");
+
+        var recorder = await SignedInAsync("ngo@hospital.cm", "/studio/recordings?lang=dua");
+        await Expect(recorder.Locator("#reminders-heading")).ToHaveTextAsync("Reminder calls");
+        var appointment = recorder.Locator("[data-key=Template_Appointment]");
+        await Expect(appointment.Locator(".values")).ToHaveTextAsync(
+            "Not recordable: this reminder carries values that change with every patient ({date}, {department}, {time}). A recording cannot say them, so calls speak its text (in French for this language).");
+        await Expect(appointment.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await Expect(appointment.Locator("input[type=file]")).ToHaveCountAsync(0);
+
+        var card = recorder.Locator($"[data-key={invite}]");
+        await Expect(card).ToContainTextAsync("Thank you for your visit. How was your care?");
+        await Expect(card.Locator(".speech")).ToHaveTextAsync("No speech synthesis for this language: without an approved take, reminder calls speak the French text.");
+        await Expect(card.Locator(".status")).ToHaveTextAsync("No approved recording yet.");
+        await RecordAsync(recorder, card, invite);
+        await card.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await Expect(card.Locator(".status")).ToContainTextAsync("Waiting for review: recorded by ngo@hospital.cm");
+        // The call's own prompts are what a language needs to go live on calls: the summary counts them alone.
+        await Expect(recorder.Locator("#summary")).ToHaveTextAsync("0 of 9 approved · 1 waiting for review");
+        await recorder.Context.CloseAsync();
+
+        var reviewer = await SignedInAsync("din@hospital.cm", "/studio/recordings?lang=dua");
+        var review = reviewer.Locator($"[data-key={invite}]");
+        await PlayedAsync(review.Locator("audio.draft"));
+        await review.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Expect(review.Locator(".message")).ToHaveTextAsync("Approved: callers hear this take now.");
+        await Expect(review.Locator(".status")).ToContainTextAsync("Approved: recorded by ngo@hospital.cm, approved by din@hospital.cm");
+        await reviewer.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("studio-recordings-reminders-phone"), FullPage = true });
+        var overflow = await reviewer.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
+        Assert.False(overflow, "the recording page scrolls sideways on a phone");
+        await reviewer.Context.CloseAsync();
+
+        // What a call plays: the take is served to Twilio at the prompt's public address.
+        using var anonymous = factory.SocketClient();
+        var (served, rate) = Tones.Decode(await anonymous.GetByteArrayAsync($"/prompts/dua/{invite}"));
+        Assert.Equal(8000, rate);
+        Assert.InRange(served.Length / 8.0, 1600 - 60, 1600 + 60);
     }
 }
