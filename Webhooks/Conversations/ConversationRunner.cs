@@ -113,7 +113,11 @@ public sealed partial class ConversationRunner(
         await conversation.CommitAsync(outcome.Next, timeToLive, id, outcome.Reply, options.Value.ReplayWindow);
         metrics.ConversationStep(inbound.Channel, state, outcome);
 
-        LogHandled(logger, inbound.Channel, id, patient.ExternalId, Mask.Phone(inbound.From), state?.QuestionId ?? "new", outcome.Next?.QuestionId ?? "closed");
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            // Masking the number costs a string: only for a line that is written.
+            LogHandled(logger, inbound.Channel, id, patient.ExternalId, Mask.Phone(inbound.From), state?.QuestionId ?? "new", outcome.Next?.QuestionId ?? "closed");
+        }
         return outcome.Reply;
     }
 
