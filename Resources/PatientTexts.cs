@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Localization;
 using TwilioFeedback.Resources.Texts;
@@ -13,8 +14,13 @@ public sealed class PatientTexts(IStringLocalizer<Messages> localizer, ITextCata
         return args.Length == 0 ? template : string.Format(language.Culture(), template, args);
     }
 
+    // The built-in texts never change while the process runs: each (key, language) is looked up once, not
+    // through the ResourceManager (and a switch of the thread's culture) for every message.
+    private readonly ConcurrentDictionary<(string Key, Language Language), string> _builtIn = new();
+
     /// <summary>The text as built into the assembly, ignoring the studio.</summary>
-    public string FromResources(string key, Language language) => FromResources(localizer, key, language);
+    public string FromResources(string key, Language language) =>
+        _builtIn.TryGetValue((key, language), out var text) ? text : _builtIn[(key, language)] = FromResources(localizer, key, language);
 
     /// <summary>
     /// True when <paramref name="key"/>'s English source has placeholders (<c>{date}</c>, <c>{department}</c>): values that change

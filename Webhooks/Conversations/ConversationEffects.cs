@@ -63,16 +63,17 @@ public sealed class ConversationEffects(
     /// </summary>
     private async Task<bool> SetLanguageOnceAsync(PatientRecord patient, Inbound inbound, SetLanguage set, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var first = await db.Database.SqlQuery<int>(
+        // The UPDATE is the statement itself, so its row count says whether the record was made: a command with a fixed
+        // text (Npgsql prepares it) and no LINQ query for EF to build, hash and look up on every pick.
+        var first = await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             WITH recorded AS (
-                INSERT INTO processed_messages (provider_id, processed_at) VALUES ({inbound.ProviderMessageId}, {now}) ON CONFLICT DO NOTHING RETURNING 1),
-            updated AS (
-                UPDATE patients SET preferred_language = {set.Language.Code()}, updated_at = {now}
-                WHERE id = {patient.Id} AND EXISTS (SELECT 1 FROM recorded) RETURNING 1)
-            SELECT count(*)::int AS "Value" FROM recorded
-            """).ToListAsync(cancellationToken);
-        return first is [> 0] || await AppliedByAHandlerThatDiedAsync(inbound, now, cancellationToken);
+                INSERT INTO processed_messages (provider_id, processed_at) VALUES ({inbound.ProviderMessageId}, {now}) ON CONFLICT DO NOTHING RETURNING 1)
+            UPDATE patients SET preferred_language = {set.Language.Code()}, updated_at = {now}
+            WHERE id = {patient.Id} AND EXISTS (SELECT 1 FROM recorded)
+            """,
+            cancellationToken);
+        return first > 0 || await AppliedByAHandlerThatDiedAsync(inbound, now, cancellationToken);
     }
 
     /// <summary>Recorded within the reply window: its reply would still be kept had its handler lived to save it.</summary>
@@ -189,10 +190,10 @@ public sealed class ConversationEffects(
         if (row is not null && (messageId is null || row.LastMessageId != messageId))
         {
             var content = comment.Append && row.Content is not null ? SafeText.Clean(row.Content + "\n" + text, MaxCommentLength) : text;
-            await db.Feedbacks.Where(f => f.Id == row.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(f => f.Content, content)
-                .SetProperty(f => f.LastMessageId, messageId)
-                .SetProperty(f => f.Processed, false), cancellationToken);
+            // As the first comment's: a fixed text, the comment encrypted here as the column's converter would.
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"UPDATE feedbacks SET content = {cipher.Protect(content)}, last_message_id = {messageId}, processed = false WHERE id = {row.Id}",
+                cancellationToken);
         }
         if (transaction is not null)
         {

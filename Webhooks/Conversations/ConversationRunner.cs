@@ -60,7 +60,8 @@ public sealed partial class ConversationRunner(
         var conversation = claim.Conversation;
         try
         {
-            var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, claim.Companion, trustCopy: Answers.ParseYesNo(inbound.Answer, studio.Words) is null, cancellationToken);
+            var trustCopy = Answers.ParseYesNo(inbound.Answer, studio.Words) is null;
+            var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, claim.Companion, trustCopy, cancellationToken);
             // A channel whose dropped sessions resume (USSD) keeps one conversation per patient across its sessions.
             var subject = session ?? patient.Subject;
             if (conversation?.Subject != subject)
@@ -71,7 +72,12 @@ public sealed partial class ConversationRunner(
                 {
                     await conversation.DisposeAsync(); // a second dispose in the finally does nothing
                 }
-                conversation = await store.OpenAsync(inbound.Channel, subject, TimeSpan.FromSeconds(3), lease, cancellationToken);
+                conversation = await store.OpenAsync(inbound.Channel, subject, patients.KeyFor(inbound.From), TimeSpan.FromSeconds(3), lease, cancellationToken);
+                // The copy as it is under the lock: the message that held it may have changed the patient meanwhile (a STOP, a language).
+                if (!conversation.PatientCopy.AsSpan().SequenceEqual(claim.Companion))
+                {
+                    patient = await patients.FindOrCreateByPhoneAsync(inbound.From, conversation.PatientCopy, trustCopy, cancellationToken);
+                }
             }
             return await StepAsync(inbound, patient, conversation, cancellationToken);
         }
@@ -113,7 +119,11 @@ public sealed partial class ConversationRunner(
         await conversation.CommitAsync(outcome.Next, timeToLive, id, outcome.Reply, options.Value.ReplayWindow);
         metrics.ConversationStep(inbound.Channel, state, outcome);
 
-        LogHandled(logger, inbound.Channel, id, patient.ExternalId, Mask.Phone(inbound.From), state?.QuestionId ?? "new", outcome.Next?.QuestionId ?? "closed");
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            // Masking the number costs a string: only for a line that is written.
+            LogHandled(logger, inbound.Channel, id, patient.ExternalId, Mask.Phone(inbound.From), state?.QuestionId ?? "new", outcome.Next?.QuestionId ?? "closed");
+        }
         return outcome.Reply;
     }
 

@@ -27,6 +27,9 @@ public interface IOpenConversation : IAsyncDisposable
 
     ConversationState? State { get; }
 
+    /// <summary>The patient's cached copy as it was when the lock was taken (null: none), read in the same step.</summary>
+    byte[]? PatientCopy { get; }
+
     /// <summary>Effects of earlier messages held back while PostgreSQL was down (any patient): newer ones queue behind them.</summary>
     long HeldEffects { get; }
 
@@ -56,11 +59,12 @@ public interface IConversationStore
 
     /// <summary>
     /// Holds one conversation while a message is applied to it, so that two messages from one patient
-    /// arriving together are applied one after the other, and reads its state. Waits up to
+    /// arriving together are applied one after the other, and reads its state and the patient's copy at
+    /// <paramref name="patientCopyKey"/> as they are once the lock is had. Waits up to
     /// <paramref name="wait"/> for the lock, then goes on without it rather than drop the message.
     /// The commit also lets go of <paramref name="claim"/>.
     /// </summary>
-    Task<IOpenConversation> OpenAsync(Channel channel, string subject, TimeSpan wait, MessageLease claim, CancellationToken cancellationToken);
+    Task<IOpenConversation> OpenAsync(Channel channel, string subject, string patientCopyKey, TimeSpan wait, MessageLease claim, CancellationToken cancellationToken);
 
     /// <summary>Ends a conversation at once (an erased patient's).</summary>
     Task DeleteAsync(Channel channel, string subject);

@@ -54,11 +54,12 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
         return {0, copy, subject, redis.call('GET', conversation) or '', redis.call('ZCARD', KEYS[3])}
         """;
 
-    // Takes the lock when ARGV[1] is a token (empty: read without it) and reads the state and the held count.
-    // {1, state, held} when had (or not wanted), {0} when another request holds it.
+    // Takes the lock when ARGV[1] is a token (empty: read without it) and reads the state, the held count and
+    // the patient's copy as they are once the lock is had. {1, state, held, copy} when had (or not wanted), {0}
+    // when another request holds it.
     private const string OpenScript = """
         if ARGV[1] ~= '' and not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
-        return {1, redis.call('GET', KEYS[1]) or '', redis.call('ZCARD', KEYS[3])}
+        return {1, redis.call('GET', KEYS[1]) or '', redis.call('ZCARD', KEYS[3]), redis.call('GET', KEYS[4]) or ''}
         """;
 
     // Saves (or, empty, deletes) the state, remembers the reply, and deletes the lock and the message's claim
@@ -105,7 +106,7 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
                     }
                     var opened = (string)result[2]!;
                     var conversation = new Open(this, names.Conversation(channel, opened), names.ConversationLock(channel, opened), opened, token,
-                        StateFrom((byte[])result[3]!), (long)result[4], lease);
+                        StateFrom((byte[])result[3]!), (long)result[4], lease, companion);
                     return new MessageClaim(null, true, companion, lease, conversation);
             }
             // Another request holds it: a live one renews its claim and soon leaves its reply; a dead one's runs out.
@@ -122,9 +123,9 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
 
     public Task DeleteAsync(Channel channel, string subject) => Db.KeyDeleteAsync(names.Conversation(channel, subject));
 
-    public async Task<IOpenConversation> OpenAsync(Channel channel, string subject, TimeSpan wait, MessageLease claim, CancellationToken cancellationToken)
+    public async Task<IOpenConversation> OpenAsync(Channel channel, string subject, string patientCopyKey, TimeSpan wait, MessageLease claim, CancellationToken cancellationToken)
     {
-        RedisKey[] keys = [names.Conversation(channel, subject), names.ConversationLock(channel, subject), names.HeldOrder];
+        RedisKey[] keys = [names.Conversation(channel, subject), names.ConversationLock(channel, subject), names.HeldOrder, patientCopyKey];
         var token = RedisLock.NewToken();
         // A wait is measured by the clock's timestamps (monotonic), as the claim's is.
         var started = clock.GetTimestamp();
@@ -133,7 +134,8 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
             var result = (RedisResult[])(await Db.ScriptEvaluateAsync(OpenScript, keys, [token, (long)LockTime.TotalMilliseconds]))!;
             if ((int)result[0] == 1)
             {
-                return new Open(this, keys[0], keys[1], subject, token.Length == 0 ? null : token, StateFrom((byte[])result[1]!), (long)result[2], claim);
+                return new Open(this, keys[0], keys[1], subject, token.Length == 0 ? null : token, StateFrom((byte[])result[1]!), (long)result[2], claim,
+                    (byte[])result[3]! is { Length: > 0 } copy ? copy : null);
             }
             if (clock.GetElapsedTime(started) >= wait)
             {
@@ -145,12 +147,15 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
     }
 
     private sealed class Open(
-        RedisConversationStore store, RedisKey conversation, RedisKey lockKey, string subject, string? token, ConversationState? state, long held, MessageLease claim)
+        RedisConversationStore store, RedisKey conversation, RedisKey lockKey, string subject, string? token, ConversationState? state, long held, MessageLease claim,
+        byte[]? patientCopy)
         : IOpenConversation
     {
         private bool _done;
 
         public string Subject => subject;
+
+        public byte[]? PatientCopy => patientCopy;
 
         public ConversationState? State => state;
 

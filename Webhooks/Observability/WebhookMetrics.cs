@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Prometheus;
 using TwilioFeedback.Conversations;
 using TwilioFeedback.Resources;
@@ -30,8 +31,18 @@ public sealed class WebhookMetrics(IMetricFactory factory)
     public Gauge RemindersDue { get; } = factory.CreateGauge(
         "tf_reminders_due", "Scheduled reminders whose time has come and that no dispatcher has claimed yet (refreshed at scrape).");
 
-    public void WebhookAnswered(string channel, int statusCode, TimeSpan elapsed) =>
-        _webhookDuration.WithLabels(channel, $"{statusCode / 100}xx").Observe(elapsed.TotalSeconds);
+    // Each (channel, status class) series found once: WithLabels hashes and allocates its labels on every call.
+    private readonly ConcurrentDictionary<(string Channel, int Class), Histogram.Child> _answered = new();
+
+    public void WebhookAnswered(string channel, int statusCode, TimeSpan elapsed)
+    {
+        var key = (channel, statusCode / 100);
+        if (!_answered.TryGetValue(key, out var series))
+        {
+            series = _answered.GetOrAdd(key, k => _webhookDuration.WithLabels(k.Channel, $"{k.Class}xx"));
+        }
+        series.Observe(elapsed.TotalSeconds);
+    }
 
     /// <summary>Counts a conversation step: a new conversation, or one that has reached the thanks.</summary>
     public void ConversationStep(Channel channel, ConversationState? before, Outcome outcome)

@@ -23,9 +23,15 @@ public sealed partial class WebhookSightings(IConnectionMultiplexer redis, Redis
 
     private readonly ConcurrentDictionary<string, long> _written = new(StringComparer.Ordinal);
 
+    // The hash fields of the known channels, made once (every webhook passes here).
+    private static readonly Dictionary<string, (string Ok, string Bad)> Fields =
+        Channels.ToDictionary(c => c, c => (c + ":ok", c + ":bad"), StringComparer.Ordinal);
+
     public void Seen(string channel, bool signatureValid)
     {
-        var field = channel + (signatureValid ? ":ok" : ":bad");
+        var field = Fields.TryGetValue(channel, out var known)
+            ? signatureValid ? known.Ok : known.Bad
+            : channel + (signatureValid ? ":ok" : ":bad");
         var at = clock.GetUtcNow().ToUnixTimeMilliseconds();
         _seen[field] = at;
         var tick = Environment.TickCount64;

@@ -34,12 +34,18 @@ public sealed class ValidateTwilioRequestFilter(
         IEnumerable<KeyValuePair<string, StringValues>> parameters = request.HasFormContentType
             ? await request.ReadFormAsync(context.HttpContext.RequestAborted)
             : [];
-        if (!new RequestValidator(authToken).Validate(url, parameters, signature))
+        if (!ValidatorFor(authToken).Validate(url, parameters, signature))
         {
             return rejected.Refuse(context.HttpContext, signature.Length > 0 ? "Twilio signature does not match" : "Twilio signature is missing", Forbidden());
         }
         return await next(context);
     }
+
+    // The filter is made anew for every request: the validator (the token's key bytes) is kept across them, per token.
+    private static RequestValidator? _validator;
+
+    private static RequestValidator ValidatorFor(string authToken) =>
+        _validator is { } known && known.AuthToken == authToken ? known : _validator = new RequestValidator(authToken);
 
     private static ProblemHttpResult Forbidden() =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Invalid Twilio signature.");

@@ -6,6 +6,7 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Patients;
 
 namespace TwilioFeedback.Tests.Faults;
 
@@ -31,6 +32,28 @@ public sealed class ClaimTakeoverTests(AppFactory factory) : IntegrationTest<App
         Assert.NotNull(await client.SmsAsync(Patient, "hello"));
         Assert.Equal(Text(MessageKeys.AskRating), await client.SmsAsync(Patient, "1"));
         return client;
+    }
+
+    /// <summary>Holds the patient's SMS conversation as another message of theirs would hold it; returns its lock.</summary>
+    private async Task<RedisKey> HoldConversationAsync()
+    {
+        await using var db = Factory.Db();
+        var subject = (await db.Patients.AsNoTracking().SingleAsync()).Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lockKey = Keys.ConversationLock(Channel.Sms, subject);
+        Assert.True(await Redis.StringSetAsync(lockKey, RedisLock.NewToken(), TimeSpan.FromMinutes(1)));
+        return lockKey;
+    }
+
+    /// <summary>Waits until <paramref name="post"/> has claimed its message (and so read the patient's copy with the claim).</summary>
+    private async Task WaitForClaimAsync(string sid, Task post)
+    {
+        var started = DateTime.UtcNow;
+        while (!await Redis.KeyExistsAsync(Keys.Claim(sid)))
+        {
+            Assert.False(post.IsCompleted, "the post finished before its claim was seen");
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20), "the post never claimed its message");
+            await Task.Delay(10);
+        }
     }
 
     private async Task AssertOneRatingAsync(int rating)
@@ -83,27 +106,48 @@ public sealed class ClaimTakeoverTests(AppFactory factory) : IntegrationTest<App
     public async Task A_post_that_finds_the_first_post_of_its_message_still_at_work_gets_the_same_reply()
     {
         var client = await StartAsync();
-        await using (var db = Factory.Db())
-        {
-            // The first post waits (3 s) for the conversation, held here as another message of the patient would hold it.
-            var subject = (await db.Patients.AsNoTracking().SingleAsync()).Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(await Redis.StringSetAsync(Keys.ConversationLock(Channel.Sms, subject), RedisLock.NewToken(), TimeSpan.FromMinutes(1)));
-        }
+        // The first post waits (3 s) for the conversation, held here as another message of the patient would hold it.
+        await HoldConversationAsync();
         var sid = TwilioRequests.NewMessageSid();
         var first = client.SmsAsync(Patient, "4", sid);
-        var claimed = DateTime.UtcNow;
-        while (!await Redis.KeyExistsAsync(Keys.Claim(sid)))
-        {
-            Assert.False(first.IsCompleted, "the first post finished before its claim was seen");
-            Assert.True(DateTime.UtcNow - claimed < TimeSpan.FromSeconds(20), "the first post never claimed its message");
-            await Task.Delay(10);
-        }
+        await WaitForClaimAsync(sid, first);
 
         var second = await client.SmsAsync(Patient, "4", sid);
 
         Assert.Equal(Text(MessageKeys.AskComment), await first);
         Assert.Equal(Text(MessageKeys.AskComment), second);
         await AssertOneRatingAsync(4);
+    }
+
+    [Fact]
+    public async Task A_STOP_applied_while_the_next_message_waits_for_the_conversation_is_heard_by_that_message()
+    {
+        var client = await StartAsync();
+        // The STOP before this message holds the conversation (held here as that message would hold it).
+        var lockKey = await HoldConversationAsync();
+        var sid = TwilioRequests.NewMessageSid();
+        var rating = client.SmsAsync(Patient, "4", sid);
+        await WaitForClaimAsync(sid, rating);
+
+        // The rating has read the patient's copy with its claim and waits for the lock. The STOP's effects land
+        // as the runner applies them (PostgreSQL, then the copy), and the STOP lets go of the conversation.
+        await using (var db = Factory.Db())
+        {
+            Assert.Equal(1, await db.Database.ExecuteSqlRawAsync("UPDATE patients SET opted_out_at = now()"));
+        }
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var copies = scope.ServiceProvider.GetRequiredService<PatientCache>();
+            var patient = await copies.FindOrCreateByPhoneAsync(Patient, null, trustCopy: false, CancellationToken.None);
+            Assert.True(patient.OptedOut);
+            copies.Remember(Patient, patient);
+        }
+        Assert.True(await Redis.KeyDeleteAsync(lockKey));
+
+        // An opted-out patient gets nothing, and the rating is not stored.
+        Assert.Null(await rating);
+        await using var after = Factory.Db();
+        Assert.Equal(0, await after.Feedbacks.CountAsync());
     }
 
     [Fact]
