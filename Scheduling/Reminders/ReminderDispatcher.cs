@@ -76,7 +76,9 @@ public sealed partial class ReminderDispatcher(
         {
             // The whole batch in one query (EF decrypts the patient data); each reminder is still saved as soon as it is sent.
             // Sent in the order they fell due (RETURNING keeps no order).
-            await using var outcomes = new ReminderOutcomeWriter((NpgsqlConnection)db.Database.GetDbConnection());
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var outcomes = new ReminderOutcomeWriter(connection);
+            await using var eligibility = new ReminderEligibility(connection);
             List<Reminder> batch;
             try
             {
@@ -113,7 +115,7 @@ public sealed partial class ReminderDispatcher(
                 // One reminder's failure is its own: logged, the row failed, and the batch goes on.
                 try
                 {
-                    await SendAsync(reminder, now, leaseUntil, outcomes, cancellationToken);
+                    await SendAsync(reminder, now, leaseUntil, outcomes, eligibility, cancellationToken);
                 }
                 catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -161,13 +163,20 @@ public sealed partial class ReminderDispatcher(
         return [.. batch.OrderBy(r => r.ScheduledTime).ThenBy(r => r.Id)];
     }
 
-    private async Task SendAsync(Reminder reminder, DateTimeOffset now, DateTimeOffset leaseUntil, ReminderOutcomeWriter outcomes, CancellationToken cancellationToken)
+    private async Task SendAsync(
+        Reminder reminder, DateTimeOffset now, DateTimeOffset leaseUntil, ReminderOutcomeWriter outcomes, ReminderEligibility eligibility, CancellationToken cancellationToken)
     {
         reminder.UpdatedAt = now;
         var optedOut = false;
         if (reminder.Patient.OptedOutAt is not null)
         {
             ReminderDelivery.Finish(reminder, ReminderStatus.Skipped, "opted_out");
+        }
+        else if (await eligibility.WhyNotAsync(reminder, cancellationToken) is { } why)
+        {
+            // Its visit changed after the claim (marked no_show, cancelled…): dropped, no provider call.
+            ReminderDelivery.Finish(reminder, ReminderStatus.Skipped, why);
+            LogDropped(logger, reminder.Id, why);
         }
         else if (!reminder.Urgent && _quietHours.NextAllowed(now) is var allowed && allowed > now)
         {
@@ -252,6 +261,9 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "{Sent} of {Claimed} claimed reminders sent")]
     private static partial void LogBatch(ILogger logger, int sent, int claimed);
+
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Information, Message = "Reminder {ReminderId} not sent: {Reason} (its appointment changed after it was claimed)")]
+    private static partial void LogDropped(ILogger logger, long reminderId, string reason);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Reminder {ReminderId} deferred to {At} (quiet hours)")]
     private static partial void LogDeferred(ILogger logger, long reminderId, DateTimeOffset at);
