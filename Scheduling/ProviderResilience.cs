@@ -15,8 +15,14 @@ public static class ProviderResilience
     /// <summary>The longest one send may take, retries and their waits included; the dispatcher keeps its lease longer than this.</summary>
     public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The resilience handler of a send client. Also drops the factory's two log handlers (a logging scope and two
+    /// IsEnabled checks a request, for lines that are off: <c>System.Net.Http.HttpClient</c> logs at Warning): at a
+    /// thousand reminders a second they are work for nothing; the runtime's HTTP metrics stay.
+    /// </summary>
     public static IHttpClientBuilder AddSendResilienceHandler(this IHttpClientBuilder builder)
     {
+        builder.RemoveAllLoggers();
         builder.AddStandardResilienceHandler(resilience =>
         {
             resilience.TotalRequestTimeout.Timeout = SendTimeout;

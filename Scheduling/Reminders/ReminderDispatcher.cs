@@ -11,9 +11,10 @@ namespace TwilioFeedback.Scheduling.Reminders;
 
 /// <summary>
 /// Sends due reminders: claims a batch (<see cref="ReminderClaims"/>), sends each on its channels
-/// (<see cref="ReminderDelivery"/>) and saves each in one statement as soon as it is sent
-/// (<see cref="ReminderTransitions.RecordOutcomeAsync"/>), so a crash re-sends at most the reminders in flight. An instance
-/// that is stopping finishes the reminder it is sending and hands the rest of its batch back at once.
+/// (<see cref="ReminderDelivery"/>) and saves their outcomes a few at a time, one statement for up to
+/// <see cref="SaveEvery"/> of them and never later than <see cref="SaveWithin"/> after the first of them was sent
+/// (<see cref="ReminderTransitions.RecordOutcomesAsync"/>), so a crash re-sends at most those and the one in flight.
+/// An instance that is stopping finishes the reminder it is sending, saves, and hands the rest of its batch back at once.
 /// </summary>
 public sealed partial class ReminderDispatcher(
     FeedbackDbContext db,
@@ -29,6 +30,12 @@ public sealed partial class ReminderDispatcher(
     ILogger<ReminderDispatcher> logger) : IInvocable
 {
     private readonly QuietHours _quietHours = QuietHours.Of(options.Value);
+
+    /// <summary>Outcomes saved in one statement at most: a round trip per reminder was half of the dispatcher's waiting.</summary>
+    public const int SaveEvery = 25;
+
+    /// <summary>How long a sent reminder's outcome may wait for others to be saved with it (with a slow provider: one send at most).</summary>
+    public static readonly TimeSpan SaveWithin = TimeSpan.FromMilliseconds(100);
 
     public async Task Invoke()
     {
@@ -74,9 +81,11 @@ public sealed partial class ReminderDispatcher(
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            // The whole batch in one query (EF decrypts the patient data); each reminder is still saved as soon as it is sent.
+            // The whole batch in one query (EF decrypts the patient data); outcomes are saved a few at a time as they come.
             // Sent in the order they fell due (RETURNING keeps no order).
-            await using var outcomes = new ReminderOutcomeWriter((NpgsqlConnection)db.Database.GetDbConnection());
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var outcomes = new ReminderOutcomeWriter(connection);
+            await using var eligibility = new ReminderEligibility(connection);
             List<Reminder> batch;
             try
             {
@@ -90,18 +99,21 @@ public sealed partial class ReminderDispatcher(
             var order = batch.ConvertAll(r => r.Id);
             var reminders = batch.ToDictionary(r => r.Id); // the rows still ours
             var sent = 0;
+            var unsaved = new Unsaved();
             for (var i = 0; i < order.Count; i++)
             {
                 if (lifetime.ApplicationStopping.IsCancellationRequested)
                 {
+                    await SaveAsync(unsaved, outcomes, leaseUntil);
                     await claims.ReleaseAsync(order.Skip(i).ToArray(), leaseUntil);
                     break;
                 }
                 // A slow provider can make a batch outlast its lease: renew it (for the rest of the batch at
                 // once) before a send that might not end within what is left of it. A row another dispatcher
-                // took over meanwhile is no longer in the batch.
+                // took over meanwhile is no longer in the batch. The outcomes waiting are saved first, under the lease they hold.
                 if (reminders.TryGetValue(order[i], out var reminder) && leaseUntil - clock.GetUtcNow() < ReminderClaims.SendBudget(reminder))
                 {
+                    await SaveAsync(unsaved, outcomes, leaseUntil);
                     leaseUntil = await claims.RenewAsync(order.Skip(i).Where(reminders.ContainsKey).ToArray(), leaseUntil, reminders, ReminderClaims.SendBudget(reminder), cancellationToken);
                 }
                 if (reminder is null || !reminders.ContainsKey(order[i]))
@@ -111,16 +123,22 @@ public sealed partial class ReminderDispatcher(
                 }
                 // Once begun, a send is finished even while stopping: cut short, it could go out unrecorded and twice.
                 // One reminder's failure is its own: logged, the row failed, and the batch goes on.
+                var optedOut = false;
                 try
                 {
-                    await SendAsync(reminder, now, leaseUntil, outcomes, cancellationToken);
+                    optedOut = await SendAsync(reminder, now, eligibility, cancellationToken);
                 }
                 catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
                 {
-                    await FailAsync(reminder, leaseUntil, outcomes, exception);
+                    Fail(reminder, exception);
                 }
                 sent += reminder.Status == ReminderStatus.Sent ? 1 : 0;
+                if (unsaved.Add(reminder, optedOut, clock) >= SaveEvery || unsaved.Waited(clock) >= SaveWithin)
+                {
+                    await SaveAsync(unsaved, outcomes, leaseUntil);
+                }
             }
+            await SaveAsync(unsaved, outcomes, leaseUntil);
             LogBatch(logger, sent, order.Count);
         }
         finally
@@ -155,19 +173,26 @@ public sealed partial class ReminderDispatcher(
                     Attempts = row.Attempts, ScheduledTime = row.ScheduledTime, UpdatedAt = now,
                     LastError = $"The row could not be read ({exception.GetType().Name}; see the server log, event 5014).",
                 };
-                await transitions.RecordOutcomeAsync(outcomes, reminder, leaseUntil, cancellationToken);
+                await transitions.RecordOutcomesAsync(outcomes, [reminder], leaseUntil, cancellationToken);
             }
         }
         return [.. batch.OrderBy(r => r.ScheduledTime).ThenBy(r => r.Id)];
     }
 
-    private async Task SendAsync(Reminder reminder, DateTimeOffset now, DateTimeOffset leaseUntil, ReminderOutcomeWriter outcomes, CancellationToken cancellationToken)
+    /// <summary>Sends (or skips, or defers) one reminder and sets what became of it on the row; true when Twilio said the patient unsubscribed.</summary>
+    private async Task<bool> SendAsync(Reminder reminder, DateTimeOffset now, ReminderEligibility eligibility, CancellationToken cancellationToken)
     {
         reminder.UpdatedAt = now;
         var optedOut = false;
         if (reminder.Patient.OptedOutAt is not null)
         {
             ReminderDelivery.Finish(reminder, ReminderStatus.Skipped, "opted_out");
+        }
+        else if (await eligibility.WhyNotAsync(reminder, cancellationToken) is { } why)
+        {
+            // Its visit changed after the claim (marked no_show, cancelled…): dropped, no provider call.
+            ReminderDelivery.Finish(reminder, ReminderStatus.Skipped, why);
+            LogDropped(logger, reminder.Id, why);
         }
         else if (!reminder.Urgent && _quietHours.NextAllowed(now) is var allowed && allowed > now)
         {
@@ -188,41 +213,59 @@ public sealed partial class ReminderDispatcher(
             await db.Patients.Where(p => p.Id == reminder.PatientId && p.OptedOutAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.OptedOutAt, now), cancellationToken);
         }
-        if (await transitions.RecordOutcomeAsync(outcomes, reminder, leaseUntil, cancellationToken))
-        {
-            // The patient's next 1 or 2 answers this reminder (or they opted out): conversations must read them afresh.
-            if (optedOut || (reminder.Confirm && reminder.Status == ReminderStatus.Sent))
-            {
-                await ForgetCopyAsync(reminder);
-            }
-        }
-        else
-        {
-            // The lease ran out during the send and another dispatcher took the row over: its outcome stands.
-            LogTakenOverAfterSend(logger, reminder.Id, reminder.Status);
-        }
+        ReminderTransitions.EnsureOutcome(reminder);
+        return optedOut;
     }
 
-    /// <summary>
-    /// A reminder whose handling threw: failed (unless its send had an outcome already, which is saved as
-    /// it is). Should even that fail, the row keeps its lease, and the claim's attempt limit ends it.
-    /// </summary>
-    private async Task FailAsync(Reminder reminder, DateTimeOffset leaseUntil, ReminderOutcomeWriter outcomes, Exception exception)
+    /// <summary>A reminder whose handling threw: failed, unless its send had an outcome already, which is saved as it is.</summary>
+    private void Fail(Reminder reminder, Exception exception)
     {
         LogSendThrew(logger, exception, reminder.Id, exception.GetType().Name);
-        if (reminder.Status == ReminderStatus.Sending)
+        if (!ReminderTransitions.Allows(ReminderMove.Outcome, ReminderStatus.Sending, reminder.Status))
         {
             ReminderDelivery.Finish(reminder, ReminderStatus.Failed, "error");
             reminder.LastError = $"{exception.GetType().Name} while sending (see the server log, event 5011).";
         }
+    }
+
+    /// <summary>
+    /// Saves the outcomes waiting, in one statement (should it fail, the rows keep their lease, and the claim's attempt
+    /// limit ends them). Then the patients whose next 1 or 2 answers a reminder just sent (or who opted
+    /// out) have their conversation copy dropped, so that conversations read them afresh.
+    /// </summary>
+    private async Task SaveAsync(Unsaved unsaved, ReminderOutcomeWriter outcomes, DateTimeOffset leaseUntil)
+    {
+        if (unsaved.Reminders.Count == 0)
+        {
+            return;
+        }
+        HashSet<long> saved;
         try
         {
-            await transitions.RecordOutcomeAsync(outcomes, reminder, leaseUntil, CancellationToken.None);
+            saved = await transitions.RecordOutcomesAsync(outcomes, unsaved.Reminders, leaseUntil, CancellationToken.None);
         }
-        catch (Exception again)
+        catch (Exception exception)
         {
-            LogOutcomeNotSaved(logger, again, reminder.Id);
+            foreach (var reminder in unsaved.Reminders)
+            {
+                LogOutcomeNotSaved(logger, exception, reminder.Id);
+            }
+            unsaved.Clear();
+            return;
         }
+        foreach (var reminder in unsaved.Reminders)
+        {
+            if (!saved.Contains(reminder.Id))
+            {
+                // The lease ran out during the send and another dispatcher took the row over: its outcome stands.
+                LogTakenOverAfterSend(logger, reminder.Id, reminder.Status);
+            }
+            else if (unsaved.OptedOut.Contains(reminder.Id) || (reminder.Confirm && reminder.Status == ReminderStatus.Sent))
+            {
+                await ForgetCopyAsync(reminder);
+            }
+        }
+        unsaved.Clear();
     }
 
     /// <summary>
@@ -252,6 +295,9 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "{Sent} of {Claimed} claimed reminders sent")]
     private static partial void LogBatch(ILogger logger, int sent, int claimed);
+
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Information, Message = "Reminder {ReminderId} not sent: {Reason} (its appointment changed after it was claimed)")]
+    private static partial void LogDropped(ILogger logger, long reminderId, string reason);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Reminder {ReminderId} deferred to {At} (quiet hours)")]
     private static partial void LogDeferred(ILogger logger, long reminderId, DateTimeOffset at);

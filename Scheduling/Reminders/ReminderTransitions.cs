@@ -101,22 +101,34 @@ public sealed class ReminderTransitions(FeedbackDbContext db, TimeProvider clock
         return released;
     }
 
-    /// <summary>
-    /// Saves what a send came to (the status, reason and times set on <paramref name="reminder"/>) while the
-    /// claim still holds; false when another dispatcher took the row over meanwhile.
-    /// </summary>
-    public async Task<bool> RecordOutcomeAsync(ReminderOutcomeWriter writer, Reminder reminder, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    /// <summary>Throws unless a send may leave <paramref name="reminder"/> in the status set on it.</summary>
+    public static void EnsureOutcome(Reminder reminder)
     {
         if (!Allows(ReminderMove.Outcome, Sending, reminder.Status))
         {
             throw new InvalidOperationException($"A send cannot leave reminder {reminder.Id} {reminder.Status}.");
         }
-        if (!await writer.SaveAsync(reminder, leaseUntil, cancellationToken))
+    }
+
+    /// <summary>
+    /// Saves what sends came to (the status, reason and times set on each of <paramref name="reminders"/>), in one
+    /// statement, each row only while the claim still holds; returns the ids saved (another dispatcher took the others over meanwhile).
+    /// </summary>
+    public async Task<HashSet<long>> RecordOutcomesAsync(ReminderOutcomeWriter writer, IReadOnlyList<Reminder> reminders, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        foreach (var reminder in reminders)
         {
-            return false;
+            EnsureOutcome(reminder);
         }
-        metrics.ReminderTransitions(reminder.Status);
-        return true;
+        var saved = await writer.SaveAsync(reminders, leaseUntil, cancellationToken);
+        foreach (var reminder in reminders)
+        {
+            if (saved.Contains(reminder.Id))
+            {
+                metrics.ReminderTransitions(reminder.Status);
+            }
+        }
+        return saved;
     }
 
     /// <summary>

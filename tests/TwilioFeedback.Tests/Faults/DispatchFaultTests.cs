@@ -26,16 +26,7 @@ public sealed class DispatchFaultTests(TwilioApiFactory factory) : IntegrationTe
     private static IResponseBuilder Accepted() =>
         Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody("{\"sid\":\"SM{{request.bodyAsFormUrlEncoded.To}}\",\"status\":\"queued\"}");
 
-    private static WireMock.ResponseMessage AcceptedMessage()
-    {
-        var accepted = new WireMock.ResponseMessage
-        {
-            StatusCode = 201,
-            BodyData = new WireMock.Util.BodyData { BodyAsString = """{"sid":"SMrenewed","status":"queued"}""", DetectedBodyType = WireMock.Types.BodyType.String },
-        };
-        accepted.AddHeader("Content-Type", "application/json");
-        return accepted;
-    }
+    private static WireMock.ResponseMessage AcceptedMessage() => ReminderSteps.AcceptedMessage("SMrenewed");
 
     /// <summary>The numbers each accepted or refused send went to, in order.</summary>
     private List<string> SentTo() =>

@@ -33,6 +33,18 @@ public static class ReminderSteps
     }
 
     public static string Now(this AppFactory factory) => factory.Clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:sszzz");
+
+    /// <summary>Twilio's 201 for a message, with <paramref name="sid"/>: for a stub that answers from a callback.</summary>
+    public static WireMock.ResponseMessage AcceptedMessage(string sid)
+    {
+        var accepted = new WireMock.ResponseMessage
+        {
+            StatusCode = 201,
+            BodyData = new WireMock.Util.BodyData { BodyAsString = $$"""{"sid":"{{sid}}","status":"queued"}""", DetectedBodyType = WireMock.Types.BodyType.String },
+        };
+        accepted.AddHeader("Content-Type", "application/json");
+        return accepted;
+    }
 }
 
 public sealed class ReminderEmailAndFallbackTests(TwilioApiFactory factory) : IntegrationTest<TwilioApiFactory>(factory)

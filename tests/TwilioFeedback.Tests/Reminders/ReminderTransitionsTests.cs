@@ -217,7 +217,7 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
         reminder.Status = to;
         await db.Database.OpenConnectionAsync();
         await using var writer = new ReminderOutcomeWriter((NpgsqlConnection)db.Database.GetDbConnection());
-        var save = () => transitions.RecordOutcomeAsync(writer, reminder, lease, CancellationToken.None);
+        var save = () => transitions.RecordOutcomesAsync(writer, [reminder], lease, CancellationToken.None);
         if (ReminderTransitions.Allows(ReminderMove.Outcome, Sending, to))
         {
             await save(); // written only while the row is still sending under this lease
