@@ -201,9 +201,19 @@
     }
 
     // The first page again; after an action on the list, as many items as were shown (up to the server's 100).
+    // Only the answer to the latest request is drawn, and "Show more" is hidden while a list is on its way: clicked then, it
+    // continued the list shown before the filter, and the filtered list arriving after it replaced what it had added.
+    let requests = 0;
+    function starting() {
+        next = null;
+        $("more").hidden = true;
+        return ++requests;
+    }
+
     async function load(focusId) {
+        const mine = starting();
         const answer = await fetchPage(null, focusId ? Math.min(100, Math.max(pageSize, items.length)) : pageSize);
-        if (!answer) return;
+        if (!answer || mine !== requests) return;
         page = answer;
         items = answer.items;
         next = answer.next_cursor || null;
@@ -212,8 +222,11 @@
 
     // The next page, after the items shown; the focus goes to its first item.
     async function more() {
-        const answer = await fetchPage(next, pageSize);
-        if (!answer) return;
+        const cursor = next;
+        const mine = starting();
+        const answer = await fetchPage(cursor, pageSize);
+        if (mine !== requests) return;
+        if (!answer) { next = cursor; $("more").hidden = false; return; } // the problem is on the page; the button tries again
         page = answer;
         const first = answer.items.length ? answer.items[0].id : null;
         items = items.concat(answer.items);

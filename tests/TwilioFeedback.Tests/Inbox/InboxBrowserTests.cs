@@ -111,6 +111,42 @@ public sealed class InboxBrowserTests(BrowserAppFactory factory) : IClassFixture
     }
 
     [Fact]
+    public async Task Show_more_waits_for_the_list_a_filter_asked_for()
+    {
+        // Seen in a run: "Show more", clicked while the filtered list was on its way, continued the unfiltered list, and the
+        // filtered list arriving after it replaced what it had added.
+        for (var i = 0; i < 52; i++)
+        {
+            await InboxRows.AddAsync(factory, 1, "fr", $"Pharmacie {i}", set: f => (f.Sentiment, f.Department) = ("negative", "pharmacy"));
+        }
+        var maternity = await InboxRows.AddAsync(factory, 1, "fr", "Maternité sale", set: f => (f.Sentiment, f.Department) = ("negative", "maternity"));
+        await Accounts.Staff.CreateAsync(factory.Services, "essomba@hospital.cm", "staff");
+        var page = await OpenAsync("/inbox", 1100);
+        await BrowserAppFactory.SignInAsync(page, "essomba@hospital.cm", "/inbox");
+        var more = page.GetByRole(AriaRole.Button, new() { Name = "Show more" });
+        await Expect(more).ToBeVisibleAsync();
+
+        // The filtered list is held back: meanwhile "Show more" is not offered.
+        var held = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        await page.RouteAsync(url => url.Contains("department=maternity", StringComparison.Ordinal), async route =>
+        {
+            held.TrySetResult();
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await page.Locator("#f-department").SelectOptionAsync("maternity");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await Expect(more).ToBeHiddenAsync();
+
+        release.SetResult();
+        await Expect(page.Locator("#items li.item")).ToHaveCountAsync(1);
+        Assert.Equal(maternity, await page.Locator("#items li.item").EvaluateAsync<long>("item => Number(item.dataset.id)"));
+        await Expect(more).ToBeHiddenAsync();
+    }
+
+    [Fact]
     public async Task In_French_at_390_px_a_staff_member_filters_by_department_pages_through_it_and_assigns_an_item()
     {
         var maternity = new List<long>();
