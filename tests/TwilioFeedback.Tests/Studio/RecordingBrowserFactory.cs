@@ -5,13 +5,15 @@ namespace TwilioFeedback.Tests.Studio;
 
 /// <summary>
 /// The browser server with Chromium's fake microphone, which plays <see cref="Voice"/> (a WAV this
-/// factory writes) from its start each time a page opens the microphone: 0.4 s of silence, 1.5 s of two
-/// tones, then silence longer than any take the tests record.
+/// factory writes) from its start each time a page opens the microphone: 1.5 s of silence, 1.5 s of two
+/// tones, then silence longer than any take the tests record. The lead is long because the page starts taking sound
+/// only once its audio worklet has loaded: in a CI run that took over 0.4 s (the lead then) and the take lost the
+/// tones' first 150 ms.
 /// </summary>
 public sealed class RecordingBrowserFactory : BrowserAppFactory
 {
     public const int Rate = 48000;
-    public const double Lead = 0.4, Sound = 1.5, Tail = 4.0;
+    public const double Lead = 1.5, Sound = 1.5, Tail = 5.0;
 
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"tf-fake-mic-{Guid.NewGuid():N}.wav");
 

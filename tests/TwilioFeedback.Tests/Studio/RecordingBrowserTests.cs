@@ -40,12 +40,12 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
     private static Task PlayedAsync(ILocator audio) =>
         audio.EvaluateAsync("a => a.play().then(() => new Promise(resolve => { const check = () => a.currentTime > 0 ? resolve() : requestAnimationFrame(check); check(); }))");
 
-    /// <summary>Records at least 3 s from the fake microphone on <paramref name="key"/>'s card and stops: the take is shown.</summary>
+    /// <summary>Records at least 4 s from the fake microphone on <paramref name="key"/>'s card and stops: the take is shown.</summary>
     private static async Task RecordAsync(IPage page, ILocator card, string key)
     {
         await card.GetByRole(AriaRole.Button, new() { Name = "Record", Exact = true }).ClickAsync();
         await card.Locator(".elapsed").WaitForAsync();
-        await page.WaitForFunctionAsync($"() => Number(document.querySelector('[data-key={key}] .elapsed').dataset.seconds) >= 3");
+        await page.WaitForFunctionAsync($"() => Number(document.querySelector('[data-key={key}] .elapsed').dataset.seconds) >= 4"); // past the lead and the tones
         await card.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
         await Expect(card.Locator(".take")).ToBeVisibleAsync();
     }
