@@ -189,6 +189,7 @@ public sealed class AccountBrowserTests(NoEmailBrowserFactory factory) : IClassF
         await Expect(page.Locator("#whoami")).ToHaveTextAsync("ward");
 
         await SignOutAsync(page);
+        await Expect(page.GetByLabel("Email")).ToBeVisibleAsync(); // the sign-in page is there: going back at once from a page only just committed fails
         await page.GoBackAsync();
 
         await BrowserAppFactory.ArrivedAsync(page, url => url.AbsolutePath == "/account/signin");
