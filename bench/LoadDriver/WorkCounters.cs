@@ -39,7 +39,7 @@ public sealed class WorkCounters
             file = Path.Combine(Path.GetTempPath(), $"bench-counters-{pid}-{Environment.ProcessId}-{Stopwatch.GetTimestamp()}.csv");
             var start = new ProcessStartInfo(countersTool)
             {
-                ArgumentList = { "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--counters", "System.Runtime[dotnet.gc.heap.total_allocated]",
+                ArgumentList = { "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "--counters", "System.Runtime[dotnet.gc.heap.total_allocated,dotnet.jit.compilation.time]",
                     "--refresh-interval", "1", "--format", "csv", "-o", file, "--duration", $"00:00:00:{(int)window.TotalSeconds}" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -70,13 +70,20 @@ public sealed class WorkCounters
             {
                 await _counters.WaitForExitAsync(timeout.Token);
                 // Rows: Timestamp,Provider,Counter Name,Counter Type,Mean/Increment — bytes allocated in each second.
-                var rates = File.Exists(_countersFile)
-                    ? File.ReadLines(_countersFile).Skip(1).Select(l => l.Split(',')).Where(c => c.Length >= 5 && c[2].Contains("total_allocated", StringComparison.Ordinal))
-                        .Select(c => double.Parse(c[^1], CultureInfo.InvariantCulture)).ToList()
+                var rows = File.Exists(_countersFile)
+                    ? File.ReadLines(_countersFile).Skip(1).Select(l => l.Split(',')).Where(c => c.Length >= 5).ToList()
                     : [];
+                List<double> Rates(string counter) =>
+                    rows.Where(c => c[2].Contains(counter, StringComparison.Ordinal)).Select(c => double.Parse(c[^1], CultureInfo.InvariantCulture)).ToList();
+                var rates = Rates("total_allocated");
                 if (rates.Count > 0 && turnsPerSecond > 0)
                 {
                     work = work with { AllocatedKb = Math.Round(rates.Average() / turnsPerSecond / 1024, 1) };
+                }
+                // Seconds the JIT spent compiling in each second: a server whose code is still being compiled is not yet the steady one.
+                if (Rates("jit.compilation.time") is { Count: > 0 } jit)
+                {
+                    work = work with { JitMsPerSecond = Math.Round(jit.Average() * 1000) };
                 }
             }
             catch (OperationCanceledException)
@@ -142,4 +149,4 @@ public sealed class WorkCounters
 }
 
 /// <summary>Work counted per turn (null where not counted).</summary>
-public sealed record Work(double? RedisScripts, double? RedisCommands, double? PgTransactions, double? AllocatedKb);
+public sealed record Work(double? RedisScripts, double? RedisCommands, double? PgTransactions, double? AllocatedKb, double? JitMsPerSecond = null);

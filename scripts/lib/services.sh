@@ -39,15 +39,15 @@ tf_pg() {
   if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-# tf_start_postgres DIR PORT [durable]: a cluster in DIR (created if new), listening on 127.0.0.1:PORT only.
+# tf_start_postgres DIR PORT [durable] [max_connections]: a cluster in DIR (created if new), listening on 127.0.0.1:PORT only.
 tf_start_postgres() {
-  local dir=$1 port=$2 durable=${3:-yes}
+  local dir=$1 port=$2 durable=${3:-yes} connections=${4:-200}
   mkdir -p "$dir"
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir" && chmod 700 "$dir"
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     tf_pg "$TF_PG_BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  local options="-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c max_connections=200"
+  local options="-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c max_connections=$connections"
   if [ "$durable" != yes ]; then options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
   if tf_pg "$TF_PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     tf_log "PostgreSQL already running ($dir)"
