@@ -65,14 +65,8 @@ public sealed class ConversationEffects(
     {
         // The UPDATE is the statement itself, so its row count says whether the record was made: a command with a fixed
         // text (Npgsql prepares it) and no LINQ query for EF to build, hash and look up on every pick.
-        var first = await db.Database.ExecuteSqlInterpolatedAsync(
-            $"""
-            WITH recorded AS (
-                INSERT INTO processed_messages (provider_id, processed_at) VALUES ({inbound.ProviderMessageId}, {now}) ON CONFLICT DO NOTHING RETURNING 1)
-            UPDATE patients SET preferred_language = {set.Language.Code()}, updated_at = {now}
-            WHERE id = {patient.Id} AND EXISTS (SELECT 1 FROM recorded)
-            """,
-            cancellationToken);
+        var first = await FixedSql.ExecuteAsync(db, SetLanguageSql, cancellationToken,
+            FixedSql.Text(inbound.ProviderMessageId), FixedSql.Time(now), FixedSql.Text(set.Language.Code()), FixedSql.Bigint(patient.Id));
         return first > 0 || await AppliedByAHandlerThatDiedAsync(inbound, now, cancellationToken);
     }
 
@@ -93,27 +87,24 @@ public sealed class ConversationEffects(
         var applied = EffectsApplied.Applied;
         foreach (var effect in effects)
         {
-            var patients = db.Patients.Where(p => p.Id == patient.Id);
+            // Built only by the effects that use it: an expression tree costs reflection and allocations on every message.
+            IQueryable<Persistence.Patient> Patients() => db.Patients.Where(p => p.Id == patient.Id);
             switch (effect)
             {
                 case SetLanguage set:
-                    await patients.ExecuteUpdateAsync(s => s.SetProperty(p => p.PreferredLanguage, set.Language.Code()).SetProperty(p => p.UpdatedAt, now), cancellationToken);
+                    await Patients().ExecuteUpdateAsync(s => s.SetProperty(p => p.PreferredLanguage, set.Language.Code()).SetProperty(p => p.UpdatedAt, now), cancellationToken);
                     break;
                 case OptOut:
-                    await patients.Where(p => p.OptedOutAt == null)
+                    await Patients().Where(p => p.OptedOutAt == null)
                         .ExecuteUpdateAsync(s => s.SetProperty(p => p.OptedOutAt, now).SetProperty(p => p.UpdatedAt, now), cancellationToken);
                     break;
                 case OptIn:
-                    await patients.ExecuteUpdateAsync(s => s.SetProperty(p => p.OptedOutAt, (DateTimeOffset?)null).SetProperty(p => p.UpdatedAt, now), cancellationToken);
+                    await Patients().ExecuteUpdateAsync(s => s.SetProperty(p => p.OptedOutAt, (DateTimeOffset?)null).SetProperty(p => p.UpdatedAt, now), cancellationToken);
                     break;
                 case SaveRating rating:
-                    var stored = await db.Database.ExecuteSqlInterpolatedAsync(
-                        $"""
-                        INSERT INTO feedbacks (patient_id, language, rating, date_submitted, processed, channel, provider_message_id, conversation_id, last_message_id)
-                        VALUES ({patient.Id}, {rating.Language.Code()}, {rating.Rating}, {now}, false, {ChannelName(inbound.Channel)}, {inbound.ProviderMessageId}, {rating.ConversationId}, {inbound.ProviderMessageId})
-                        ON CONFLICT DO NOTHING
-                        """,
-                        cancellationToken);
+                    var stored = await FixedSql.ExecuteAsync(db, SaveRatingSql, cancellationToken,
+                        FixedSql.Bigint(patient.Id), FixedSql.Text(rating.Language.Code()), FixedSql.Integer(rating.Rating), FixedSql.Time(now),
+                        FixedSql.Text(ChannelName(inbound.Channel)), FixedSql.Text(inbound.ProviderMessageId), FixedSql.Text(rating.ConversationId));
                     if (stored > 0)
                     {
                         metrics.FeedbackStored(ChannelName(inbound.Channel), rating.Language.Code());
@@ -176,12 +167,8 @@ public sealed class ConversationEffects(
             // A first comment replaces whatever is there: one statement, nothing to read or join. Its text is
             // fixed, so Npgsql prepares it (Max Auto Prepare) and EF compiles no query; the comment is encrypted
             // here, as the column's converter would.
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                UPDATE feedbacks SET content = {cipher.Protect(text)}, last_message_id = {messageId}, processed = false
-                WHERE conversation_id = {comment.ConversationId} AND ({messageId}::text IS NULL OR last_message_id IS NULL OR last_message_id <> {messageId})
-                """,
-                cancellationToken);
+            await FixedSql.ExecuteAsync(db, FirstCommentSql, cancellationToken,
+                FixedSql.Text(cipher.Protect(text)), FixedSql.Text(messageId), FixedSql.Text(comment.ConversationId));
             return;
         }
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
@@ -202,6 +189,27 @@ public sealed class ConversationEffects(
     }
 
     public static string ChannelName(Channel channel) => channel.ToString().ToLowerInvariant();
+
+    // The statements of every conversation, as constants (FixedSql): $1 the message id, $2 the time, $3 the language, $4 the patient.
+    private const string SetLanguageSql = """
+        WITH recorded AS (
+            INSERT INTO processed_messages (provider_id, processed_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1)
+        UPDATE patients SET preferred_language = $3, updated_at = $2
+        WHERE id = $4 AND EXISTS (SELECT 1 FROM recorded)
+        """;
+
+    // $1 the patient, $2 the language, $3 the rating, $4 the time, $5 the channel, $6 the message id, $7 the conversation.
+    private const string SaveRatingSql = """
+        INSERT INTO feedbacks (patient_id, language, rating, date_submitted, processed, channel, provider_message_id, conversation_id, last_message_id)
+        VALUES ($1, $2, $3, $4, false, $5, $6, $7, $6)
+        ON CONFLICT DO NOTHING
+        """;
+
+    // $1 the encrypted comment, $2 the message id (null: none to compare), $3 the conversation.
+    private const string FirstCommentSql = """
+        UPDATE feedbacks SET content = $1, last_message_id = $2, processed = false
+        WHERE conversation_id = $3 AND ($2::text IS NULL OR last_message_id IS NULL OR last_message_id <> $2)
+        """;
 }
 
 /// <summary>What applying a message's effects came to.</summary>

@@ -1,0 +1,48 @@
+using System.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace TwilioFeedback.Webhooks.Conversations;
+
+/// <summary>
+/// A statement of fixed text with positional parameters (<c>$1</c>, <c>$2</c>…), run on the context's own
+/// connection and transaction. For the few statements every turn runs: EF's
+/// <c>ExecuteSqlInterpolatedAsync</c> rebuilds the SQL text, wraps each value in two parameter objects and
+/// has Npgsql rewrite <c>@p0</c> into <c>$1</c> on every call; here the text is a constant that Npgsql
+/// prepares once per connection (Max Auto Prepare) and sends as it is.
+/// </summary>
+internal static class FixedSql
+{
+    /// <summary>Runs <paramref name="sql"/>; returns the rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(DbContext db, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)db.Database.GetDbConnection())
+            {
+                Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+            };
+            if (db.Database.GetCommandTimeout() is { } timeout)
+            {
+                command.CommandTimeout = timeout;
+            }
+            command.Parameters.AddRange(parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    public static NpgsqlParameter Text(string? value) => new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, Value = value is null ? DBNull.Value : value };
+
+    public static NpgsqlParameter Bigint(long value) => new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = value };
+
+    public static NpgsqlParameter Integer(int value) => new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = value };
+
+    public static NpgsqlParameter Time(DateTimeOffset value) => new NpgsqlParameter<DateTimeOffset> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = value };
+}
