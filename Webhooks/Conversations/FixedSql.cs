@@ -16,7 +16,14 @@ namespace TwilioFeedback.Webhooks.Conversations;
 internal static class FixedSql
 {
     /// <summary>Runs <paramref name="sql"/>; returns the rows it changed.</summary>
-    public static async Task<int> ExecuteAsync(DbContext db, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    public static Task<int> ExecuteAsync(DbContext db, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+        RunAsync(db, sql, parameters, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Runs <paramref name="sql"/>; returns the first column of its first row, or null when it gives no row.</summary>
+    public static Task<object?> ScalarAsync(DbContext db, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+        RunAsync(db, sql, parameters, async command => await command.ExecuteScalarAsync(cancellationToken) is var value && value is DBNull ? null : value, cancellationToken);
+
+    private static async Task<T> RunAsync<T>(DbContext db, string sql, NpgsqlParameter[] parameters, Func<NpgsqlCommand, Task<T>> run, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -30,7 +37,7 @@ internal static class FixedSql
                 command.CommandTimeout = timeout;
             }
             command.Parameters.AddRange(parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            return await run(command);
         }
         finally
         {
@@ -43,6 +50,8 @@ internal static class FixedSql
     public static NpgsqlParameter Bigint(long value) => new NpgsqlParameter<long> { NpgsqlDbType = NpgsqlDbType.Bigint, TypedValue = value };
 
     public static NpgsqlParameter Integer(int value) => new NpgsqlParameter<int> { NpgsqlDbType = NpgsqlDbType.Integer, TypedValue = value };
+
+    public static NpgsqlParameter Bytes(byte[] value) => new NpgsqlParameter<byte[]> { NpgsqlDbType = NpgsqlDbType.Bytea, TypedValue = value };
 
     public static NpgsqlParameter Time(DateTimeOffset value) => new NpgsqlParameter<DateTimeOffset> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = value };
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
+using TwilioFeedback.Webhooks.Conversations;
 
 namespace TwilioFeedback.Webhooks.Patients;
 
@@ -51,11 +52,12 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
         var now = clock.GetUtcNow();
         var externalId = NewExternalId();
         // Two first messages at once from one number: the second insert does nothing and reads the first's row.
-        var created = await db.Database.SqlQuery<long>(
-            $"INSERT INTO patients (external_id, phone, phone_hash, created_at, updated_at) VALUES ({externalId}, {cipher.Protect(phone)}, {hash}, {now}, {now}) ON CONFLICT (phone_hash) DO NOTHING RETURNING id AS \"Value\"")
-            .ToListAsync(cancellationToken);
-        return created.Count == 1
-            ? new PatientRecord(created[0], externalId, null, false, false)
+        // A constant text (FixedSql): no LINQ query root for EF to build and compile on each new patient.
+        var created = await FixedSql.ScalarAsync(db,
+            "INSERT INTO patients (external_id, phone, phone_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (phone_hash) DO NOTHING RETURNING id",
+            cancellationToken, FixedSql.Text(externalId), FixedSql.Text(cipher.Protect(phone)), FixedSql.Bytes(hash), FixedSql.Time(now));
+        return created is long id
+            ? new PatientRecord(id, externalId, null, false, false)
             : await FindAsync(hash, cancellationToken) ?? throw new InvalidOperationException("The patient just stored cannot be read back.");
     }
 
