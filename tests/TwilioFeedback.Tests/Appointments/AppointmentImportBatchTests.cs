@@ -153,16 +153,7 @@ public sealed class AppointmentImportBatchTests(TwilioApiFactory factory) : Inte
         await other.SaveChangesAsync();
 
         var import = ImportAsync(file);
-        // Watched from a connection of its own: inside the other writer's transaction pg_stat_activity would not change.
-        await using var watcher = Factory.Db();
-        var waiting = System.Diagnostics.Stopwatch.StartNew();
-        while (await watcher.Database.SqlQuery<int>(
-            $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()").SingleAsync() == 0)
-        {
-            Assert.False(import.IsCompleted, "the import did not wait for the other writer");
-            Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(60), "the import never reached the other writer's row");
-            await Task.Delay(20);
-        }
+        await LockWaits.UntilBlockedAsync(Factory, import);
         await transaction.CommitAsync();
         var report = await import;
 

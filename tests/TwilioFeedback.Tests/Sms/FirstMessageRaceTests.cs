@@ -27,16 +27,7 @@ public sealed class FirstMessageRaceTests(AppFactory factory) : IntegrationTest<
         await other.SaveChangesAsync();
 
         var message = Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "Hello"));
-        // Watched from a connection of its own: inside the other writer's transaction pg_stat_activity would not change.
-        await using var watcher = Factory.Db();
-        var waiting = System.Diagnostics.Stopwatch.StartNew();
-        while (await watcher.Database.SqlQuery<int>(
-            $"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO patients%'").SingleAsync() == 0)
-        {
-            Assert.False(message.IsCompleted, "the message did not wait for the other writer");
-            Assert.True(waiting.Elapsed < TimeSpan.FromSeconds(60), "the message never reached the other writer's row");
-            await Task.Delay(20);
-        }
+        await LockWaits.UntilBlockedAsync(Factory, message, "INSERT INTO patients%");
         await transaction.CommitAsync();
         var response = await message;
 
