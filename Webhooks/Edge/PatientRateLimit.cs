@@ -18,11 +18,12 @@ public sealed class PatientRateLimiter : IDisposable
     public PatientRateLimiter(IOptions<RateLimitOptions> options)
     {
         var permits = options.Value.PatientPermitsPerMinute;
-        _limiter = PartitionedRateLimiter.Create<string, string>(number => RateLimitPartition.GetFixedWindowLimiter(number,
+        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key,
             _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
     }
 
-    public RateLimitLease Acquire(string number) => _limiter.AttemptAcquire(number);
+    /// <param name="patientKey">The patient's key (<see cref="PatientCache.KeyFor"/>): one budget for every spelling of a number.</param>
+    public RateLimitLease Acquire(string patientKey) => _limiter.AttemptAcquire(patientKey);
 
     public void Dispose() => _limiter.Dispose();
 }
@@ -44,8 +45,12 @@ public static class PatientRateLimit
             {
                 return await next(context); // the handler answers 400
             }
-            var number = PatientDirectory.Normalize(address.StartsWith(IncomingMessage.WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? address[IncomingMessage.WhatsAppPrefix.Length..] : address);
-            using var lease = context.HttpContext.RequestServices.GetRequiredService<PatientRateLimiter>().Acquire(number);
+            // The patient's key (their number normalised and hashed) is worked out once a request: the conversation
+            // runner asks the same scoped PatientCache for it, and no number is kept in clear in the limiter.
+            var services = context.HttpContext.RequestServices;
+            var key = services.GetRequiredService<PatientCache>().KeyFor(
+                address.StartsWith(IncomingMessage.WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? address[IncomingMessage.WhatsAppPrefix.Length..] : address);
+            using var lease = services.GetRequiredService<PatientRateLimiter>().Acquire(key);
             if (lease.IsAcquired)
             {
                 return await next(context);
