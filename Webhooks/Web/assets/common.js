@@ -23,7 +23,8 @@ window.TF = (() => {
 
     function apply(root = document) {
         document.documentElement.lang = lang;
-        root.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t, ...(e.dataset.tArgs ? e.dataset.tArgs.split("|") : [])); });
+        // data-t-args: values split at "|"; data-t-arg: one value as it is (a user name or an email may hold a "|").
+        root.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t, ...(e.dataset.tArgs ? e.dataset.tArgs.split("|") : e.dataset.tArg !== undefined ? [e.dataset.tArg] : [])); });
         root.querySelectorAll("[data-t-label]").forEach(e => { e.setAttribute("aria-label", t(e.dataset.tLabel)); });
         root.querySelectorAll("[data-t-placeholder]").forEach(e => { e.setAttribute("placeholder", t(e.dataset.tPlaceholder)); });
     }

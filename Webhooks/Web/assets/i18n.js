@@ -559,3 +559,53 @@ Object.assign(window.TF_TEXTS.fr, {
     "studio.purpose.Template_AppointmentMoved": "Dit au patient que son rendez-vous est déplacé : {department}, la nouvelle {date} et {time}.",
     "studio.purpose.Template_AppointmentCancelled": "Dit au patient que son rendez-vous ({department}, {date}, {time}) est annulé et qu'il peut appeler pour en fixer un autre."
 });
+// ASP.NET Core Identity's refusals on the account pages, by their code (Webhooks/Accounts/PageIdentityErrors.cs words every
+// code Identity has; {0} is the value the error names). English is Identity's own text.
+Object.assign(window.TF_TEXTS.en, {
+    "identity.DefaultError": "An unknown failure has occurred.",
+    "identity.ConcurrencyFailure": "Optimistic concurrency failure, object has been modified.",
+    "identity.PasswordMismatch": "Incorrect password.",
+    "identity.InvalidToken": "Invalid token.",
+    "identity.RecoveryCodeRedemptionFailed": "Recovery code redemption failed.",
+    "identity.LoginAlreadyAssociated": "A user with this login already exists.",
+    "identity.InvalidUserName": "Username '{0}' is invalid, can only contain letters or digits.",
+    "identity.InvalidEmail": "Email '{0}' is invalid.",
+    "identity.DuplicateUserName": "Username '{0}' is already taken.",
+    "identity.DuplicateEmail": "Email '{0}' is already taken.",
+    "identity.InvalidRoleName": "Role name '{0}' is invalid.",
+    "identity.DuplicateRoleName": "Role name '{0}' is already taken.",
+    "identity.UserAlreadyHasPassword": "User already has a password set.",
+    "identity.UserLockoutNotEnabled": "Lockout is not enabled for this user.",
+    "identity.UserAlreadyInRole": "User already in role '{0}'.",
+    "identity.UserNotInRole": "User is not in role '{0}'.",
+    "identity.PasswordTooShort": "Passwords must be at least {0} characters.",
+    "identity.PasswordRequiresUniqueChars": "Passwords must use at least {0} different characters.",
+    "identity.PasswordRequiresNonAlphanumeric": "Passwords must have at least one non alphanumeric character.",
+    "identity.PasswordRequiresDigit": "Passwords must have at least one digit ('0'-'9').",
+    "identity.PasswordRequiresLower": "Passwords must have at least one lowercase ('a'-'z').",
+    "identity.PasswordRequiresUpper": "Passwords must have at least one uppercase ('A'-'Z')."
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "identity.DefaultError": "Une erreur inconnue s'est produite.",
+    "identity.ConcurrencyFailure": "Le compte a été modifié entre-temps. Rechargez la page et réessayez.",
+    "identity.PasswordMismatch": "Mot de passe incorrect.",
+    "identity.InvalidToken": "Jeton non valide.",
+    "identity.RecoveryCodeRedemptionFailed": "Ce code de secours n'a pas pu être utilisé.",
+    "identity.LoginAlreadyAssociated": "Un utilisateur a déjà cette connexion.",
+    "identity.InvalidUserName": "Le nom d'utilisateur « {0} » n'est pas valide : il ne peut contenir que des lettres ou des chiffres.",
+    "identity.InvalidEmail": "L'e-mail « {0} » n'est pas valide.",
+    "identity.DuplicateUserName": "Le nom d'utilisateur « {0} » est déjà pris.",
+    "identity.DuplicateEmail": "L'e-mail « {0} » est déjà utilisé.",
+    "identity.InvalidRoleName": "Le nom de rôle « {0} » n'est pas valide.",
+    "identity.DuplicateRoleName": "Le nom de rôle « {0} » est déjà pris.",
+    "identity.UserAlreadyHasPassword": "Cet utilisateur a déjà un mot de passe.",
+    "identity.UserLockoutNotEnabled": "Le verrouillage n'est pas activé pour cet utilisateur.",
+    "identity.UserAlreadyInRole": "L'utilisateur a déjà le rôle « {0} ».",
+    "identity.UserNotInRole": "L'utilisateur n'a pas le rôle « {0} ».",
+    "identity.PasswordTooShort": "Le mot de passe doit contenir au moins {0} caractères.",
+    "identity.PasswordRequiresUniqueChars": "Le mot de passe doit utiliser au moins {0} caractères différents.",
+    "identity.PasswordRequiresNonAlphanumeric": "Le mot de passe doit contenir au moins un caractère qui n'est ni une lettre ni un chiffre.",
+    "identity.PasswordRequiresDigit": "Le mot de passe doit contenir au moins un chiffre ('0'-'9').",
+    "identity.PasswordRequiresLower": "Le mot de passe doit contenir au moins une minuscule ('a'-'z').",
+    "identity.PasswordRequiresUpper": "Le mot de passe doit contenir au moins une majuscule ('A'-'Z')."
+});
