@@ -23,6 +23,9 @@ window.TF = (() => {
 
     function apply(root = document) {
         document.documentElement.lang = lang;
+        // The tab's title: <title data-t-title="key">, after the product's name.
+        const title = document.querySelector("title[data-t-title]");
+        if (title) document.title = "TwilioFeedback · " + t(title.dataset.tTitle);
         // data-t-args: values split at "|"; data-t-arg: one value as it is (a user name or an email may hold a "|").
         root.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t, ...(e.dataset.tArgs ? e.dataset.tArgs.split("|") : e.dataset.tArg !== undefined ? [e.dataset.tArg] : [])); });
         root.querySelectorAll("[data-t-label]").forEach(e => { e.setAttribute("aria-label", t(e.dataset.tLabel)); });
