@@ -15,6 +15,11 @@ window.TF = (() => {
         return texts[lang] && texts[lang][key] !== undefined && lang !== "en" ? t(key, ...args) : english;
     }
 
+    // A count and its word: "1 segment", "2 segments", French "0 prévu" (i18n.js TF_PLURAL picks key or key.one).
+    function counted(key, count) {
+        return t(window.TF_PLURAL(lang, key, count), count);
+    }
+
     // Known codes get a label; anything else is shown as it is.
     function label(prefix, code) {
         const key = prefix + "." + code;
@@ -94,5 +99,5 @@ window.TF = (() => {
         toggle.addEventListener("click", () => setLang(lang === "en" ? "fr" : "en"));
     }
 
-    return { t, label, local, apply, setLang, onLang: f => listeners.push(f), el, api, csrf: csrfToken, initLogin, initToggle, lang: () => lang };
+    return { t, counted, label, local, apply, setLang, onLang: f => listeners.push(f), el, api, csrf: csrfToken, initLogin, initToggle, lang: () => lang };
 })();

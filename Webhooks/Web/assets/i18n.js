@@ -218,7 +218,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "acct.expired": "Formulaire expiré", "acct.expired.body": "Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.",
 });
 
-// Counts in the singular or the plural. TF_ONE: whether the language puts `count` in the singular (Intl.PluralRules: English 1;
+// Counts in the singular or the plural (sim.n.segments and sim.n.units serve the studio's SMS check too). TF_ONE: whether the language puts `count` in the singular (Intl.PluralRules: English 1;
 // French 0 and 1). TF_PLURAL: the text that says it, `key.one` there when the language has one, else `key` (`t(TF_PLURAL(TF.lang(), key, n), n)`).
 window.TF_ONE = (lang, count) => new Intl.PluralRules(lang === "fr" ? "fr-FR" : "en-GB").select(Number(count)) === "one";
 window.TF_PLURAL = (lang, key, count) => window.TF_ONE(lang, count) && (window.TF_TEXTS[lang] || {})[key + ".one"] !== undefined ? key + ".one" : key;
@@ -353,7 +353,7 @@ Object.assign(window.TF_TEXTS.en, {
     "studio.source": "Source: {0}", "studio.channels": "Used on: {0}", "studio.placeholders": "Placeholders: {0}", "studio.no_placeholders": "No placeholders",
     "studio.ph_ok": "Placeholders match the English: {0}", "studio.ph_none": "No placeholders, as in the English",
     "studio.ph_refused": "Placeholders differ from the English:", "studio.ph_missing": "missing {0}", "studio.ph_extra": "not in the English {0}",
-    "studio.sms": "SMS: {0} segment(s), {1}, {2} units", "studio.sms_warn": "the patient's phone gets {0} messages and the hospital pays for each",
+    "studio.sms": "SMS: {0}, {1}, {2}", "studio.sms_warn": "the patient's phone gets {0} messages and the hospital pays for each",
     "studio.ussd": "USSD screen: {0}/{1} characters", "studio.ussd_over": "USSD screen: {0}/{1} characters — too long for one screen",
     "studio.empty": "The text is empty.", "studio.save_refused": "Not saved:", "studio.saved": "Draft saved. Another person must approve it before patients get it.",
     "studio.own_draft": "You wrote this draft: another translator or an admin must approve it.",
@@ -362,7 +362,7 @@ Object.assign(window.TF_TEXTS.en, {
     "studio.history_draft": "Draft by {0}, {1}", "studio.history_approved": "Approved by {0}, {1}", "studio.history_none": "No history yet.",
     "studio.preview_numbers": "Preview numbers", "studio.preview_numbers_label": "Numbers",
     "studio.preview_numbers_help": "Staff phones listed here see languages that are not live yet, so speakers can try their work. One a line: the number, then a name.",
-    "studio.save_numbers": "Save numbers", "studio.numbers_saved": "{0} preview number(s) saved.", "studio.numbers_refused": "Not saved:",
+    "studio.save_numbers": "Save numbers", "studio.numbers_saved": "{0} preview numbers saved.", "studio.numbers_saved.one": "{0} preview number saved.", "studio.numbers_refused": "Not saved:",
 });
 Object.assign(window.TF_TEXTS.fr, {
     "studio.title": "Studio des langues", "studio.recordings": "Enregistrements", "studio.language": "Langue",
@@ -388,7 +388,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "studio.source": "Source : {0}", "studio.channels": "Utilisé sur : {0}", "studio.placeholders": "Champs : {0}", "studio.no_placeholders": "Aucun champ",
     "studio.ph_ok": "Les champs correspondent à l'anglais : {0}", "studio.ph_none": "Aucun champ, comme en anglais",
     "studio.ph_refused": "Les champs diffèrent de l'anglais :", "studio.ph_missing": "il manque {0}", "studio.ph_extra": "absent de l'anglais {0}",
-    "studio.sms": "SMS : {0} segment(s), {1}, {2} unités", "studio.sms_warn": "le téléphone du patient reçoit {0} messages et l'hôpital paie chacun",
+    "studio.sms": "SMS : {0}, {1}, {2}", "studio.sms_warn": "le téléphone du patient reçoit {0} messages et l'hôpital paie chacun",
     "studio.ussd": "Écran USSD : {0}/{1} caractères", "studio.ussd_over": "Écran USSD : {0}/{1} caractères — trop long pour un écran",
     "studio.empty": "Le texte est vide.", "studio.save_refused": "Non enregistré :", "studio.saved": "Brouillon enregistré. Une autre personne doit l'approuver avant que les patients le reçoivent.",
     "studio.own_draft": "Vous avez écrit ce brouillon : un autre traducteur ou un administrateur doit l'approuver.",
@@ -397,7 +397,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "studio.history_draft": "Brouillon de {0}, {1}", "studio.history_approved": "Approuvé par {0}, {1}", "studio.history_none": "Pas encore d'historique.",
     "studio.preview_numbers": "Numéros d'essai", "studio.preview_numbers_label": "Numéros",
     "studio.preview_numbers_help": "Les téléphones du personnel listés ici voient les langues pas encore en service, pour que les locuteurs essaient leur travail. Un par ligne : le numéro, puis un nom.",
-    "studio.save_numbers": "Enregistrer les numéros", "studio.numbers_saved": "{0} numéro(s) d'essai enregistré(s).", "studio.numbers_refused": "Non enregistré :",
+    "studio.save_numbers": "Enregistrer les numéros", "studio.numbers_saved": "{0} numéros d'essai enregistrés.", "studio.numbers_saved.one": "{0} numéro d'essai enregistré.", "studio.numbers_refused": "Non enregistré :",
 });
 
 // French for what the studio's server says in English: refusals of a take (ProblemDetails `code`, `args`)
