@@ -47,8 +47,11 @@ public sealed class IdentityRefusalBrowserTests(NoEmailBrowserFactory factory) :
         await InviteAsync(admin, "Seconde infirmière", "nurse@dgh.example", "Inviter");
         await Expect(admin.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
             "Le nom d'utilisateur « nurse@dgh.example » est déjà pris. L'e-mail « nurse@dgh.example » est déjà utilisé.");
+        await admin.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("account-users-refusal-fr"), FullPage = true });
+        await admin.SetViewportSizeAsync(360, 800);
         await AssertNoSidewaysScrollAsync(admin, "the users page with a refusal");
         await admin.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("account-users-refusal-fr-360"), FullPage = true });
+        await admin.SetViewportSizeAsync(1100, 900);
 
         await InviteAsync(admin, "Sage-femme", "midwife@dgh.example", "Inviter");
         var link = await admin.Locator("#one-time-link").InputValueAsync();
