@@ -170,7 +170,7 @@ public static class AccountEndpoints
         var created = await users.CreateAsync(user, form["password"].ToString());
         if (!created.Succeeded)
         {
-            return SetupPage(context, token!, $"<p role=\"alert\" class=\"warning\">{E(string.Join(" ", created.Errors.Select(e => e.Description)))}</p>");
+            return SetupPage(context, token!, PageIdentityErrors.Alert(created.Errors));
         }
         await UserEndpoints.SetRoleAsync(users, roles, user, StaffRoles.Admin);
         await audit.RecordAsync(user.Email!, "role", $"user {user.Id}: admin (first admin)", context.RequestAborted);
@@ -178,12 +178,13 @@ public static class AccountEndpoints
         return TypedResults.Redirect("/account");
     }
 
-    private static IResult PasswordPage(HttpContext context, string token, string? error) => Render(context, "acct.setpassword", "Choose your password",
-        (error is null ? "" : $"<p role=\"alert\" class=\"warning\">{E(error)}</p>") +
+    /// <summary>The password form; <paramref name="alert"/> is the refusal's markup, when there is one.</summary>
+    private static IResult PasswordPage(HttpContext context, string token, string? alert) => Render(context, "acct.setpassword", "Choose your password",
+        (alert ?? "") +
         Form(context, "/account/password?token=" + Uri.EscapeDataString(token),
             NewPasswordField(context) +
             Button("acct.setpassword.submit", "Save password"), "card"),
-        error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
+        alert is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
     /// <summary>The new-password field, its label saying the length <c>Accounts:Password:RequiredLength</c> asks for.</summary>
     private static string NewPasswordField(HttpContext context)
@@ -216,7 +217,7 @@ public static class AccountEndpoints
         {
             if (await validator.ValidateAsync(users, user, password) is { Succeeded: false } invalid)
             {
-                return PasswordPage(context, token!, string.Join(" ", invalid.Errors.Select(e => e.Description)));
+                return PasswordPage(context, token!, PageIdentityErrors.Alert(invalid.Errors));
             }
         }
         if (await users.HasPasswordAsync(user))

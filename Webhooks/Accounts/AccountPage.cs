@@ -58,7 +58,7 @@ public static class AccountPage
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>TwilioFeedback · {E(title)}</title>
+            <title data-t-title="{titleKey}">TwilioFeedback · {E(title)}</title>
             <link rel="icon" href="/web/icon.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/web/web.css">
             <script src="/web/i18n.js" defer></script>

@@ -33,6 +33,7 @@ public static class AccountServices
             })
             .AddEntityFrameworkStores<FeedbackDbContext>()
             .AddDefaultTokenProviders()
+            .AddErrorDescriber<PageIdentityErrors>()
             .AddTokenProvider<OneUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
         // The password policy is a setting (Accounts:Password:*, Identity's PasswordOptions), checked at start-up.
         services.AddOptions<IdentityOptions>()

@@ -110,7 +110,7 @@ public static partial class UserEndpoints
         var created = await users.CreateAsync(user);
         if (!created.Succeeded)
         {
-            return await ListAsync(context, users, $"<p role=\"alert\" class=\"warning\">{E(string.Join(" ", created.Errors.Select(e => e.Description)))}</p>", StatusCodes.Status400BadRequest);
+            return await ListAsync(context, users, PageIdentityErrors.Alert(created.Errors), StatusCodes.Status400BadRequest);
         }
         await SetRoleAsync(users, roles, user, role);
         await audit.RecordAsync(AccountEndpoints.Name(context.User) ?? "?", "role", $"user {user.Id}: {role} (invited)", context.RequestAborted);

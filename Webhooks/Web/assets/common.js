@@ -15,6 +15,11 @@ window.TF = (() => {
         return texts[lang] && texts[lang][key] !== undefined && lang !== "en" ? t(key, ...args) : english;
     }
 
+    // A count and its word: "1 segment", "2 segments", French "0 prévu" (i18n.js TF_PLURAL picks key or key.one).
+    function counted(key, count) {
+        return t(window.TF_PLURAL(lang, key, count), count);
+    }
+
     // Known codes get a label; anything else is shown as it is.
     function label(prefix, code) {
         const key = prefix + "." + code;
@@ -23,7 +28,11 @@ window.TF = (() => {
 
     function apply(root = document) {
         document.documentElement.lang = lang;
-        root.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t, ...(e.dataset.tArgs ? e.dataset.tArgs.split("|") : [])); });
+        // The tab's title: <title data-t-title="key">, after the product's name.
+        const title = document.querySelector("title[data-t-title]");
+        if (title) document.title = "TwilioFeedback · " + t(title.dataset.tTitle);
+        // data-t-args: values split at "|"; data-t-arg: one value as it is (a user name or an email may hold a "|").
+        root.querySelectorAll("[data-t]").forEach(e => { e.textContent = t(e.dataset.t, ...(e.dataset.tArgs ? e.dataset.tArgs.split("|") : e.dataset.tArg !== undefined ? [e.dataset.tArg] : [])); });
         root.querySelectorAll("[data-t-label]").forEach(e => { e.setAttribute("aria-label", t(e.dataset.tLabel)); });
         root.querySelectorAll("[data-t-placeholder]").forEach(e => { e.setAttribute("placeholder", t(e.dataset.tPlaceholder)); });
     }
@@ -90,5 +99,5 @@ window.TF = (() => {
         toggle.addEventListener("click", () => setLang(lang === "en" ? "fr" : "en"));
     }
 
-    return { t, label, local, apply, setLang, onLang: f => listeners.push(f), el, api, csrf: csrfToken, initLogin, initToggle, lang: () => lang };
+    return { t, counted, label, local, apply, setLang, onLang: f => listeners.push(f), el, api, csrf: csrfToken, initLogin, initToggle, lang: () => lang };
 })();

@@ -218,7 +218,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "acct.expired": "Formulaire expiré", "acct.expired.body": "Ce formulaire a expiré. Revenez en arrière, rechargez la page et réessayez.",
 });
 
-// Counts in the singular or the plural. TF_ONE: whether the language puts `count` in the singular (Intl.PluralRules: English 1;
+// Counts in the singular or the plural (sim.n.segments and sim.n.units serve the studio's SMS check too). TF_ONE: whether the language puts `count` in the singular (Intl.PluralRules: English 1;
 // French 0 and 1). TF_PLURAL: the text that says it, `key.one` there when the language has one, else `key` (`t(TF_PLURAL(TF.lang(), key, n), n)`).
 window.TF_ONE = (lang, count) => new Intl.PluralRules(lang === "fr" ? "fr-FR" : "en-GB").select(Number(count)) === "one";
 window.TF_PLURAL = (lang, key, count) => window.TF_ONE(lang, count) && (window.TF_TEXTS[lang] || {})[key + ".one"] !== undefined ? key + ".one" : key;
@@ -353,7 +353,7 @@ Object.assign(window.TF_TEXTS.en, {
     "studio.source": "Source: {0}", "studio.channels": "Used on: {0}", "studio.placeholders": "Placeholders: {0}", "studio.no_placeholders": "No placeholders",
     "studio.ph_ok": "Placeholders match the English: {0}", "studio.ph_none": "No placeholders, as in the English",
     "studio.ph_refused": "Placeholders differ from the English:", "studio.ph_missing": "missing {0}", "studio.ph_extra": "not in the English {0}",
-    "studio.sms": "SMS: {0} segment(s), {1}, {2} units", "studio.sms_warn": "the patient's phone gets {0} messages and the hospital pays for each",
+    "studio.sms": "SMS: {0}, {1}, {2}", "studio.sms_warn": "the patient's phone gets {0} messages and the hospital pays for each",
     "studio.ussd": "USSD screen: {0}/{1} characters", "studio.ussd_over": "USSD screen: {0}/{1} characters — too long for one screen",
     "studio.empty": "The text is empty.", "studio.save_refused": "Not saved:", "studio.saved": "Draft saved. Another person must approve it before patients get it.",
     "studio.own_draft": "You wrote this draft: another translator or an admin must approve it.",
@@ -362,7 +362,7 @@ Object.assign(window.TF_TEXTS.en, {
     "studio.history_draft": "Draft by {0}, {1}", "studio.history_approved": "Approved by {0}, {1}", "studio.history_none": "No history yet.",
     "studio.preview_numbers": "Preview numbers", "studio.preview_numbers_label": "Numbers",
     "studio.preview_numbers_help": "Staff phones listed here see languages that are not live yet, so speakers can try their work. One a line: the number, then a name.",
-    "studio.save_numbers": "Save numbers", "studio.numbers_saved": "{0} preview number(s) saved.", "studio.numbers_refused": "Not saved:",
+    "studio.save_numbers": "Save numbers", "studio.numbers_saved": "{0} preview numbers saved.", "studio.numbers_saved.one": "{0} preview number saved.", "studio.numbers_refused": "Not saved:",
 });
 Object.assign(window.TF_TEXTS.fr, {
     "studio.title": "Studio des langues", "studio.recordings": "Enregistrements", "studio.language": "Langue",
@@ -388,7 +388,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "studio.source": "Source : {0}", "studio.channels": "Utilisé sur : {0}", "studio.placeholders": "Champs : {0}", "studio.no_placeholders": "Aucun champ",
     "studio.ph_ok": "Les champs correspondent à l'anglais : {0}", "studio.ph_none": "Aucun champ, comme en anglais",
     "studio.ph_refused": "Les champs diffèrent de l'anglais :", "studio.ph_missing": "il manque {0}", "studio.ph_extra": "absent de l'anglais {0}",
-    "studio.sms": "SMS : {0} segment(s), {1}, {2} unités", "studio.sms_warn": "le téléphone du patient reçoit {0} messages et l'hôpital paie chacun",
+    "studio.sms": "SMS : {0}, {1}, {2}", "studio.sms_warn": "le téléphone du patient reçoit {0} messages et l'hôpital paie chacun",
     "studio.ussd": "Écran USSD : {0}/{1} caractères", "studio.ussd_over": "Écran USSD : {0}/{1} caractères — trop long pour un écran",
     "studio.empty": "Le texte est vide.", "studio.save_refused": "Non enregistré :", "studio.saved": "Brouillon enregistré. Une autre personne doit l'approuver avant que les patients le reçoivent.",
     "studio.own_draft": "Vous avez écrit ce brouillon : un autre traducteur ou un administrateur doit l'approuver.",
@@ -397,7 +397,7 @@ Object.assign(window.TF_TEXTS.fr, {
     "studio.history_draft": "Brouillon de {0}, {1}", "studio.history_approved": "Approuvé par {0}, {1}", "studio.history_none": "Pas encore d'historique.",
     "studio.preview_numbers": "Numéros d'essai", "studio.preview_numbers_label": "Numéros",
     "studio.preview_numbers_help": "Les téléphones du personnel listés ici voient les langues pas encore en service, pour que les locuteurs essaient leur travail. Un par ligne : le numéro, puis un nom.",
-    "studio.save_numbers": "Enregistrer les numéros", "studio.numbers_saved": "{0} numéro(s) d'essai enregistré(s).", "studio.numbers_refused": "Non enregistré :",
+    "studio.save_numbers": "Enregistrer les numéros", "studio.numbers_saved": "{0} numéros d'essai enregistrés.", "studio.numbers_saved.one": "{0} numéro d'essai enregistré.", "studio.numbers_refused": "Non enregistré :",
 });
 
 // French for what the studio's server says in English: refusals of a take (ProblemDetails `code`, `args`)
@@ -558,4 +558,54 @@ Object.assign(window.TF_TEXTS.fr, {
     "studio.purpose.Reminder_VisitClosed": "Réponse à un 1 ou 2 tardif après le rappel d'une visite déjà faite, manquée, annulée ou refusée : elle n'est plus ouverte, appeler pour un nouveau rendez-vous.",
     "studio.purpose.Template_AppointmentMoved": "Dit au patient que son rendez-vous est déplacé : {department}, la nouvelle {date} et {time}.",
     "studio.purpose.Template_AppointmentCancelled": "Dit au patient que son rendez-vous ({department}, {date}, {time}) est annulé et qu'il peut appeler pour en fixer un autre."
+});
+// ASP.NET Core Identity's refusals on the account pages, by their code (Webhooks/Accounts/PageIdentityErrors.cs words every
+// code Identity has; {0} is the value the error names). English is Identity's own text.
+Object.assign(window.TF_TEXTS.en, {
+    "identity.DefaultError": "An unknown failure has occurred.",
+    "identity.ConcurrencyFailure": "Optimistic concurrency failure, object has been modified.",
+    "identity.PasswordMismatch": "Incorrect password.",
+    "identity.InvalidToken": "Invalid token.",
+    "identity.RecoveryCodeRedemptionFailed": "Recovery code redemption failed.",
+    "identity.LoginAlreadyAssociated": "A user with this login already exists.",
+    "identity.InvalidUserName": "Username '{0}' is invalid, can only contain letters or digits.",
+    "identity.InvalidEmail": "Email '{0}' is invalid.",
+    "identity.DuplicateUserName": "Username '{0}' is already taken.",
+    "identity.DuplicateEmail": "Email '{0}' is already taken.",
+    "identity.InvalidRoleName": "Role name '{0}' is invalid.",
+    "identity.DuplicateRoleName": "Role name '{0}' is already taken.",
+    "identity.UserAlreadyHasPassword": "User already has a password set.",
+    "identity.UserLockoutNotEnabled": "Lockout is not enabled for this user.",
+    "identity.UserAlreadyInRole": "User already in role '{0}'.",
+    "identity.UserNotInRole": "User is not in role '{0}'.",
+    "identity.PasswordTooShort": "Passwords must be at least {0} characters.",
+    "identity.PasswordRequiresUniqueChars": "Passwords must use at least {0} different characters.",
+    "identity.PasswordRequiresNonAlphanumeric": "Passwords must have at least one non alphanumeric character.",
+    "identity.PasswordRequiresDigit": "Passwords must have at least one digit ('0'-'9').",
+    "identity.PasswordRequiresLower": "Passwords must have at least one lowercase ('a'-'z').",
+    "identity.PasswordRequiresUpper": "Passwords must have at least one uppercase ('A'-'Z')."
+});
+Object.assign(window.TF_TEXTS.fr, {
+    "identity.DefaultError": "Une erreur inconnue s'est produite.",
+    "identity.ConcurrencyFailure": "Le compte a été modifié entre-temps. Rechargez la page et réessayez.",
+    "identity.PasswordMismatch": "Mot de passe incorrect.",
+    "identity.InvalidToken": "Jeton non valide.",
+    "identity.RecoveryCodeRedemptionFailed": "Ce code de secours n'a pas pu être utilisé.",
+    "identity.LoginAlreadyAssociated": "Un utilisateur a déjà cette connexion.",
+    "identity.InvalidUserName": "Le nom d'utilisateur « {0} » n'est pas valide : il ne peut contenir que des lettres ou des chiffres.",
+    "identity.InvalidEmail": "L'e-mail « {0} » n'est pas valide.",
+    "identity.DuplicateUserName": "Le nom d'utilisateur « {0} » est déjà pris.",
+    "identity.DuplicateEmail": "L'e-mail « {0} » est déjà utilisé.",
+    "identity.InvalidRoleName": "Le nom de rôle « {0} » n'est pas valide.",
+    "identity.DuplicateRoleName": "Le nom de rôle « {0} » est déjà pris.",
+    "identity.UserAlreadyHasPassword": "Cet utilisateur a déjà un mot de passe.",
+    "identity.UserLockoutNotEnabled": "Le verrouillage n'est pas activé pour cet utilisateur.",
+    "identity.UserAlreadyInRole": "L'utilisateur a déjà le rôle « {0} ».",
+    "identity.UserNotInRole": "L'utilisateur n'a pas le rôle « {0} ».",
+    "identity.PasswordTooShort": "Le mot de passe doit contenir au moins {0} caractères.",
+    "identity.PasswordRequiresUniqueChars": "Le mot de passe doit utiliser au moins {0} caractères différents.",
+    "identity.PasswordRequiresNonAlphanumeric": "Le mot de passe doit contenir au moins un caractère qui n'est ni une lettre ni un chiffre.",
+    "identity.PasswordRequiresDigit": "Le mot de passe doit contenir au moins un chiffre ('0'-'9').",
+    "identity.PasswordRequiresLower": "Le mot de passe doit contenir au moins une minuscule ('a'-'z').",
+    "identity.PasswordRequiresUpper": "Le mot de passe doit contenir au moins une majuscule ('A'-'Z')."
 });

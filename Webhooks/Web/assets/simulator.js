@@ -2,7 +2,7 @@
 // sends it through the server's real webhooks; the answer is drawn as the patient would see or hear it.
 "use strict";
 (() => {
-    const { t, el, api } = TF;
+    const { t, counted, el, api } = TF;
     const $ = id => document.getElementById(id);
     let config = null;
     let state = fresh();
@@ -21,8 +21,6 @@
 
     function note(text, kind = "note") { return bubble(kind, text); }
 
-    // "1 segment", "2 segments": the singular where the page's language says it (i18n.js TF_PLURAL).
-    const counted = (key, count) => t(TF_PLURAL(TF.lang(), key, count), count);
 
     function money(value) { return Number(value).toFixed(config && config.price_per_segment < 1 ? 3 : 2); }
 

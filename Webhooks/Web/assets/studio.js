@@ -26,7 +26,7 @@ window.TF_SMS = (() => {
 })();
 
 (() => {
-    const { t, label, el, api } = TF;
+    const { t, counted, label, el, api } = TF;
     const $ = id => document.getElementById(id);
     const base = "/api/v1/studio";
     // The General Alphabet of Cameroon Languages: letters, then combining tone marks.
@@ -178,7 +178,7 @@ window.TF_SMS = (() => {
         }
         if (current.limits.sms_segments) {
             const cost = TF_SMS.cost(whole);
-            const line = t("studio.sms", cost.segments, cost.encoding, cost.units);
+            const line = t("studio.sms", counted("sim.n.segments", cost.segments), cost.encoding, counted("sim.n.units", cost.units));
             results.push(cost.segments > current.limits.sms_segments_max
                 ? { kind: "bad", name: "sms", text: line + " — " + t("studio.sms_over", current.limits.sms_segments_max) }
                 : cost.segments >= 2
@@ -277,7 +277,7 @@ window.TF_SMS = (() => {
             return { phone, name: name.join(" ") };
         });
         const response = await send(`${base}/preview-numbers`, "PUT", numbers);
-        setMessage("numbers-message", response.ok ? t("studio.numbers_saved", numbers.length) : t("studio.numbers_refused") + " " + await problem(response), response.ok ? "good" : "failed");
+        setMessage("numbers-message", response.ok ? counted("studio.numbers_saved", numbers.length) : t("studio.numbers_refused") + " " + await problem(response), response.ok ? "good" : "failed");
     }
 
     async function loadLanguages() {

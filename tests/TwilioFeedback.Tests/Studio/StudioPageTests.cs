@@ -101,7 +101,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         await page.GetByRole(AriaRole.Button, new() { Name = "Insert ɓ", Exact = true }).ClickAsync();
         await page.Locator("#text").PressSequentiallyAsync("wam? 1 … 5");
         await Expect(page.Locator("#text")).ToHaveValueAsync(written);
-        await Expect(Check(page, "sms")).ToContainTextAsync("1 segment(s), UCS-2, 17 units");
+        await Expect(Check(page, "sms")).ToHaveTextAsync("✓ SMS: 1 segment, UCS-2, 17 units");
         await Expect(Check(page, "placeholders")).ToHaveClassAsync(new Regex(@"\bok\b"));
         await Expect(page.Locator("#preview .bubble")).ToHaveTextAsync(written);
 
@@ -114,7 +114,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         // A text that needs two segments is warned about.
         await page.Locator("#text").FillAsync(written + new string('a', 71 - written.Length));
         await Expect(Check(page, "sms")).ToHaveClassAsync(new Regex(@"\bwarn\b"));
-        await Expect(Check(page, "sms")).ToContainTextAsync("2 segment(s), UCS-2, 71 units");
+        await Expect(Check(page, "sms")).ToContainTextAsync("SMS: 2 segments, UCS-2, 71 units —");
 
         await page.Locator("#text").FillAsync(written);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save draft" })).ToBeEnabledAsync();
@@ -175,6 +175,14 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         await Expect(admin.Locator("#editor-purpose")).ToHaveTextAsync("Demande la note des soins, de 1 à 5, par SMS/WhatsApp.");
         await Expect(admin.Locator("#keys button[data-key=Words_Yes] .key-purpose")).ToContainTextAsync("Mots qu'un patient peut taper pour oui");
         await Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Insérer ɓ", Exact = true })).ToBeVisibleAsync();
+        // Counts in the singular or the plural, never "segment(s)" or "numéro(s)".
+        await Expect(Check(admin, "sms")).ToHaveTextAsync("✓ SMS : 1 segment, UCS-2, 17 unités");
+        await admin.GetByLabel("Numéros", new() { Exact = true }).FillAsync("+237690000042 Ewane");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Enregistrer les numéros" }).ClickAsync();
+        await Expect(admin.Locator("#numbers-message")).ToHaveTextAsync("1 numéro d'essai enregistré.");
+        await admin.GetByLabel("Numéros", new() { Exact = true }).FillAsync("+237690000042 Ewane\n+237690000043 Ngo Bassa");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Enregistrer les numéros" }).ClickAsync();
+        await Expect(admin.Locator("#numbers-message")).ToHaveTextAsync("2 numéros d'essai enregistrés.");
         var overflow = await admin.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "the studio scrolls sideways on a phone");
         await admin.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("studio-fr-phone"), FullPage = true });
@@ -271,7 +279,7 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         await page.Locator("#text").FillAsync(tooLong);
         await Expect(Check(page, "ussd")).ToHaveClassAsync(new Regex(@"\bok\b"));
         await Expect(Check(page, "sms")).ToHaveClassAsync(new Regex(@"\bbad\b"));
-        await Expect(Check(page, "sms")).ToContainTextAsync("3 segment(s), UCS-2, 135 units — too long: at most 2 messages");
+        await Expect(Check(page, "sms")).ToContainTextAsync("SMS: 3 segments, UCS-2, 135 units — too long: at most 2 messages");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save draft" })).ToBeDisabledAsync();
         refused = await translator.PutAsJsonAsync($"/api/v1/studio/texts/dua/{MessageKeys.LanguageMenu}", new { text = tooLong });
         Assert.Contains("Too long for SMS: 3 segments (UCS-2, 135 units)", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);

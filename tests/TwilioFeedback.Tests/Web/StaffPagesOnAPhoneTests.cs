@@ -72,31 +72,34 @@ public sealed class StaffPagesOnAPhoneTests(BrowserAppFactory factory) : IClassF
 
     /// <summary>
     /// Each staff page an admin can open, the French heading it shows, what is there once it has drawn its data, and short
-    /// texts that must not break across lines (a count and its word, an empty list's "Rien pour l'instant.").
+    /// texts that must not break across lines (a count and its word, an empty list's "Rien pour l'instant."), and the
+    /// tab's title in French and in English.
     /// </summary>
-    public static TheoryData<string, string, string, string> Pages => new()
+    public static TheoryData<string, string, string, string, string, string> Pages => new()
     {
-        { "/dashboard", "Tableau de bord des avis", "#kpi-reminders [data-state=due]", "#kpi-reminders span, #chart-language li, #chart-topic li" },
-        { "/inbox", "Boîte de réception", "#queues .queue-tab", "#queues .queue-tab" },
-        { "/simulator", "Simulateur de téléphone", "#test-numbers option", "" },
-        { "/studio", "Studio des langues", "#coverage tr", "" },
-        { "/studio/recordings", "Enregistrements des messages vocaux", "#prompts li", "" },
-        { "/appointments/import", "Importer des rendez-vous", "#upload", "" },
-        { "/account", "Compte", "#roles", "#roles" },
-        { "/account/users", "Utilisateurs", "#users tr", "" },
-        { "/account/2fa", "Connexion à deux facteurs", "main form", "" },
-        { "/account/tokens", "Jetons d'accès personnels", "main form", "" },
+        { "/dashboard", "Tableau de bord des avis", "#kpi-reminders [data-state=due]", "#kpi-reminders span, #chart-language li, #chart-topic li", "Tableau de bord", "Dashboard" },
+        { "/inbox", "Boîte de réception", "#queues .queue-tab", "#queues .queue-tab", "Boîte de réception", "Inbox" },
+        { "/simulator", "Simulateur de téléphone", "#test-numbers option", "", "Simulateur", "Simulator" },
+        { "/studio", "Studio des langues", "#coverage tr", "", "Studio des langues", "Language studio" },
+        { "/studio/recordings", "Enregistrements des messages vocaux", "#prompts li", "", "Enregistrements", "Recordings" },
+        { "/appointments/import", "Importer des rendez-vous", "#upload", "", "Importer des rendez-vous", "Import appointments" },
+        { "/account", "Compte", "#roles", "#roles", "Compte", "Account" },
+        { "/account/users", "Utilisateurs", "#users tr", "", "Utilisateurs", "Users" },
+        { "/account/2fa", "Connexion à deux facteurs", "main form", "", "Connexion à deux facteurs", "Two-factor sign-in" },
+        { "/account/tokens", "Jetons d'accès personnels", "main form", "", "Jetons d'accès personnels", "Personal access tokens" },
     };
 
     [Theory]
     [MemberData(nameof(Pages))]
-    public async Task At_360_px_in_French_a_staff_page_fits_the_screen(string path, string heading, string drawn, string oneLine)
+    public async Task At_360_px_in_French_a_staff_page_fits_the_screen_and_its_title_follows_the_pages_language(
+        string path, string heading, string drawn, string oneLine, string frenchTitle, string englishTitle)
     {
         var page = await SignedInAsync("admin@hospital.cm", "admin", path, 360);
         await page.EvaluateAsync("() => localStorage.setItem('tf_lang', 'fr')");
         await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Expect(page.Locator("header h1")).ToHaveTextAsync(heading);
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "fr");
+        await Expect(page).ToHaveTitleAsync("TwilioFeedback · " + frenchTitle);
         await Expect(page.Locator(drawn).First).ToBeAttachedAsync();
         await AssertNoSidewaysScrollAsync(page, path);
         if (oneLine.Length > 0)
@@ -110,6 +113,11 @@ public sealed class StaffPagesOnAPhoneTests(BrowserAppFactory factory) : IClassF
             Assert.True(broken.Length == 0, $"{path}: broken across lines: {string.Join(" | ", broken)}");
         }
         await page.ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath("page-fr-360" + path.Replace('/', '-')), FullPage = true });
+
+        // The language button turns the title back to English with the rest of the page.
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(page).ToHaveTitleAsync("TwilioFeedback · " + englishTitle);
         await page.Context.CloseAsync();
     }
 }
