@@ -19,12 +19,13 @@ public sealed class WorkCounters
     private readonly string? _db;
     private readonly (long Scripts, long Commands) _redisBefore;
     private readonly long _transactionsBefore;
+    private readonly ServiceCpu _cpuBefore;
     private readonly Process? _counters;
     private readonly string? _countersFile;
 
-    private WorkCounters(string? redis, string? db, Process? counters, string? countersFile, (long, long) redisBefore, long transactionsBefore)
+    private WorkCounters(string? redis, string? db, Process? counters, string? countersFile, (long, long) redisBefore, long transactionsBefore, ServiceCpu cpuBefore)
     {
-        (_redis, _db, _counters, _countersFile, _redisBefore, _transactionsBefore) = (redis, db, counters, countersFile, redisBefore, transactionsBefore);
+        (_redis, _db, _counters, _countersFile, _redisBefore, _transactionsBefore, _cpuBefore) = (redis, db, counters, countersFile, redisBefore, transactionsBefore, cpuBefore);
     }
 
     /// <param name="redis">host:port, or null.</param>
@@ -46,7 +47,9 @@ public sealed class WorkCounters
             };
             counters = Process.Start(start);
         }
-        return new WorkCounters(redis, db, counters, file, redis is null ? default : await RedisCallsAsync(redis), db is null ? 0 : await TransactionsAsync(db));
+        var redisBefore = redis is null ? default : await RedisCallsAsync(redis);
+        var transactionsBefore = db is null ? 0 : await TransactionsAsync(db);
+        return new WorkCounters(redis, db, counters, file, redisBefore, transactionsBefore, await ServiceCpu.ReadAsync(redis, db));
     }
 
     /// <summary>Per turn: Redis scripts, Redis commands, PostgreSQL transactions, KB allocated (null where not counted).</summary>
@@ -63,6 +66,10 @@ public sealed class WorkCounters
         {
             work = work with { PgTransactions = PerTurn(await TransactionsAsync(_db) - _transactionsBefore) };
         }
+        // CPU of the shared PostgreSQL (postmaster and backends) and Redis, in ms a turn: where a machine-bound turn's time goes besides the process.
+        var cpuAfter = await ServiceCpu.ReadAsync(_redis, _db);
+        double? MsPerTurn(double? before, double? after) => turns > 0 && before is { } b && after is { } a ? Math.Round(1000 * (a - b) / turns, 3) : null;
+        work = work with { PgCpuMs = MsPerTurn(_cpuBefore.Postgres, cpuAfter.Postgres), RedisCpuMs = MsPerTurn(_cpuBefore.Redis, cpuAfter.Redis) };
         if (_counters is not null && _countersFile is not null)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -149,4 +156,5 @@ public sealed class WorkCounters
 }
 
 /// <summary>Work counted per turn (null where not counted).</summary>
-public sealed record Work(double? RedisScripts, double? RedisCommands, double? PgTransactions, double? AllocatedKb, double? JitMsPerSecond = null);
+public sealed record Work(double? RedisScripts, double? RedisCommands, double? PgTransactions, double? AllocatedKb, double? JitMsPerSecond = null,
+    double? PgCpuMs = null, double? RedisCpuMs = null);

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Npgsql;
+
+namespace TwilioFeedback.Bench;
+
+/// <summary>
+/// CPU seconds used so far by the benchmark's own PostgreSQL (its postmaster and every backend it forked) and
+/// Redis, read from /proc; null where the service cannot be found or read (another host, another user).
+/// A backend that exits between two readings takes its CPU with it: the pools keep theirs open.
+/// </summary>
+public sealed record ServiceCpu(double? Postgres, double? Redis)
+{
+    public static async Task<ServiceCpu> ReadAsync(string? redis, string? db)
+    {
+        double? postgres = null, redisCpu = null;
+        if (db is not null && await PostmasterAsync(db) is { } postmaster)
+        {
+            postgres = Tree(postmaster);
+        }
+        if (redis is not null && await RedisPidAsync(redis) is { } pid)
+        {
+            redisCpu = Seconds(pid);
+        }
+        return new ServiceCpu(postgres, redisCpu);
+    }
+
+    private static async Task<int?> PostmasterAsync(string db)
+    {
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        return Stat(backend) is { } fields ? int.Parse(fields[1], CultureInfo.InvariantCulture) : null;
+    }
+
+    private static async Task<int?> RedisPidAsync(string redis)
+    {
+        var (host, port) = (redis[..redis.LastIndexOf(':')], int.Parse(redis[(redis.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
+        using var client = new TcpClient();
+        await client.ConnectAsync(host, port);
+        await using var stream = client.GetStream();
+        await stream.WriteAsync("*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n"u8.ToArray());
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        _ = await reader.ReadLineAsync();
+        while (await reader.ReadLineAsync() is { } line && line.Length > 0)
+        {
+            if (line.StartsWith("process_id:", StringComparison.Ordinal))
+            {
+                return int.Parse(line["process_id:".Length..], CultureInfo.InvariantCulture);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The postmaster's own CPU and that of every process whose parent it is.</summary>
+    private static double? Tree(int postmaster)
+    {
+        var total = Seconds(postmaster);
+        if (total is null)
+        {
+            return null;
+        }
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && Stat(pid) is { } fields && fields[1] == postmaster.ToString(CultureInfo.InvariantCulture))
+            {
+                total += Ticks(fields) / 100.0;
+            }
+        }
+        return total;
+    }
+
+    private static double? Seconds(int pid) => Stat(pid) is { } fields ? Ticks(fields) / 100.0 : null;
+
+    // After "pid (comm) ": state, ppid, … utime (11), stime (12), counted from the state.
+    private static long Ticks(string[] fields) =>
+        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+
+    private static string[]? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
