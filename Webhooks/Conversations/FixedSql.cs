@@ -23,6 +23,15 @@ internal static class FixedSql
     public static Task<object?> ScalarAsync(DbContext db, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         RunAsync(db, sql, parameters, async command => await command.ExecuteScalarAsync(cancellationToken) is var value && value is DBNull ? null : value, cancellationToken);
 
+    /// <summary>Runs <paramref name="sql"/>; returns its first row as <paramref name="read"/> makes it, or null when it gives no row.</summary>
+    public static Task<T?> FirstRowAsync<T>(DbContext db, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+        where T : class =>
+        RunAsync(db, sql, parameters, async command =>
+        {
+            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+        }, cancellationToken);
+
     private static async Task<T> RunAsync<T>(DbContext db, string sql, NpgsqlParameter[] parameters, Func<NpgsqlCommand, Task<T>> run, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);

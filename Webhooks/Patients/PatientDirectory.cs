@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Persistence.Privacy;
 using TwilioFeedback.Resources;
@@ -45,21 +46,38 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
     /// <param name="hash">Its keyed hash (<see cref="PhoneHasher"/>).</param>
     public async Task<PatientRecord> FindOrCreateByPhoneAsync(string phone, byte[] hash, CancellationToken cancellationToken)
     {
-        if (await FindAsync(hash, cancellationToken) is { } found)
-        {
-            return found;
-        }
         var now = clock.GetUtcNow();
         var externalId = NewExternalId();
-        // Two first messages at once from one number: the second insert does nothing and reads the first's row.
-        // A constant text (FixedSql): no LINQ query root for EF to build and compile on each new patient.
-        var created = await FixedSql.ScalarAsync(db,
-            "INSERT INTO patients (external_id, phone, phone_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) ON CONFLICT (phone_hash) DO NOTHING RETURNING id",
-            cancellationToken, FixedSql.Text(externalId), FixedSql.Text(cipher.Protect(phone)), FixedSql.Bytes(hash), FixedSql.Time(now));
-        return created is long id
-            ? new PatientRecord(id, externalId, null, false, false)
-            : await FindAsync(hash, cancellationToken) ?? throw new InvalidOperationException("The patient just stored cannot be read back.");
+        // One round trip whether the number is known or new: the patient as found, or else the row just inserted.
+        // Two first messages at once from one number: the second insert waits for the first, does nothing and
+        // gives no row (the first's row was not in its snapshot), so it reads the first's row then.
+        var found = await FixedSql.FirstRowAsync(db, FindOrCreateSql, ReadPatient, cancellationToken,
+            FixedSql.Text(externalId), FixedSql.Text(cipher.Protect(phone)), FixedSql.Bytes(hash), FixedSql.Time(now), FixedSql.Time(now - ConfirmationWindow));
+        return found
+            ?? await FindAsync(hash, cancellationToken)
+            ?? throw new InvalidOperationException("The patient just stored cannot be read back.");
     }
+
+    // A constant text (FixedSql): no LINQ query root for EF to build and compile. The INSERT runs only when the
+    // SELECT found no one, so a known number burns no identity value; the same rule for a waiting reminder as FindByHash.
+    private const string FindOrCreateSql = """
+        WITH found AS (
+            SELECT p.id, p.external_id, p.preferred_language, p.opted_out_at IS NOT NULL AS opted_out,
+                   EXISTS (SELECT 1 FROM reminders AS r WHERE r.patient_id = p.id AND r.confirm AND r.responded_at IS NULL
+                           AND r.sent_at > $5 AND r.status IN ('sent', 'delivered')) AS awaiting
+            FROM patients AS p WHERE p.phone_hash = $3 LIMIT 1),
+        created AS (
+            INSERT INTO patients (external_id, phone, phone_hash, created_at, updated_at)
+            SELECT $1, $2, $3, $4, $4 WHERE NOT EXISTS (SELECT 1 FROM found)
+            ON CONFLICT (phone_hash) DO NOTHING
+            RETURNING id, external_id)
+        SELECT id, external_id, preferred_language, opted_out, awaiting FROM found
+        UNION ALL
+        SELECT id, external_id, NULL, false, false FROM created
+        """;
+
+    private static PatientRecord ReadPatient(NpgsqlDataReader row) => new(
+        row.GetInt64(0), row.GetString(1), row.IsDBNull(2) ? null : Languages.FromCode(row.GetString(2)), row.GetBoolean(3), row.GetBoolean(4));
 
     /// <summary>
     /// The patient the hospital names (e.g. PAT123), created if new. A phone number given with it is

@@ -27,7 +27,7 @@ public sealed class FirstMessageRaceTests(AppFactory factory) : IntegrationTest<
         await other.SaveChangesAsync();
 
         var message = Client.PostTwilioAsync("/twilio/sms", TwilioRequests.Message(Phone, "Hello"));
-        await LockWaits.UntilBlockedAsync(Factory, message, "INSERT INTO patients%");
+        await LockWaits.UntilBlockedAsync(Factory, message, "%INSERT INTO patients%");
         await transaction.CommitAsync();
         var response = await message;
 
