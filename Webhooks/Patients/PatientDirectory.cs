@@ -52,23 +52,28 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
         // Two first messages at once from one number: the second insert waits for the first, does nothing and
         // gives no row (the first's row was not in its snapshot), so it reads the first's row then.
         var found = await FixedSql.FirstRowAsync(db, FindOrCreateSql, ReadPatient, cancellationToken,
-            FixedSql.Text(externalId), FixedSql.Text(cipher.Protect(phone)), FixedSql.Bytes(hash), FixedSql.Time(now), FixedSql.Time(now - ConfirmationWindow));
+            FixedSql.Bytes(hash), FixedSql.Time(now - ConfirmationWindow), FixedSql.Text(externalId), FixedSql.Text(cipher.Protect(phone)), FixedSql.Time(now));
         return found
             ?? await FindAsync(hash, cancellationToken)
             ?? throw new InvalidOperationException("The patient just stored cannot be read back.");
     }
 
-    // A constant text (FixedSql): no LINQ query root for EF to build and compile. The INSERT runs only when the
-    // SELECT found no one, so a known number burns no identity value; the same rule for a waiting reminder as FindByHash.
-    private const string FindOrCreateSql = """
-        WITH found AS (
-            SELECT p.id, p.external_id, p.preferred_language, p.opted_out_at IS NOT NULL AS opted_out,
-                   EXISTS (SELECT 1 FROM reminders AS r WHERE r.patient_id = p.id AND r.confirm AND r.responded_at IS NULL
-                           AND r.sent_at > $5 AND r.status IN ('sent', 'delivered')) AS awaiting
-            FROM patients AS p WHERE p.phone_hash = $3 LIMIT 1),
+    // Constant texts (FixedSql): no LINQ query root for EF to build and compile. $1 is the phone's hash, $2 the start of
+    // the confirmation window: a reminder waits for 1 or 2 while it was sent (or delivered) within it, asked for a
+    // confirmation and has no answer yet.
+    private const string FindSql = $"""
+        SELECT p.id, p.external_id, p.preferred_language, p.opted_out_at IS NOT NULL AS opted_out,
+               EXISTS (SELECT 1 FROM reminders AS r WHERE r.patient_id = p.id AND r.confirm AND r.responded_at IS NULL
+                       AND r.sent_at > $2 AND r.status IN ('{ReminderStatus.Sent}', '{ReminderStatus.Delivered}')) AS awaiting
+        FROM patients AS p WHERE p.phone_hash = $1 LIMIT 1
+        """;
+
+    // The INSERT runs only when the SELECT found no one, so a known number burns no identity value.
+    private const string FindOrCreateSql = $"""
+        WITH found AS ({FindSql}),
         created AS (
             INSERT INTO patients (external_id, phone, phone_hash, created_at, updated_at)
-            SELECT $1, $2, $3, $4, $4 WHERE NOT EXISTS (SELECT 1 FROM found)
+            SELECT $3, $4, $1, $5, $5 WHERE NOT EXISTS (SELECT 1 FROM found)
             ON CONFLICT (phone_hash) DO NOTHING
             RETURNING id, external_id)
         SELECT id, external_id, preferred_language, opted_out, awaiting FROM found
@@ -112,22 +117,8 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
         return patient;
     }
 
-    private async Task<PatientRecord?> FindAsync(byte[] hash, CancellationToken cancellationToken)
-    {
-        var row = await FindByHash(db, hash, clock.GetUtcNow() - ConfirmationWindow, cancellationToken);
-        return row is null ? null : new PatientRecord(row.Id, row.ExternalId, Languages.FromCode(row.PreferredLanguage), row.OptedOutAt is not null, row.Awaiting);
-    }
-
-    private sealed record PatientRow(long Id, string ExternalId, string? PreferredLanguage, DateTimeOffset? OptedOutAt, bool Awaiting);
-
-    // Compiled once: on every inbound message, not re-translated (expression tree visited and hashed) per request.
-    private static readonly Func<FeedbackDbContext, byte[], DateTimeOffset, CancellationToken, Task<PatientRow?>> FindByHash =
-        EF.CompileAsyncQuery((FeedbackDbContext db, byte[] hash, DateTimeOffset since, CancellationToken cancellationToken) => db.Patients.AsNoTracking()
-            .Where(p => p.PhoneHash == hash)
-            .Select(p => new PatientRow(p.Id, p.ExternalId, p.PreferredLanguage, p.OptedOutAt,
-                db.Reminders.Any(r => r.PatientId == p.Id && r.Confirm && r.RespondedAt == null && r.SentAt > since
-                    && (r.Status == ReminderStatus.Sent || r.Status == ReminderStatus.Delivered))))
-            .FirstOrDefault());
+    private Task<PatientRecord?> FindAsync(byte[] hash, CancellationToken cancellationToken) =>
+        FixedSql.FirstRowAsync(db, FindSql, ReadPatient, cancellationToken, FixedSql.Bytes(hash), FixedSql.Time(clock.GetUtcNow() - ConfirmationWindow));
 
     /// <summary>An id for a patient who wrote in before the hospital registered one: TF + 8 characters.</summary>
     public static string NewExternalId() =>
