@@ -53,6 +53,7 @@ app.UseResponseCompression();
 app.UseRequestDecompression();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseWebhookBranch();                     // webhooks: no staff sign-in, authorization or antiforgery on their path
 app.UseAuthentication();
 app.UseAuthorization();
 app.UsePageAntiforgery();                   // account forms and cookie-borne API calls

@@ -58,6 +58,19 @@ public static class TwilioWebhooks
         return app;
     }
 
+    /// <summary>
+    /// Runs the webhooks (every endpoint that declares a <see cref="WebhookChannel"/>: Twilio, USSD, SendGrid) on a
+    /// branch of the pipeline of their own, placed before the staff's authentication, authorization and
+    /// antiforgery: a webhook proves itself by its signature or secret (its endpoint filters), never by a staff
+    /// cookie or token, so those middlewares only cost it time. The endpoint is already matched here (routing
+    /// runs first); the branch's routing keeps that match, and its endpoint middleware still refuses to run an
+    /// endpoint that asks for authorization. The middlewares before this point (metrics, compression, the
+    /// exception and outage handlers, status pages) serve the webhooks as before.
+    /// </summary>
+    public static IApplicationBuilder UseWebhookBranch(this IApplicationBuilder app) =>
+        app.MapWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<WebhookChannel>() is not null,
+            webhooks => webhooks.UseRouting().UseEndpoints(_ => { }));
+
     /// <summary>Webhooks:MaxBodyBytes as endpoint metadata: the server refuses a longer body (413) before anything reads it.</summary>
     public static RequestSizeLimitAttribute BodyLimit(IEndpointRouteBuilder app) =>
         new(app.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxBodyBytes);
