@@ -303,11 +303,16 @@ window.TF_SMS = (() => {
         await loadLanguages();
     }
 
+    // The spreadsheet's notes (purpose, status, limits) come in the page's language.
+    function exportLinks() {
+        $("export-xlsx").href = `${base}/export/${lang}.xlsx?ui=${TF.lang()}`;
+        $("export-csv").href = `${base}/export/${lang}.csv?ui=${TF.lang()}`;
+    }
+
     async function pick(code) {
         lang = code;
         localStorage.setItem("tf_studio_lang", lang);
-        $("export-xlsx").href = `${base}/export/${lang}.xlsx`;
-        $("export-csv").href = `${base}/export/${lang}.csv`;
+        exportLinks();
         $("import-report").replaceChildren();
         setMessage("live-message", "");
         await reload(current && current.key);
@@ -331,6 +336,7 @@ window.TF_SMS = (() => {
         TF.onLang(() => {
             $("letters").querySelectorAll("button").forEach(b => { const label = b.dataset.tone ? t("studio.tone_" + b.dataset.tone) : t("studio.insert", b.textContent); b.setAttribute("aria-label", label); b.title = label; });
             renderCoverage();
+            exportLinks();
             if (current) open(current.key); else renderKeys();
         });
         // Failures are on the page already (studio-message) or left for the sign-in and "No access" pages.

@@ -267,8 +267,13 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         var page = await OpenAsync("/studio", 390, 844);
         await BrowserAppFactory.SignInAsync(page, "ekwalla@hospital.cm", "/studio");
         await page.Locator("#language").SelectOptionAsync("ewo");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download spreadsheet (.xlsx)" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.xlsx");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.csv");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download spreadsheet (.xlsx)" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.xlsx?ui=en");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.csv?ui=en");
+        // In French, the spreadsheet's notes come in French.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Télécharger le tableur (.xlsx)" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.xlsx?ui=fr");
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.csv?ui=en");
         await page.GetByLabel("Spreadsheet to import (.xlsx or .csv)").SetInputFilesAsync(new FilePayload
         {
             Name = "ewo.csv",
