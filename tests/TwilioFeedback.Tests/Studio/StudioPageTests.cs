@@ -373,6 +373,8 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         var page = await OpenAsync("/account/signin?returnUrl=%2Fstudio");
         await BrowserAppFactory.SignInAsync(page, "ekwalla@hospital.cm", "/studio");
         var texts = SegmentTexts.Select(row => (string)row[1]).ToArray();
+        // The page's scripts are deferred: arriving at the page does not mean they have run (seen once under load).
+        await page.WaitForFunctionAsync("() => typeof window.TF_SMS !== 'undefined'");
         var counted = await page.EvaluateAsync<JsonElement>("texts => texts.map(t => TF_SMS.cost(t))", texts);
         var rows = SegmentTexts.Select(row => (string)row[0]).ToArray();
         for (var i = 0; i < texts.Length; i++)
