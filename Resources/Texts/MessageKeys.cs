@@ -66,7 +66,10 @@ public static class MessageKeys
     /// <summary>Texts around reminders.</summary>
     public static IReadOnlyList<string> Reminders { get; } =
         [ReminderEmailSubject, ReminderConfirmPrompt, "Template_Appointment", "Template_Medication", "Template_FollowUp", "Template_FeedbackInvite", InboxReply,
-         AppointmentMoved, AppointmentCancelled];
+         AppointmentMoved, AppointmentCancelled, VoiceFeedbackInvite];
+
+    /// <summary>The feedback invite as a call says it: "press a key from 1 to 5", the key being the rating (the SMS form says "reply").</summary>
+    public const string VoiceFeedbackInvite = VoicePrefix + "Template_FeedbackInvite";
 
     /// <summary>An appointment's notices: moved to a new time, or cancelled (<c>{department}</c>, <c>{date}</c>, <c>{time}</c>).</summary>
     public const string AppointmentMoved = "Template_AppointmentMoved";
@@ -76,11 +79,12 @@ public static class MessageKeys
     public const string InboxReply = "Template_InboxReply";
 
     /// <summary>
-    /// The reminder templates a call may speak (<c>Template_…</c>). Those without values can be recorded in the studio for
-    /// Duala, Basaa and Ewondo; a recording cannot say a template's values (a date, a department), so those are spoken from text.
+    /// The reminder templates a call may speak (<c>Template_…</c>, or its spoken form <c>Voice_Template_…</c> where it has one). Those
+    /// without values can be recorded in the studio for Duala, Basaa and Ewondo; a recording cannot say a template's values (a date,
+    /// a department), so those are spoken from text.
     /// </summary>
     public static IReadOnlyList<string> VoiceReminderTemplates { get; } =
-        ["Template_Appointment", AppointmentMoved, AppointmentCancelled, "Template_Medication", "Template_FollowUp", "Template_FeedbackInvite"];
+        ["Template_Appointment", AppointmentMoved, AppointmentCancelled, "Template_Medication", "Template_FollowUp", VoiceFeedbackInvite];
 
     /// <summary>Templates staff can name when scheduling (<c>template</c> → key), with their parameters.</summary>
     public static IReadOnlyDictionary<string, (string Key, string[] Parameters)> Templates { get; } = new Dictionary<string, (string, string[])>

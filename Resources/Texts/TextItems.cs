@@ -70,6 +70,8 @@ public static class TextItems
         new("Template_Medication", "Reminder to take a medicine: {medicine}.", Sms),
         new("Template_FollowUp", "Reminder of a follow-up visit on {date}.", Sms),
         new("Template_FeedbackInvite", "Invites a patient to give feedback.", Sms),
+        // Said on a reminder call (for Duala, Basaa and Ewondo its recording, else the French text), as the other templates: not needed live.
+        new(MessageKeys.VoiceFeedbackInvite, "The feedback invite on a call: asks for the rating by keypad, 1 to 5; the key opens the voice survey.", []),
         new(MessageKeys.AppointmentMoved, "Tells the patient their appointment moved: {department}, the new {date} and {time}.", Sms),
         new(MessageKeys.AppointmentCancelled, "Tells the patient their appointment ({department}, {date}, {time}) is cancelled and to call to book another.", Sms),
         new(MessageKeys.InboxReply, "Staff's answer from the inbox: the hospital's greeting around {message}, their own words as typed.", Sms),

@@ -133,6 +133,10 @@ public sealed partial class ReminderDispatcher(
                     Fail(reminder, exception);
                 }
                 sent += reminder.Status == ReminderStatus.Sent ? 1 : 0;
+                if (reminder.Reason == ReminderEligibility.Gone)
+                {
+                    continue; // its row went with its appointment: nothing to save (it would read as taken over)
+                }
                 if (unsaved.Add(reminder, optedOut, clock) >= SaveEvery || unsaved.Waited(clock) >= SaveWithin)
                 {
                     await SaveAsync(unsaved, outcomes, leaseUntil);
@@ -190,9 +194,16 @@ public sealed partial class ReminderDispatcher(
         }
         else if (await eligibility.WhyNotAsync(reminder, cancellationToken) is { } why)
         {
-            // Its visit changed after the claim (marked no_show, cancelled…): dropped, no provider call.
+            // Its visit changed after the claim (marked no_show, cancelled…, or deleted with this row): dropped, no provider call.
             ReminderDelivery.Finish(reminder, ReminderStatus.Skipped, why);
-            LogDropped(logger, reminder.Id, why);
+            if (why == ReminderEligibility.Gone)
+            {
+                LogGone(logger, reminder.Id);
+            }
+            else
+            {
+                LogDropped(logger, reminder.Id, why);
+            }
         }
         else if (!reminder.Urgent && _quietHours.NextAllowed(now) is var allowed && allowed > now)
         {
@@ -298,6 +309,9 @@ public sealed partial class ReminderDispatcher(
 
     [LoggerMessage(EventId = 5015, Level = LogLevel.Information, Message = "Reminder {ReminderId} not sent: {Reason} (its appointment changed after it was claimed)")]
     private static partial void LogDropped(ILogger logger, long reminderId, string reason);
+
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Information, Message = "Reminder {ReminderId} not sent: its appointment is gone (deleted after the claim, and this reminder's row with it)")]
+    private static partial void LogGone(ILogger logger, long reminderId);
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Reminder {ReminderId} deferred to {At} (quiet hours)")]
     private static partial void LogDeferred(ILogger logger, long reminderId, DateTimeOffset at);

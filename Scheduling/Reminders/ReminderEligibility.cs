@@ -19,7 +19,10 @@ public sealed class ReminderEligibility(NpgsqlConnection connection) : IAsyncDis
 
     private bool _prepared;
 
-    /// <summary>Why <paramref name="reminder"/> must not go now (its reason when skipped), or null when it may.</summary>
+    /// <summary>
+    /// Why <paramref name="reminder"/> must not go now (its reason when skipped), or null when it may; <see cref="Gone"/> when its
+    /// appointment no longer exists.
+    /// </summary>
     public async Task<string?> WhyNotAsync(Reminder reminder, CancellationToken cancellationToken)
     {
         if (reminder.AppointmentId is not { } id)
@@ -32,8 +35,7 @@ public sealed class ReminderEligibility(NpgsqlConnection connection) : IAsyncDis
             _prepared = true;
         }
         _command.Parameters[0].Value = id;
-        // Gone (the row's appointment was deleted with it): nothing to send about.
-        return await _command.ExecuteScalarAsync(cancellationToken) is string status ? WhyNot(reminder.Kind, reminder.Template, status) : AppointmentGone;
+        return await _command.ExecuteScalarAsync(cancellationToken) is string status ? WhyNot(reminder.Kind, reminder.Template, status) : Gone;
     }
 
     /// <summary>
@@ -53,7 +55,12 @@ public sealed class ReminderEligibility(NpgsqlConnection connection) : IAsyncDis
         return closed ? "appointment_" + appointmentStatus : null;
     }
 
-    public const string AppointmentGone = "appointment_gone";
+    /// <summary>
+    /// No appointment: it was deleted, and this reminder's row with it (ON DELETE CASCADE). The app never deletes one (a cancellation
+    /// is a status; erasure keeps the rows), so only a DELETE by hand while the batch ran gets here. Nothing is sent, and no row is
+    /// left to save a reason on: this is never a saved reason, and the dispatcher saves nothing for it.
+    /// </summary>
+    public const string Gone = "gone";
 
     private const string InviteKind = "feedback_invite";
 

@@ -43,17 +43,18 @@ public sealed class ReminderWording(PatientTexts texts, IReminderLanguages langu
 
     /// <summary>
     /// The text to send for <paramref name="reminder"/> (its patient and appointment loaded) in <paramref name="language"/>,
-    /// or null when it is free text, or a template whose values were not kept (rows from before they were). A call asks for
-    /// the 1 or 2 with its own keypad prompt: <paramref name="withConfirmPrompt"/> false leaves the written question out.
+    /// or null when it is free text, or a template whose values were not kept (rows from before they were). <paramref name="onCall"/>:
+    /// as a call says it, the template's spoken form where it has one (<c>Voice_…</c>: "press a key", not "reply"), without the
+    /// written 1-or-2 question (a call asks it with its own keypad prompt).
     /// </summary>
-    public string? Write(Reminder reminder, Language language, bool withConfirmPrompt = true)
+    public string? Write(Reminder reminder, Language language, bool onCall = false)
     {
         if (Template(reminder, language) is not var (key, values))
         {
             return null;
         }
-        var text = Placeholders.Fill(texts.Get(key, language), values);
-        if (reminder.Confirm && withConfirmPrompt)
+        var text = Placeholders.Fill(texts.Get(onCall ? MessageKeys.For(MessageKeys.VoicePrefix, key) : key, language), values);
+        if (reminder.Confirm && !onCall)
         {
             text += " " + texts.Get(MessageKeys.ReminderConfirmPrompt, language);
         }

@@ -114,7 +114,8 @@ public static class ReminderEndpoints
             Status = ReminderStatus.Scheduled,
             Urgent = request.Urgent ?? false,
             Kind = kind,
-            Template = request.Template,
+            // A feedback invite without words of its own is the invite template, written again when it goes (and said by keypad on a call).
+            Template = TemplateOf(request, kind),
             // Kept so the text is written again in the patient's language of the day when it goes.
             TemplateValues = request.Template is null ? null : ReminderWording.Keep(Cleaned(request.Parameters)),
             Confirm = request.Confirm ?? false,
@@ -234,10 +235,14 @@ public static class ReminderEndpoints
             : TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"Reminder {id} is {reminder.Status}: {refused}.");
     }
 
+    /// <summary>The template named, or for a feedback invite without a message the invite's own.</summary>
+    private static string? TemplateOf(ReminderRequest request, string kind) =>
+        request.Template ?? (kind == "feedback_invite" && string.IsNullOrWhiteSpace(request.Message) ? "feedback_invite" : null);
+
     /// <summary>The text sent: the message, or a template in the patient's language; with the 1/2 question when confirming.</summary>
     private static string? ComposeMessage(ReminderRequest request, string kind, Language language, PatientTexts texts, Dictionary<string, string[]> errors)
     {
-        var templateName = request.Template ?? (kind == "feedback_invite" && string.IsNullOrWhiteSpace(request.Message) ? "feedback_invite" : null);
+        var templateName = TemplateOf(request, kind);
         string? message;
         if (templateName is not null)
         {

@@ -5,12 +5,16 @@ using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Scheduling.Appointments;
 using TwilioFeedback.Scheduling.Reminders;
+using TwilioFeedback.Webhooks.Conversations;
 using TwilioFeedback.Webhooks.Patients;
 using TwilioFeedback.Webhooks.Twilio;
 
 namespace TwilioFeedback.Webhooks.Voice;
 
-/// <summary>The TwiML of a reminder call: the message spoken in the patient's language, and 1/2 to confirm.</summary>
+/// <summary>
+/// The TwiML of a reminder call: the message spoken in the patient's language, and 1/2 to confirm. A feedback invite asks for
+/// the rating by keypad instead, and the key (or none) opens the voice survey with the patient called, as a reply to the SMS invite does.
+/// </summary>
 public static class VoiceReminderEndpoints
 {
     public const string Path = "/twilio/voice/reminder";
@@ -23,12 +27,22 @@ public static class VoiceReminderEndpoints
 
     internal static async Task<Results<TwiMLResult, ProblemHttpResult>> HandleAsync(
         CallStep call, [AsParameters] VoiceServices services, FeedbackDbContext db, PatientCache patients, ReminderTransitions transitions,
-        ReminderWording wording, CancellationToken cancellationToken, long id = 0, int step = 0)
+        ReminderWording wording, ConversationRunner runner, CancellationToken cancellationToken, long id = 0, int step = 0, bool survey = false)
     {
         var reminder = await db.Reminders.AsNoTracking().Include(r => r.Patient).Include(r => r.Appointment).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (reminder is null || step is < 0 or > 3)
+        if (reminder is null || step < 0 || step > (survey ? 100 : 3))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such reminder call.");
+        }
+        if (survey)
+        {
+            // Only the call placed for this invite goes on to the survey. On a call we placed, From is the hospital: the patient is the number called.
+            if (step == 0 || reminder.Template != AppointmentTexts.FeedbackInvite || string.IsNullOrEmpty(call.CallSid) || reminder.ProviderId != call.CallSid)
+            {
+                return new TwiMLResult(new VoiceResponse().Hangup());
+            }
+            return await VoiceEndpoints.SurveyStepAsync(call with { From = reminder.PhoneNumber ?? call.To, To = call.From }, step,
+                $"{Path}?id={id}&survey=true&", services, runner, cancellationToken);
         }
         var (texts, voice) = (services.Texts, services.Prompts(typeof(VoiceReminderEndpoints)));
         // The message as the call speaks it (a template in the patient's language of now), and the language it is in;
@@ -63,6 +77,14 @@ public static class VoiceReminderEndpoints
             VoicePrompts.Add(response, [voice.Say(texts.Get(answer,
                 language is Language.English ? Language.English : Language.French), language)]);
             return new TwiMLResult(response.Hangup());
+        }
+        if (step == 0 && reminder.Template == AppointmentTexts.FeedbackInvite)
+        {
+            // "Press a key from 1 to 5": the key is the survey's first answer; no key, and the survey asks for the rating itself.
+            var surveyStep = $"{Path}?id={id}&survey=true&step=1";
+            response.Gather(surveyStep, numDigits: 1, services.Options.Value.GatherTimeoutSeconds, r => VoicePrompts.Add(r, [message!]));
+            response.Redirect(surveyStep);
+            return new TwiMLResult(response);
         }
         if (!reminder.Confirm || step >= 2)
         {
@@ -103,17 +125,18 @@ public static class VoiceReminderEndpoints
         Speech speech;
         if (language is Language.English or Language.French)
         {
-            speech = voice.Say(wording.Write(reminder, language, withConfirmPrompt: false)!, language);
+            speech = voice.Say(wording.Write(reminder, language, onCall: true)!, language);
         }
         // Value-free: the text has no placeholders (an appointment's feedback invite carries the visit's values, but its text uses none).
-        else if (!texts.HasValues(key) && (await voice.SpeakAsync(key, language, cancellationToken)) is { PlayUrl: not null } recorded)
+        // Its spoken form is what a take records.
+        else if (!texts.HasValues(key) && (await voice.SpeakAsync(MessageKeys.For(MessageKeys.VoicePrefix, key), language, cancellationToken)) is { PlayUrl: not null } recorded)
         {
             speech = recorded;
         }
         else
         {
             language = Language.French;
-            speech = voice.Say(wording.Write(reminder, language, withConfirmPrompt: false)!, language);
+            speech = voice.Say(wording.Write(reminder, language, onCall: true)!, language);
         }
         if (language.Code() != reminder.Language)
         {

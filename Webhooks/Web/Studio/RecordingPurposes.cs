@@ -19,7 +19,7 @@ public static class RecordingPurposes
         ["Template_AppointmentCancelled"] = "A reminder call: the appointment is cancelled; call to book another.",
         ["Template_Medication"] = "A reminder call: time to take a medicine, named in the message.",
         ["Template_FollowUp"] = "A reminder call: a follow-up visit on a date.",
-        ["Template_FeedbackInvite"] = "A call after the visit: invites the patient to give feedback on their care.",
+        ["Voice_Template_FeedbackInvite"] = "A call after the visit: asks the patient to rate their care by pressing 1 (very bad) to 5 (very good).",
     };
 
     public static string Of(string key) => Purposes.GetValueOrDefault(key, key);

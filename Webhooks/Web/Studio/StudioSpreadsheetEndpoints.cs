@@ -28,22 +28,28 @@ public static class StudioSpreadsheetEndpoints
     {
         var studio = app.MapGroup("/api/v1/studio").WithTags("Studio")
             .RequireAuthorization(StudioEndpoints.Policy).RequireRateLimiting(RateLimitOptions.ApiPolicy);
-        studio.MapGet("/export/{lang}.xlsx", (string lang, StudioTexts texts, TimeProvider clock, CancellationToken cancellationToken) =>
-            ExportAsync(lang, "xlsx", texts, clock, cancellationToken)).WithSummary("A language's texts as an Excel spreadsheet.");
-        studio.MapGet("/export/{lang}.csv", (string lang, StudioTexts texts, TimeProvider clock, CancellationToken cancellationToken) =>
-            ExportAsync(lang, "csv", texts, clock, cancellationToken)).WithSummary("A language's texts as CSV (UTF-8 with a BOM).");
+        studio.MapGet("/export/{lang}.xlsx", (string lang, string? ui, StudioTexts texts, TimeProvider clock, CancellationToken cancellationToken) =>
+            ExportAsync(lang, ui, "xlsx", texts, clock, cancellationToken)).WithSummary("A language's texts as an Excel spreadsheet; ui=fr writes its notes in French.");
+        studio.MapGet("/export/{lang}.csv", (string lang, string? ui, StudioTexts texts, TimeProvider clock, CancellationToken cancellationToken) =>
+            ExportAsync(lang, ui, "csv", texts, clock, cancellationToken)).WithSummary("A language's texts as CSV (UTF-8 with a BOM); ui=fr writes its notes in French.");
         studio.MapPost("/import/{lang}", ImportAsync).WithSummary("Stores each row of an .xlsx or .csv file as a draft; reports the refused rows.");
         return app;
     }
 
     internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportAsync(
-        string lang, string format, StudioTexts texts, TimeProvider clock, CancellationToken cancellationToken)
+        string lang, string? ui, string format, StudioTexts texts, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (LanguageOf(lang) is not { } language)
         {
             return UnknownLanguage(lang);
         }
-        var rows = (await texts.ListAsync(language, cancellationToken)).Select(Row).ToList();
+        // The notes (purpose, status, limits) in the language of the staff's page; the column names stay those the import reads.
+        if (ui is not (null or "en" or "fr"))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"No page language '{ui}': ui is en or fr.");
+        }
+        var french = ui == "fr";
+        var rows = (await texts.ListAsync(language, cancellationToken)).Select(item => Row(item, french)).ToList();
         var name = $"studio-{lang}-{clock.GetUtcNow():yyyy-MM-dd}.{format}";
         return format == "xlsx"
             ? TypedResults.File(StudioSpreadsheet.ToXlsx(lang, rows), StudioSpreadsheet.XlsxContentType, name)
@@ -139,24 +145,34 @@ public static class StudioSpreadsheetEndpoints
         return new StudioImportReport(imported, unchanged, refused);
     }
 
-    private static StudioSpreadsheetRow Row(StudioItem item) => new(
+    /// <summary>A text's row; its notes (purpose, status, limits) in French for a French page, else in English.</summary>
+    private static StudioSpreadsheetRow Row(StudioItem item, bool french) => new(
         item.Key,
-        item.Purpose,
+        french ? StudioPurposes.InFrench(item.Key) ?? item.Purpose : item.Purpose,
         item.English,
         item.French,
         item.Draft?.Text ?? item.Approved?.Text ?? "",
-        item switch
+        Status(item, french),
+        string.Join(french ? " ; " : "; ", new[]
         {
-            { Draft: { } d } => $"draft by {d.Author}, {Day(d.WrittenAt)}, from {d.Source}" + (item.Approved is { } a ? $"; approved text by {a.Author}, approved by {a.Reviewer}, {Day(a.ApprovedAt)}" : ""),
-            { Approved: { } a } => $"approved by {a.Reviewer}, {Day(a.ApprovedAt)} (written by {a.Author})",
-            _ => "not written",
-        },
-        string.Join("; ", new[]
-        {
-            item.Placeholders.Count > 0 ? "keep " + string.Join(" ", item.Placeholders) : null,
-            item.Limits.SmsSegments is { } segments ? $"SMS: {segments} segment ({StudioTexts.MaxSmsSegments} at most)" : null,
-            item.Limits.UssdChars is { } chars ? $"USSD: {chars} characters at most" : null,
+            item.Placeholders.Count > 0 ? (french ? "garder " : "keep ") + string.Join(" ", item.Placeholders) : null,
+            item.Limits.SmsSegments is { } segments
+                ? french ? $"SMS : {segments} segment ({StudioTexts.MaxSmsSegments} au plus)" : $"SMS: {segments} segment ({StudioTexts.MaxSmsSegments} at most)"
+                : null,
+            item.Limits.UssdChars is { } chars ? french ? $"USSD : {chars} caractères au plus" : $"USSD: {chars} characters at most" : null,
         }.Where(part => part is not null)));
+
+    private static string Status(StudioItem item, bool french) => (item, french) switch
+    {
+        ({ Draft: { } d }, false) => $"draft by {d.Author}, {Day(d.WrittenAt)}, from {d.Source}"
+            + (item.Approved is { } a ? $"; approved text by {a.Author}, approved by {a.Reviewer}, {Day(a.ApprovedAt)}" : ""),
+        ({ Draft: { } d }, true) => $"brouillon de {d.Author}, {Day(d.WrittenAt)}, source {d.Source}"
+            + (item.Approved is { } a ? $" ; texte approuvé écrit par {a.Author}, approuvé par {a.Reviewer}, {Day(a.ApprovedAt)}" : ""),
+        ({ Approved: { } a }, false) => $"approved by {a.Reviewer}, {Day(a.ApprovedAt)} (written by {a.Author})",
+        ({ Approved: { } a }, true) => $"approuvé par {a.Reviewer}, {Day(a.ApprovedAt)} (écrit par {a.Author})",
+        (_, false) => "not written",
+        (_, true) => "pas écrit",
+    };
 
     private static string Day(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 

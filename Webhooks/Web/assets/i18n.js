@@ -554,8 +554,9 @@ Object.assign(window.TF_TEXTS.fr, {
     "rec.purpose.Template_AppointmentCancelled": "Un appel de rappel : le rendez-vous est annulé ; appeler pour en fixer un autre.",
     "rec.purpose.Template_Medication": "Un appel de rappel : l'heure de prendre un médicament, nommé dans le message.",
     "rec.purpose.Template_FollowUp": "Un appel de rappel : une visite de suivi à une date.",
-    "rec.purpose.Template_FeedbackInvite": "Un appel après la visite : invite le patient à donner son avis sur ses soins.",
+    "rec.purpose.Voice_Template_FeedbackInvite": "Un appel après la visite : demande au patient de noter ses soins en appuyant sur 1 (très mauvais) à 5 (très bien).",
     "studio.purpose.Reminder_VisitClosed": "Réponse à un 1 ou 2 tardif après le rappel d'une visite déjà faite, manquée, annulée ou refusée : elle n'est plus ouverte, appeler pour un nouveau rendez-vous.",
+    "studio.purpose.Voice_Template_FeedbackInvite": "L'invitation à donner son avis lors d'un appel : demande la note au clavier, de 1 à 5 ; la touche ouvre l'enquête vocale.",
     "studio.purpose.Template_AppointmentMoved": "Dit au patient que son rendez-vous est déplacé : {department}, la nouvelle {date} et {time}.",
     "studio.purpose.Template_AppointmentCancelled": "Dit au patient que son rendez-vous ({department}, {date}, {time}) est annulé et qu'il peut appeler pour en fixer un autre."
 });

@@ -83,14 +83,16 @@ window.TF_SMS = (() => {
         e.className = kind || "";
     }
 
-    // Coverage per channel, with the live switch for admins.
+    // Coverage per channel, with the live switch for admins. Each count also carries its heading, shown on a phone,
+    // where a channel is a block rather than a table row.
     function renderCoverage() {
         const language = languages.find(l => l.code === lang);
+        const count = (heading, text) => el("td", {}, el("span", { class: "cell-label", "aria-hidden": "true", text: t(heading) }), text);
         const rows = (language ? language.channels : []).map(c => el("tr", {},
             el("td", { text: label("channel", c.channel) }),
-            el("td", { text: percent(c.written, c.items) }),
-            el("td", { text: percent(c.approved, c.items) }),
-            el("td", { text: c.channel === "voice" ? String(c.recordings_missing) : "–" }),
+            count("studio.written", percent(c.written, c.items)),
+            count("studio.approved_pct", percent(c.approved, c.items)),
+            count("studio.recordings_missing", c.channel === "voice" ? String(c.recordings_missing) : "–"),
             el("td", {}, el("span", { class: "badge " + (c.live ? "positive" : ""), text: t(c.live ? "studio.is_live" : "studio.not_live") }),
                 isAdmin ? el("button", { type: "button", class: "link", "data-channel": c.channel, onclick: () => setLive(c.channel, !c.live),
                     text: t(c.live ? "studio.take_offline" : "studio.set_live", label("channel", c.channel)) }) : null)));
@@ -301,11 +303,16 @@ window.TF_SMS = (() => {
         await loadLanguages();
     }
 
+    // The spreadsheet's notes (purpose, status, limits) come in the page's language.
+    function exportLinks() {
+        $("export-xlsx").href = `${base}/export/${lang}.xlsx?ui=${TF.lang()}`;
+        $("export-csv").href = `${base}/export/${lang}.csv?ui=${TF.lang()}`;
+    }
+
     async function pick(code) {
         lang = code;
         localStorage.setItem("tf_studio_lang", lang);
-        $("export-xlsx").href = `${base}/export/${lang}.xlsx`;
-        $("export-csv").href = `${base}/export/${lang}.csv`;
+        exportLinks();
         $("import-report").replaceChildren();
         setMessage("live-message", "");
         await reload(current && current.key);
@@ -329,6 +336,7 @@ window.TF_SMS = (() => {
         TF.onLang(() => {
             $("letters").querySelectorAll("button").forEach(b => { const label = b.dataset.tone ? t("studio.tone_" + b.dataset.tone) : t("studio.insert", b.textContent); b.setAttribute("aria-label", label); b.title = label; });
             renderCoverage();
+            exportLinks();
             if (current) open(current.key); else renderKeys();
         });
         // Failures are on the page already (studio-message) or left for the sign-in and "No access" pages.

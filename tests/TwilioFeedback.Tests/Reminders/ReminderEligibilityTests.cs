@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
@@ -41,8 +42,11 @@ public sealed class ReminderEligibilityTests(TwilioApiFactory factory) : Integra
             .Select(e => QueryHelpers.ParseQuery(e.RequestMessage.Body))
             .Select(f => (f["To"].ToString(), f["Body"].ToString()))];
 
-    [Fact(Timeout = 60_000)]
-    public async Task A_feedback_invite_already_claimed_when_its_visit_is_marked_no_show_is_not_sent_and_its_row_says_why()
+    /// <summary>
+    /// Two visits on Friday whose feedback invites one dispatcher claims (and loads) together at 12:01; Twilio holds the early
+    /// invite's answer while <paramref name="meanwhile"/> changes the late visit. Returns the visits.
+    /// </summary>
+    private async Task<(Guid Early, Guid Late)> InvitesClaimedThenAsync(Func<Guid, Task> meanwhile)
     {
         Factory.TwilioAccepts();
         var early = await CreateAsync("HIS-185", Early, "2026-11-27T09:30:00+01:00");
@@ -56,24 +60,31 @@ public sealed class ReminderEligibilityTests(TwilioApiFactory factory) : Integra
         Factory.TwilioApi.Given(Request.Create().WithPath(AppointmentSteps.MessagesPath).UsingPost().WithBody(b => b?.Contains("To=%2B237677000185") == true))
             .AtPriority(1).RespondWith(Response.Create().WithCallback(_ =>
             {
-                // Twilio holds the early invite's answer until the late visit has been marked.
+                // Twilio holds the early invite's answer until the late visit has changed.
                 sending.TrySetResult();
                 answer.Wait(TimeSpan.FromSeconds(30));
                 return ReminderSteps.AcceptedMessage("SM000000000000000000000000a0b10185");
             }));
         Factory.TwilioApi.Given(Request.Create().WithPath(AppointmentSteps.MessagesPath).UsingPost()).AtPriority(2).RespondWith(Response.Create().WithCallback(_ => ReminderSteps.AcceptedMessage("SM000000000000000000000000a0b10185")));
 
-        Task<int> dispatch;
-        using (var scope = Factory.Services.CreateScope())
+        using var scope = Factory.Services.CreateScope();
+        // One claimer, so that both invites are claimed (and loaded) together, before the change.
+        var dispatch = scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().DispatchBatchAsync(CancellationToken.None);
+        await sending.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await meanwhile(late);
+        answer.Set();
+        Assert.Equal(2, await dispatch);
+        return (early, late);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_feedback_invite_already_claimed_when_its_visit_is_marked_no_show_is_not_sent_and_its_row_says_why()
+    {
+        var (early, late) = await InvitesClaimedThenAsync(async late =>
         {
-            // One claimer, so that both invites are claimed (and loaded) together, before the mark.
-            dispatch = scope.ServiceProvider.GetRequiredService<ReminderDispatcher>().DispatchBatchAsync(CancellationToken.None);
-            await sending.Task.WaitAsync(TimeSpan.FromSeconds(30));
             var marked = await Client.PatchAsJsonAsync($"/api/v1/appointments/{late}", new { status = "no_show" });
             Assert.Equal(HttpStatusCode.OK, marked.StatusCode);
-            answer.Set();
-            Assert.Equal(2, await dispatch);
-        }
+        });
 
         var invite = Factory.Services.GetRequiredService<PatientTexts>().Get("Template_FeedbackInvite", Language.English);
         Assert.Equal([(Early, invite)], Sent());
@@ -82,6 +93,31 @@ public sealed class ReminderEligibilityTests(TwilioApiFactory factory) : Integra
         Assert.Empty((await Factory.ReminderAsync(dropped.Id)).DeliveryAttempts);
         Assert.Equal(ReminderStatus.Sent, (await Factory.RemindersOfAsync(early)).Single(r => r.Kind == "feedback_invite").Status);
         Assert.Contains(Factory.Logs.Lines, l => l.Contains($"[5015] Reminder {dropped.Id} not sent: appointment_no_show"));
+    }
+
+    /// <summary>
+    /// The app never deletes an appointment (a cancellation is a status; erasure keeps the rows), and one deleted by hand takes its
+    /// reminders with it (ON DELETE CASCADE). So a claimed invite whose visit is deleted before its send has no row left to save a
+    /// reason on: it is simply not sent, and the rest of the batch goes on.
+    /// </summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_claimed_invite_whose_visit_is_deleted_by_hand_is_not_sent_and_the_batch_goes_on()
+    {
+        long id = 0;
+        var (early, late) = await InvitesClaimedThenAsync(async late =>
+        {
+            id = (await Factory.RemindersOfAsync(late)).Single(r => r.Kind == "feedback_invite").Id;
+            await using var db = Factory.Db();
+            Assert.Equal(1, await db.Database.ExecuteSqlAsync($"DELETE FROM appointments WHERE id = {late}"));
+        });
+
+        var invite = Factory.Services.GetRequiredService<PatientTexts>().Get("Template_FeedbackInvite", Language.English);
+        Assert.Equal([(Early, invite)], Sent());
+        Assert.Empty(await Factory.RemindersOfAsync(late));
+        Assert.Equal(ReminderStatus.Sent, (await Factory.RemindersOfAsync(early)).Single(r => r.Kind == "feedback_invite").Status);
+        Assert.Contains(Factory.Logs.Lines, l => l.Contains($"[5016] Reminder {id} not sent: its appointment is gone", StringComparison.Ordinal));
+        // Not taken for a row another dispatcher took over (5009): nothing was left to save.
+        Assert.DoesNotContain(Factory.Logs.Lines, l => l.Contains($"Reminder {id} handled", StringComparison.Ordinal));
     }
 
     [Theory]

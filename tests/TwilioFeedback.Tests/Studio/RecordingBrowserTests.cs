@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Net;
 using System.Xml.Linq;
 using Microsoft.Playwright;
+using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Accounts;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Tests.Voice;
@@ -157,7 +158,7 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
     [Fact]
     public async Task A_translator_records_the_Duala_feedback_invite_for_reminder_calls_and_a_template_with_values_says_it_cannot_be_recorded()
     {
-        const string invite = "Template_FeedbackInvite";
+        const string invite = MessageKeys.VoiceFeedbackInvite;
         await Staff.CreateAsync(factory.Services, "ngo@hospital.cm", "translator");
         await Staff.CreateAsync(factory.Services, "din@hospital.cm", "translator");
 
@@ -170,7 +171,7 @@ public sealed class RecordingBrowserTests(RecordingBrowserFactory factory) : ICl
         await Expect(appointment.Locator("input[type=file]")).ToHaveCountAsync(0);
 
         var card = recorder.Locator($"[data-key={invite}]");
-        await Expect(card).ToContainTextAsync("Thank you for your visit. How was your care?");
+        await Expect(card).ToContainTextAsync("Thank you for your visit. How was your care? Press a key from 1 for very bad to 5 for very good.");
         await Expect(card.Locator(".speech")).ToHaveTextAsync("No speech synthesis for this language: without an approved take, reminder calls speak the French text.");
         await Expect(card.Locator(".status")).ToHaveTextAsync("No approved recording yet.");
         await RecordAsync(recorder, card, invite);

@@ -21,7 +21,7 @@ namespace TwilioFeedback.Tests.Studio;
 public sealed class ReminderRecordingTests(TwilioApiFactory factory) : IntegrationTest<TwilioApiFactory>(factory)
 {
     private const string PlacedCall = "CA00000000000000000000000000ace173";
-    private const string Invite = "Template_FeedbackInvite";
+    private const string Invite = MessageKeys.VoiceFeedbackInvite; // the invite as a call says it: "press a key"
 
     private PatientTexts Texts => Factory.Services.GetRequiredService<PatientTexts>();
 
@@ -87,14 +87,15 @@ public sealed class ReminderRecordingTests(TwilioApiFactory factory) : Integrati
         var draft = await ApprovedPrompts.DraftAsync(Factory, "dua", Invite, Tones.Wav(550, 1.5));
 
         var before = await DualaCallAsync("PAT1731", "+237677001731", "feedback_invite");
-        var said = before.Elements().First();
+        // The invite asks for a key: what it says is inside the Gather.
+        var said = before.Element("Gather")!.Elements().First();
         Assert.Equal(("Say", Texts.Get(Invite, Language.French), "fr-FR"), (said.Name.LocalName, said.Value, said.Attribute("language")?.Value));
 
         var approved = await ApprovedPrompts.ApproveAsync(Factory, "dua", Invite, draft);
         Assert.True(approved.StatusCode == HttpStatusCode.OK, await approved.Content.ReadAsStringAsync());
         var after = await DualaCallAsync("PAT1732", "+237677001732", "feedback_invite");
 
-        var played = after.Elements().First();
+        var played = after.Element("Gather")!.Elements().First();
         Assert.Equal(("Play", $"{AppFactory.PublicBaseUrl}/prompts/dua/{Invite}"), (played.Name.LocalName, played.Value));
         using var twilio = Factory.CreateClient();
         var audio = await twilio.GetAsync(new Uri(played.Value).AbsolutePath);

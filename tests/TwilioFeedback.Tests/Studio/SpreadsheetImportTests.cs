@@ -83,6 +83,50 @@ public sealed class SpreadsheetImportTests(AppFactory factory) : IClassFixture<A
         await AssertImportedAsync(Encoding.UTF8.GetBytes(csv.ToString()), "dua.csv", rows.Count);
     }
 
+    /// <summary>An export's rows by key, read as a person's spreadsheet program reads the CSV.</summary>
+    private async Task<(string?[] Header, Dictionary<string, Dictionary<string, string?>> Rows)> ExportCsvAsync(string query)
+    {
+        var export = await _translator.GetAsync("/api/v1/studio/export/dua.csv" + query);
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        var table = StudioSpreadsheetCsv.Parse(Encoding.UTF8.GetString((await export.Content.ReadAsByteArrayAsync())[3..]))!;
+        return (table[0], table.Skip(1).ToDictionary(r => r[0]!, r => table[0].Zip(r).ToDictionary(p => p.First!, p => p.Second)));
+    }
+
+    [Fact]
+    public async Task Staff_on_a_french_page_download_the_purpose_status_and_limits_in_french_under_the_same_column_names()
+    {
+        var (header, rows) = await ExportCsvAsync("?ui=fr");
+        Assert.Equal(StudioSpreadsheet.Columns, header.Select(h => h ?? ""));
+        var rating = rows["AskRating"];
+        Assert.Equal("Demande la note des soins, de 1 à 5, par SMS/WhatsApp.", rating["purpose"]);
+        Assert.Equal("pas écrit", rating["status"]);
+        Assert.Equal("SMS : 1 segment (2 au plus)", rating["limits"]);
+        Assert.Equal("garder {0} {1} ; SMS : 1 segment (2 au plus) ; USSD : 182 caractères au plus", rows["LanguageMenuAgain"]["limits"]);
+        Assert.Equal("Mots qu'un patient peut taper pour oui (confirmer un rappel), séparés par des virgules.", rows["Words_Yes"]["purpose"]);
+        Assert.Equal("How was your care at the hospital? Reply 1 (very bad) to 5 (very good).", rating["English"]);
+
+        // A draft imported from it: its status in French too, and still in English for an English page (the default).
+        var imported = await ImportAsync(Encoding.UTF8.GetBytes($"key,current text\r\nAskRating,{Rating}\r\n"), "dua.csv");
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        Assert.StartsWith("brouillon de Ebenye Writer, 2026-11-24 ", (await ExportCsvAsync("?ui=fr")).Rows["AskRating"]["status"], StringComparison.Ordinal);
+        Assert.EndsWith(", source spreadsheet", (await ExportCsvAsync("?ui=fr")).Rows["AskRating"]["status"], StringComparison.Ordinal);
+        var english = (await ExportCsvAsync("")).Rows["AskRating"];
+        Assert.Equal(("Asks for the rating of the care, 1 to 5, by SMS/WhatsApp.", "SMS: 1 segment (2 at most)"), (english["purpose"], english["limits"]));
+        Assert.StartsWith("draft by Ebenye Writer, 2026-11-24 ", english["status"], StringComparison.Ordinal);
+        Assert.Equal(english["status"], (await ExportCsvAsync("?ui=en")).Rows["AskRating"]["status"]);
+
+        var unknown = await _translator.GetAsync("/api/v1/studio/export/dua.xlsx?ui=de");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public void Every_studio_text_has_a_french_purpose_for_the_page_and_the_spreadsheet()
+    {
+        var missing = TwilioFeedback.Resources.Texts.TextItems.All.Where(i => StudioPurposes.InFrench(i.Key) is null).Select(i => i.Key).ToList();
+        Assert.True(missing.Count == 0, "no studio.purpose.<key> in i18n.js for: " + string.Join(", ", missing));
+    }
+
     private async Task AssertImportedAsync(byte[] file, string name, int rowCount)
     {
         var answer = await ImportAsync(file, name);

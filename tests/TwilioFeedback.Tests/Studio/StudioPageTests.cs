@@ -189,6 +189,53 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         await admin.Context.CloseAsync();
     }
 
+    public static TheoryData<int, string, string> PhoneWidths => new()
+    {
+        { 360, "fr", "Approuvés" }, { 390, "fr", "Approuvés" }, { 360, "en", "Approved" }, { 390, "en", "Approved" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PhoneWidths))]
+    public async Task On_a_phone_the_coverage_shows_each_count_beside_its_heading_breaks_lines_only_between_words_and_fits_the_screen(
+        int width, string language, string approved)
+    {
+        // An admin: the widest coverage, with a "set live" button for each channel.
+        await Staff.CreateAsync(factory.Services, "mbappe@hospital.cm", "admin");
+        var page = await OpenAsync("/studio", width, 844);
+        await BrowserAppFactory.SignInAsync(page, "mbappe@hospital.cm", "/studio");
+        await page.EvaluateAsync("lang => localStorage.setItem('tf_lang', lang)", language);
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
+        await Expect(page.Locator("#coverage tr")).ToHaveCountAsync(TextChannels.All.Count);
+        await Expect(page.Locator("#coverage button.link").First).ToBeVisibleAsync();
+        var sms = page.Locator("#coverage tr", new() { HasText = "SMS" });
+        await Expect(sms.Locator(".cell-label").Nth(1)).ToBeVisibleAsync();
+        await Expect(sms.Locator("td").Nth(2)).ToHaveTextAsync(approved + "0 %");
+        await page.Locator(".coverage").ScreenshotAsync(new() { Path = BrowserAppFactory.ScreenshotPath($"studio-coverage-{language}-{width}") });
+        // Each word shown stands on one line ("Approuv/és" is a word broken in two), inside the card.
+        var wrong = await page.EvaluateAsync<string[]>("""
+            () => {
+                const card = document.querySelector(".coverage").closest(".card").getBoundingClientRect(), wrong = [];
+                const walker = document.createTreeWalker(document.querySelector(".coverage"), NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    if (!node.parentElement.checkVisibility()) continue;
+                    for (const match of node.data.matchAll(/\S+/g)) {
+                        const range = document.createRange();
+                        range.setStart(node, match.index);
+                        range.setEnd(node, match.index + match[0].length);
+                        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+                        if (new Set(rects.map(r => Math.round(r.top))).size > 1) wrong.push("broken: " + match[0]);
+                        if (rects.some(r => r.right > card.right + 0.5)) wrong.push("outside the card: " + match[0]);
+                    }
+                }
+                return wrong;
+            }
+            """);
+        Assert.True(wrong.Length == 0, $"at {width} px in {language}: {string.Join(" | ", wrong)}");
+        await AccountBrowser.AssertNoSidewaysScrollAsync(page, $"the studio at {width} px in {language}");
+        await page.Context.CloseAsync();
+    }
+
     [GeneratedRegex(@"(\d)\D{0,3}Duálá")]
     private static partial Regex DualaOption();
 
@@ -220,8 +267,13 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         var page = await OpenAsync("/studio", 390, 844);
         await BrowserAppFactory.SignInAsync(page, "ekwalla@hospital.cm", "/studio");
         await page.Locator("#language").SelectOptionAsync("ewo");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download spreadsheet (.xlsx)" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.xlsx");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.csv");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download spreadsheet (.xlsx)" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.xlsx?ui=en");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.csv?ui=en");
+        // In French, the spreadsheet's notes come in French.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Français" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Télécharger le tableur (.xlsx)" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.xlsx?ui=fr");
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" })).ToHaveAttributeAsync("href", "/api/v1/studio/export/ewo.csv?ui=en");
         await page.GetByLabel("Spreadsheet to import (.xlsx or .csv)").SetInputFilesAsync(new FilePayload
         {
             Name = "ewo.csv",
@@ -321,6 +373,8 @@ public sealed partial class StudioPageTests(BrowserAppFactory factory) : IClassF
         var page = await OpenAsync("/account/signin?returnUrl=%2Fstudio");
         await BrowserAppFactory.SignInAsync(page, "ekwalla@hospital.cm", "/studio");
         var texts = SegmentTexts.Select(row => (string)row[1]).ToArray();
+        // The page's scripts are deferred: arriving at the page does not mean they have run (seen once under load).
+        await page.WaitForFunctionAsync("() => typeof window.TF_SMS !== 'undefined'");
         var counted = await page.EvaluateAsync<JsonElement>("texts => texts.map(t => TF_SMS.cost(t))", texts);
         var rows = SegmentTexts.Select(row => (string)row[0]).ToArray();
         for (var i = 0; i < texts.Length; i++)
