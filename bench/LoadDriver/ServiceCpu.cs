@@ -8,13 +8,22 @@ namespace TwilioFeedback.Bench;
 /// <summary>
 /// CPU seconds used so far by the benchmark's own PostgreSQL (its postmaster and every backend it forked) and
 /// Redis, read from /proc; null where the service cannot be found or read (another host, another user).
-/// A backend that exits between two readings takes its CPU with it: the pools keep theirs open.
+/// PostgreSQL's is kept per process: a backend that exits between two readings takes its CPU with it (the
+/// pools keep theirs open, but a pool may close an idle one), so <see cref="PostgresSince"/> counts only the
+/// processes alive at the second reading, each from its first reading or from zero if it is new.
 /// </summary>
-public sealed record ServiceCpu(double? Postgres, double? Redis)
+public sealed record ServiceCpu(IReadOnlyDictionary<int, double>? PostgresByProcess, double? Redis)
 {
+    /// <summary>PostgreSQL's CPU seconds from <paramref name="before"/> to this reading, or null where either could not read it.</summary>
+    public double? PostgresSince(ServiceCpu before) =>
+        PostgresByProcess is { } now && before.PostgresByProcess is { } then
+            ? now.Sum(p => p.Value - (then.TryGetValue(p.Key, out var earlier) && earlier <= p.Value ? earlier : 0))
+            : null;
+
     public static async Task<ServiceCpu> ReadAsync(string? redis, string? db)
     {
-        double? postgres = null, redisCpu = null;
+        IReadOnlyDictionary<int, double>? postgres = null;
+        double? redisCpu = null;
         if (db is not null && await PostmasterAsync(db) is { } postmaster)
         {
             postgres = Tree(postmaster);
@@ -54,23 +63,23 @@ public sealed record ServiceCpu(double? Postgres, double? Redis)
         return null;
     }
 
-    /// <summary>The postmaster's own CPU and that of every process whose parent it is.</summary>
-    private static double? Tree(int postmaster)
+    /// <summary>The postmaster's own CPU and that of every process whose parent it is, by process id.</summary>
+    private static Dictionary<int, double>? Tree(int postmaster)
     {
-        var total = Seconds(postmaster);
-        if (total is null)
+        if (Seconds(postmaster) is not { } own)
         {
             return null;
         }
+        var tree = new Dictionary<int, double> { [postmaster] = own };
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                 && Stat(pid) is { } fields && fields[1] == postmaster.ToString(CultureInfo.InvariantCulture))
             {
-                total += Ticks(fields) / 100.0;
+                tree[pid] = Ticks(fields) / 100.0;
             }
         }
-        return total;
+        return tree;
     }
 
     private static double? Seconds(int pid) => Stat(pid) is { } fields ? Ticks(fields) / 100.0 : null;

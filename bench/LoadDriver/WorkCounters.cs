@@ -68,8 +68,12 @@ public sealed class WorkCounters
         }
         // CPU of the shared PostgreSQL (postmaster and backends) and Redis, in ms a turn: where a machine-bound turn's time goes besides the process.
         var cpuAfter = await ServiceCpu.ReadAsync(_redis, _db);
-        double? MsPerTurn(double? before, double? after) => turns > 0 && before is { } b && after is { } a ? Math.Round(1000 * (a - b) / turns, 3) : null;
-        work = work with { PgCpuMs = MsPerTurn(_cpuBefore.Postgres, cpuAfter.Postgres), RedisCpuMs = MsPerTurn(_cpuBefore.Redis, cpuAfter.Redis) };
+        double? MsPerTurn(double? seconds) => turns > 0 && seconds is { } spent ? Math.Round(1000 * spent / turns, 3) : null;
+        work = work with
+        {
+            PgCpuMs = MsPerTurn(cpuAfter.PostgresSince(_cpuBefore)),
+            RedisCpuMs = MsPerTurn(cpuAfter.Redis - _cpuBefore.Redis),
+        };
         if (_counters is not null && _countersFile is not null)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
