@@ -68,7 +68,9 @@ public sealed class PatientCache(
             // Stamped with the time it was read: a copy rewritten later (after the patient's own changes)
             // keeps that time, so its trust never outlasts the read it came from.
             var (_, phone, hash, _) = Identify(address);
-            patient = await directory.FindOrCreateByPhoneAsync(phone, hash, cancellationToken) with { ReadAt = now };
+            // A copy (even a stale one) says the patient exists: read them, rather than pay the new row's encryption and id for nothing.
+            var found = copy is null ? null : await directory.FindAsync(hash, cancellationToken);
+            patient = (found ?? await directory.FindOrCreateByPhoneAsync(phone, hash, cancellationToken)) with { ReadAt = now };
         }
         catch (Exception exception) when (Outage.IsDatabase(exception) && copy is not null)
         {

@@ -117,7 +117,8 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
         return patient;
     }
 
-    private Task<PatientRecord?> FindAsync(byte[] hash, CancellationToken cancellationToken) =>
+    /// <summary>The patient with this number's hash, or null: one statement, nothing encrypted or generated for a row not written.</summary>
+    public Task<PatientRecord?> FindAsync(byte[] hash, CancellationToken cancellationToken) =>
         FixedSql.FirstRowAsync(db, FindSql, ReadPatient, cancellationToken, FixedSql.Bytes(hash), FixedSql.Time(clock.GetUtcNow() - ConfirmationWindow));
 
     /// <summary>An id for a patient who wrote in before the hospital registered one: TF + 8 characters.</summary>
