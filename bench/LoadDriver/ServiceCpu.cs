@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
 using Npgsql;
 
 namespace TwilioFeedback.Bench;
@@ -46,14 +44,7 @@ public sealed record ServiceCpu(IReadOnlyDictionary<int, double>? PostgresByProc
 
     private static async Task<int?> RedisPidAsync(string redis)
     {
-        var (host, port) = (redis[..redis.LastIndexOf(':')], int.Parse(redis[(redis.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
-        using var client = new TcpClient();
-        await client.ConnectAsync(host, port);
-        await using var stream = client.GetStream();
-        await stream.WriteAsync("*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n"u8.ToArray());
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        _ = await reader.ReadLineAsync();
-        while (await reader.ReadLineAsync() is { } line && line.Length > 0)
+        foreach (var line in (await WorkCounters.RedisInfoAsync(redis, "server")).Split("\r\n"))
         {
             if (line.StartsWith("process_id:", StringComparison.Ordinal))
             {

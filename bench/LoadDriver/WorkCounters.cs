@@ -120,27 +120,9 @@ public sealed class WorkCounters
     /// <summary>(EVAL + EVALSHA calls, all calls but INFO) from INFO commandstats, over a plain socket.</summary>
     private static async Task<(long Scripts, long Commands)> RedisCallsAsync(string redis)
     {
-        var (host, port) = (redis[..redis.LastIndexOf(':')], int.Parse(redis[(redis.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
-        using var client = new TcpClient();
-        await client.ConnectAsync(host, port);
-        await using var stream = client.GetStream();
-        await stream.WriteAsync("*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n"u8.ToArray());
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        var header = await reader.ReadLineAsync() ?? throw new IOException("Redis closed the connection.");
-        var length = int.Parse(header[1..], CultureInfo.InvariantCulture);
-        var body = new char[length];
-        var read = 0;
-        while (read < length)
-        {
-            var n = await reader.ReadAsync(body.AsMemory(read, length - read));
-            if (n == 0)
-            {
-                throw new IOException("Redis closed the connection.");
-            }
-            read += n;
-        }
+        var body = await RedisInfoAsync(redis, "commandstats");
         long scripts = 0, commands = 0;
-        foreach (var line in new string(body).Split("\r\n"))
+        foreach (var line in body.Split("\r\n"))
         {
             // cmdstat_get:calls=2,usec=10,…
             if (!line.StartsWith("cmdstat_", StringComparison.Ordinal) || line.StartsWith("cmdstat_info:", StringComparison.Ordinal))
@@ -156,6 +138,31 @@ public sealed class WorkCounters
             }
         }
         return (scripts, commands);
+    }
+
+    /// <summary>The text of Redis's INFO <paramref name="section"/> (host:port), over a plain socket.</summary>
+    internal static async Task<string> RedisInfoAsync(string redis, string section)
+    {
+        var (host, port) = (redis[..redis.LastIndexOf(':')], int.Parse(redis[(redis.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
+        using var client = new TcpClient();
+        await client.ConnectAsync(host, port);
+        await using var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"*2\r\n$4\r\nINFO\r\n${section.Length}\r\n{section}\r\n"));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var header = await reader.ReadLineAsync() ?? throw new IOException("Redis closed the connection.");
+        var length = int.Parse(header[1..], CultureInfo.InvariantCulture);
+        var body = new char[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = await reader.ReadAsync(body.AsMemory(read, length - read));
+            if (n == 0)
+            {
+                throw new IOException("Redis closed the connection.");
+            }
+            read += n;
+        }
+        return new string(body);
     }
 }
 
