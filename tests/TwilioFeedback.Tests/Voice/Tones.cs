@@ -78,6 +78,42 @@ public static class Tones
         throw new Xunit.Sdk.XunitException("no data chunk in the WAV");
     }
 
+    /// <summary>
+    /// The median, over windows of <paramref name="window"/> samples of <paramref name="a"/>, of each window's highest
+    /// normalised cross-correlation with <paramref name="b"/> at lags up to <paramref name="maxLag"/>: a take that dropped
+    /// a buffer somewhere is shifted from there on, which one lag for the whole take cannot follow.
+    /// </summary>
+    public static double WindowedCorrelation(float[] a, float[] b, int window, int maxLag)
+    {
+        var scores = new List<double>();
+        for (var start = 0; start + window <= a.Length; start += window)
+        {
+            var best = 0.0;
+            for (var lag = -maxLag; lag <= maxLag; lag++)
+            {
+                double sum = 0, ea = 0, eb = 0;
+                for (var i = start; i < start + window; i++)
+                {
+                    var j = i + lag;
+                    if (j < 0 || j >= b.Length)
+                    {
+                        continue;
+                    }
+                    sum += a[i] * (double)b[j];
+                    ea += a[i] * (double)a[i];
+                    eb += b[j] * (double)b[j];
+                }
+                if (ea > 0 && eb > 0)
+                {
+                    best = Math.Max(best, sum / Math.Sqrt(ea * eb));
+                }
+            }
+            scores.Add(best);
+        }
+        scores.Sort();
+        return scores.Count == 0 ? 0 : scores[scores.Count / 2];
+    }
+
     /// <summary>The highest normalised cross-correlation of two signals at the same rate, over lags up to <paramref name="maxLag"/> samples.</summary>
     public static double Correlation(float[] a, float[] b, int maxLag)
     {
