@@ -15,7 +15,10 @@ public sealed class CallBackTransitions(FeedbackDbContext db, TimeProvider clock
     private const string Scheduled = CallBackStatus.Scheduled, Placing = CallBackStatus.Placing, Placed = CallBackStatus.Placed,
         Answered = CallBackStatus.Answered, Failed = CallBackStatus.Failed;
 
-    /// <summary>Claims due rows (and rows whose lease has passed) until <paramref name="leaseUntil"/>; a row whose claims all ran out fails as abandoned.</summary>
+    /// <summary>
+    /// Claims due rows (and rows whose lease has passed) until <paramref name="leaseUntil"/>; a row whose claims all ran out fails as abandoned.
+    /// Each kind is read in its own branch along the (status, due_at) index, as the reminders' claim does.
+    /// </summary>
     public async Task<List<long>> ClaimAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int batchSize, int maxAttempts, CancellationToken cancellationToken)
     {
         var abandoned = await db.Database.ExecuteSqlAsync(
@@ -27,14 +30,21 @@ public sealed class CallBackTransitions(FeedbackDbContext db, TimeProvider clock
         metrics.Moved(Failed, abandoned);
         var claimed = await db.Database.SqlQuery<long>(
             $"""
+            WITH due AS (
+                SELECT id, due_at FROM call_backs
+                WHERE status = {Scheduled} AND due_at <= {now}
+                ORDER BY due_at LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED),
+            stale AS (
+                SELECT id, due_at FROM call_backs
+                WHERE status = {Placing} AND lease_until < {now} AND attempts < {maxAttempts}
+                ORDER BY due_at LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED),
+            picked AS (
+                SELECT id FROM (SELECT id, due_at FROM due UNION ALL SELECT id, due_at FROM stale) AS candidates
+                ORDER BY due_at LIMIT {batchSize})
             UPDATE call_backs SET status = {Placing}, lease_until = {leaseUntil}, attempts = attempts + 1, updated_at = {now}
-            WHERE id IN (
-                SELECT id FROM call_backs
-                WHERE (status = {Scheduled} AND due_at <= {now})
-                   OR (status = {Placing} AND lease_until < {now} AND attempts < {maxAttempts})
-                ORDER BY due_at
-                LIMIT {batchSize}
-                FOR UPDATE SKIP LOCKED)
+            WHERE id IN (SELECT id FROM picked)
             RETURNING id AS "Value"
             """).ToListAsync(cancellationToken);
         metrics.Moved(Placing, claimed.Count);
