@@ -38,8 +38,9 @@ public static class ConversationEngine
         }
         state = stateToGoOn;
 
-        // A reply to a reminder that waits for confirmation goes to that reminder first.
-        if (patient.AwaitingConfirmation && Answers.ParseYesNo(inbound.Answer, survey.Words) is { } confirmed)
+        // A reply to a reminder that waits for confirmation goes to that reminder first; a key pressed on a
+        // feedback invite's call answers the invite, whatever else waits.
+        if (patient.AwaitingConfirmation && inbound.InvitedIn is null && Answers.ParseYesNo(inbound.Answer, survey.Words) is { } confirmed)
         {
             return new Outcome(state, Reply.Of(confirmed ? MessageKeys.ReminderConfirmed : MessageKeys.ReminderDeclined, language,
                 state is null ? null : survey.Find(state.QuestionId)?.Kind), [new AnswerReminder(confirmed)]);
@@ -81,15 +82,24 @@ public static class ConversationEngine
 
     private static Outcome Start(SurveyDefinition survey, PatientSnapshot patient, Inbound inbound, DateTimeOffset now, Language language, bool answerNow)
     {
+        var first = survey.After(null) ?? throw new InvalidOperationException($"Survey '{survey.Id}' has no question.");
+        // A patient who opens with a rating ("5", "⭐⭐⭐⭐") has answered the first question already.
+        var rated = answerNow && first.Kind == QuestionKind.Rating && Answers.ParseRating(inbound.Answer, survey.Words) is not null;
         if (patient.PreferredLanguage is null && survey.LanguageQuestion is { } languageQuestion)
         {
-            var asking = NewState(inbound, now, null, languageQuestion.Id);
-            return new Outcome(asking, Menu(survey, languageQuestion.PromptKey, language, inbound.Channel), []);
+            if (rated && inbound.InvitedIn is { } invited)
+            {
+                // The key answers an invite they heard in this language: it goes on in it (for this conversation; their own pick is still theirs to make).
+                language = survey.Offer.Serve(invited, inbound.Channel);
+            }
+            else
+            {
+                var asking = NewState(inbound, now, null, languageQuestion.Id);
+                return new Outcome(asking, Menu(survey, languageQuestion.PromptKey, language, inbound.Channel), []);
+            }
         }
-        var first = survey.After(null) ?? throw new InvalidOperationException($"Survey '{survey.Id}' has no question.");
         var state = NewState(inbound, now, language, first.Id);
-        // A patient who opens with a rating ("5", "⭐⭐⭐⭐") has answered the first question already.
-        if (answerNow && first.Kind == QuestionKind.Rating && Answers.ParseRating(inbound.Answer, survey.Words) is not null)
+        if (rated)
         {
             return Answer(survey, state, first, inbound, now, language);
         }

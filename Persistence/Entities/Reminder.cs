@@ -31,8 +31,8 @@ public sealed class Reminder
 
     public bool Urgent { get; set; }
 
-    /// <summary>reminder, or feedback_invite (the patient's answer opens the survey).</summary>
-    public string Kind { get; set; } = "reminder";
+    /// <summary><see cref="ReminderKinds.Reminder"/>, or <see cref="ReminderKinds.FeedbackInvite"/> (the patient's answer opens the survey).</summary>
+    public string Kind { get; set; } = ReminderKinds.Reminder;
 
     /// <summary>The Resources template the message was written from, if any.</summary>
     public string? Template { get; set; }
@@ -72,4 +72,13 @@ public sealed class Reminder
     public DateTimeOffset? SentAt { get; set; }
 
     public List<DeliveryAttempt> DeliveryAttempts { get; } = [];
+}
+
+/// <summary>What a reminder row is for (<see cref="Reminder.Kind"/>).</summary>
+public static class ReminderKinds
+{
+    public const string Reminder = "reminder";
+
+    /// <summary>Asks for the visit's rating: the patient's answer (a reply, or a key on the call) opens the survey with it.</summary>
+    public const string FeedbackInvite = "feedback_invite";
 }

@@ -32,8 +32,6 @@ public sealed partial class AppointmentService(
 
     private readonly QuietHours _quiet = QuietHours.Of(reminderOptions.Value);
 
-    private const string InviteKind = "feedback_invite";
-
     // As the NHS Friends and Family Test: a visit is asked about within 48 hours, or not at all.
     private static readonly TimeSpan InviteWindow = TimeSpan.FromHours(48);
 
@@ -160,14 +158,14 @@ public sealed partial class AppointmentService(
         db.Entry(appointment).OriginalValues.SetValues(db.Entry(appointment).CurrentValues); // written above: nothing left to save
         var keepInvite = status == AppointmentStatus.Attended;
         var waiting = await db.Reminders.Where(r => r.AppointmentId == appointment.Id && (r.Status == ReminderStatus.Scheduled || r.Status == ReminderStatus.Sending)
-            && !(keepInvite && r.Kind == InviteKind)).Select(r => r.Id).ToListAsync(ct);
+            && !(keepInvite && r.Kind == ReminderKinds.FeedbackInvite)).Select(r => r.Id).ToListAsync(ct);
         var cleared = 0;
         foreach (var id in waiting)
         {
             cleared += await transitions.CancelAsync(id, ct);
         }
         if (keepInvite && now < appointment.StartsAt + InviteWindow
-            && !await db.Reminders.AnyAsync(r => r.AppointmentId == appointment.Id && r.Kind == InviteKind && r.Status != ReminderStatus.Cancelled, ct))
+            && !await db.Reminders.AnyAsync(r => r.AppointmentId == appointment.Id && r.Kind == ReminderKinds.FeedbackInvite && r.Status != ReminderStatus.Cancelled, ct))
         {
             var invite = Invite(appointment, now);
             invite.ScheduledTime = invite.ScheduledTime < now ? now : invite.ScheduledTime;
@@ -289,7 +287,7 @@ public sealed partial class AppointmentService(
             }
         }
         var inviteAt = appointment.StartsAt + options.Value.FeedbackInviteAfter;
-        await db.Reminders.Where(r => r.AppointmentId == appointment.Id && r.Kind == "feedback_invite" && r.Status == ReminderStatus.Scheduled)
+        await db.Reminders.Where(r => r.AppointmentId == appointment.Id && r.Kind == ReminderKinds.FeedbackInvite && r.Status == ReminderStatus.Scheduled)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ScheduledTime, inviteAt).SetProperty(r => r.UpdatedAt, now), ct);
         db.Reminders.AddRange(added);
         await db.SaveChangesAsync(ct);
@@ -318,7 +316,7 @@ public sealed partial class AppointmentService(
         Row(appointment, AppointmentTexts.Reminder, "reminder", at, skip is null ? ReminderStatus.Scheduled : ReminderStatus.Skipped, skip, confirm: true, now);
 
     private Reminder Invite(Appointment appointment, DateTimeOffset now) =>
-        Row(appointment, AppointmentTexts.FeedbackInvite, "feedback_invite", appointment.StartsAt + options.Value.FeedbackInviteAfter,
+        Row(appointment, AppointmentTexts.FeedbackInvite, ReminderKinds.FeedbackInvite, appointment.StartsAt + options.Value.FeedbackInviteAfter,
             ReminderStatus.Scheduled, null, confirm: false, now);
 
     private Reminder Row(Appointment appointment, string template, string kind, DateTimeOffset at, string status, string? reason, bool confirm, DateTimeOffset now)

@@ -49,7 +49,7 @@ public sealed class ReminderEligibility(NpgsqlConnection connection) : IAsyncDis
         {
             return null;
         }
-        var closed = kind == InviteKind
+        var closed = kind == ReminderKinds.FeedbackInvite
             ? appointmentStatus is AppointmentStatus.Cancelled or AppointmentStatus.Declined or AppointmentStatus.NoShow
             : AppointmentStatus.IsClosed(appointmentStatus) || AppointmentStatus.IsOver(appointmentStatus);
         return closed ? "appointment_" + appointmentStatus : null;
@@ -61,8 +61,6 @@ public sealed class ReminderEligibility(NpgsqlConnection connection) : IAsyncDis
     /// left to save a reason on: this is never a saved reason, and the dispatcher saves nothing for it.
     /// </summary>
     public const string Gone = "gone";
-
-    private const string InviteKind = "feedback_invite";
 
     public ValueTask DisposeAsync() => _command.DisposeAsync();
 }

@@ -1,4 +1,5 @@
 using TwilioFeedback.Scheduling;
+using TwilioFeedback.Scheduling.Appointments;
 using TwilioFeedback.Scheduling.Reminders;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -63,8 +64,8 @@ public static class ReminderEndpoints
         var errors = new Dictionary<string, string[]>();
         var patientId = ApiFields.PatientId(request.PatientId, errors);
         var language = ApiFields.Language(request.Language, errors);
-        var kind = request.Kind ?? "reminder";
-        if (kind is not ("reminder" or "feedback_invite"))
+        var kind = request.Kind ?? ReminderKinds.Reminder;
+        if (kind is not (ReminderKinds.Reminder or ReminderKinds.FeedbackInvite))
         {
             errors["kind"] = ["kind must be reminder or feedback_invite."];
         }
@@ -237,7 +238,7 @@ public static class ReminderEndpoints
 
     /// <summary>The template named, or for a feedback invite without a message the invite's own.</summary>
     private static string? TemplateOf(ReminderRequest request, string kind) =>
-        request.Template ?? (kind == "feedback_invite" && string.IsNullOrWhiteSpace(request.Message) ? "feedback_invite" : null);
+        request.Template ?? (kind == ReminderKinds.FeedbackInvite && string.IsNullOrWhiteSpace(request.Message) ? AppointmentTexts.FeedbackInvite : null);
 
     /// <summary>The text sent: the message, or a template in the patient's language; with the 1/2 question when confirming.</summary>
     private static string? ComposeMessage(ReminderRequest request, string kind, Language language, PatientTexts texts, Dictionary<string, string[]> errors)

@@ -60,7 +60,8 @@ public sealed partial class ConversationRunner(
         var conversation = claim.Conversation;
         try
         {
-            var trustCopy = Answers.ParseYesNo(inbound.Answer, studio.Words) is null;
+            // An invite's key is a rating whatever waits (ConversationEngine), so whether a reminder waits does not matter to it.
+            var trustCopy = inbound.InvitedIn is not null || Answers.ParseYesNo(inbound.Answer, studio.Words) is null;
             var patient = await patients.FindOrCreateByPhoneAsync(inbound.From, claim.Companion, trustCopy, cancellationToken);
             // A channel whose dropped sessions resume (USSD) keeps one conversation per patient across its sessions.
             var subject = session ?? patient.Subject;

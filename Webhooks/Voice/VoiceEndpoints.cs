@@ -46,8 +46,9 @@ public static class VoiceEndpoints
     }
 
     /// <summary>One step of the survey with the patient at <c>call.From</c>; the next step posts to <paramref name="actionPrefix"/> + <c>step=…</c>.</summary>
+    /// <param name="invitedIn">The key answers a feedback invite said in this language (<see cref="Inbound.InvitedIn"/>).</param>
     internal static async Task<TwiMLResult> SurveyStepAsync(
-        CallStep call, int step, string actionPrefix, VoiceServices services, ConversationRunner runner, CancellationToken cancellationToken)
+        CallStep call, int step, string actionPrefix, VoiceServices services, ConversationRunner runner, CancellationToken cancellationToken, Language? invitedIn = null)
     {
         InboundAudio? audio = null;
         // The binder checked the SID and URL (Twilio's formats, Twilio's API host).
@@ -56,7 +57,7 @@ public static class VoiceEndpoints
             audio = new InboundAudio(call.RecordingSid, call.RecordingUrl, "audio/wav");
         }
         var inbound = new Inbound(Channel.Voice, call.From, call.To, Text: null, $"{call.CallSid}:{step}",
-            Digits: call.Digits is "hangup" ? null : call.Digits, Audio: audio, SessionId: call.CallSid);
+            Digits: call.Digits is "hangup" ? null : call.Digits, Audio: audio, SessionId: call.CallSid, InvitedIn: invitedIn);
 
         var reply = await runner.HandleAsync(inbound, cancellationToken);
         return new TwiMLResult(await RenderAsync(reply, step + 1, services.Prompts(typeof(VoiceEndpoints)), services.Options.Value, cancellationToken, actionPrefix));

@@ -37,12 +37,13 @@ public static class VoiceReminderEndpoints
         if (survey)
         {
             // Only the call placed for this invite goes on to the survey. On a call we placed, From is the hospital: the patient is the number called.
-            if (step == 0 || reminder.Template != AppointmentTexts.FeedbackInvite || string.IsNullOrEmpty(call.CallSid) || reminder.ProviderId != call.CallSid)
+            if (step == 0 || !AsksForRating(reminder) || string.IsNullOrEmpty(call.CallSid) || reminder.ProviderId != call.CallSid)
             {
                 return new TwiMLResult(new VoiceResponse().Hangup());
             }
+            // Step 1 is the key pressed on the invite (the row's language is the one it was said in): the rating.
             return await VoiceEndpoints.SurveyStepAsync(call with { From = reminder.PhoneNumber ?? call.To, To = call.From }, step,
-                $"{Path}?id={id}&survey=true&", services, runner, cancellationToken);
+                $"{Path}?id={id}&survey=true&", services, runner, cancellationToken, step == 1 ? Languages.FromCode(reminder.Language) : null);
         }
         var (texts, voice) = (services.Texts, services.Prompts(typeof(VoiceReminderEndpoints)));
         // The message as the call speaks it (a template in the patient's language of now), and the language it is in;
@@ -78,11 +79,15 @@ public static class VoiceReminderEndpoints
                 language is Language.English ? Language.English : Language.French), language)]);
             return new TwiMLResult(response.Hangup());
         }
-        if (step == 0 && reminder.Template == AppointmentTexts.FeedbackInvite)
+        if (step == 0 && AsksForRating(reminder))
         {
             // "Press a key from 1 to 5": the key is the survey's first answer; no key, and the survey asks for the rating itself.
+            // An invite written by staff is said as written, then asks for the key as the survey does.
+            List<Speech> invite = reminder.Template == AppointmentTexts.FeedbackInvite
+                ? [message!]
+                : [message!, await voice.SpeakAsync(MessageKeys.For(MessageKeys.VoicePrefix, MessageKeys.AskRating), language, cancellationToken)];
             var surveyStep = $"{Path}?id={id}&survey=true&step=1";
-            response.Gather(surveyStep, numDigits: 1, services.Options.Value.GatherTimeoutSeconds, r => VoicePrompts.Add(r, [message!]));
+            response.Gather(surveyStep, numDigits: 1, services.Options.Value.GatherTimeoutSeconds, r => VoicePrompts.Add(r, invite));
             response.Redirect(surveyStep);
             return new TwiMLResult(response);
         }
@@ -105,6 +110,10 @@ public static class VoiceReminderEndpoints
         response.Redirect(action);
         return new TwiMLResult(response);
     }
+
+    /// <summary>A feedback invite, or a row written from the invite's template: the call asks for the rating by keypad.</summary>
+    private static bool AsksForRating(Reminder reminder) =>
+        reminder.Kind == ReminderKinds.FeedbackInvite || reminder.Template == AppointmentTexts.FeedbackInvite;
 
     /// <summary>
     /// What the call says first. A template is written afresh in the patient's current language, or its fallback where that is not live on

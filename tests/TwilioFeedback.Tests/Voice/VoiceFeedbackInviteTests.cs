@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TwilioFeedback.Persistence;
 using TwilioFeedback.Resources;
 using TwilioFeedback.Resources.Texts;
 using TwilioFeedback.Tests.Infrastructure;
@@ -22,11 +23,13 @@ public sealed class VoiceFeedbackInviteTests(TwilioApiFactory factory) : Integra
     };
 
     /// <summary>Places the invite's call (answered by the Twilio stub) and returns the TwiML Twilio fetches first, with the call's form.</summary>
-    private async Task<(XElement TwiML, KeyValuePair<string, string>[] Form)> InviteCallAsync(string language, string patient, string phone, string sid)
+    /// <param name="message">The invite's own words (JSON-safe), or none for the invite template.</param>
+    private async Task<(XElement TwiML, KeyValuePair<string, string>[] Form)> InviteCallAsync(string language, string patient, string phone, string sid, string? message = null)
     {
         Factory.TwilioApi.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Calls.json").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(201).WithHeader("Content-Type", "application/json").WithBody($$"""{"sid":"{{sid}}","status":"queued"}"""));
-        var id = await Client.CreateAsync($$"""{"patient_id":"{{patient}}","language":"{{language}}","scheduled_time":"{{Factory.Now()}}","phone_number":"{{phone}}","kind":"feedback_invite","channels":["voice"]}""");
+        var words = message is null ? "" : $$""","message":"{{message}}" """;
+        var id = await Client.CreateAsync($$"""{"patient_id":"{{patient}}","language":"{{language}}","scheduled_time":"{{Factory.Now()}}","phone_number":"{{phone}}","kind":"feedback_invite","channels":["voice"]{{words}}}""");
         await Factory.DispatchAsync();
         // A call we placed: From is the hospital, To the patient.
         KeyValuePair<string, string>[] form = [new("CallSid", sid), new("CallStatus", "in-progress"), new("From", TwilioRequests.HospitalNumber), new("To", phone)];
@@ -82,5 +85,58 @@ public sealed class VoiceFeedbackInviteTests(TwilioApiFactory factory) : Integra
         Assert.Equal(["Hangup"], other.Elements().Select(e => e.Name.LocalName));
         await using var db = Factory.Db();
         Assert.Empty(await db.Feedbacks.ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_key_on_the_invite_is_the_rating_even_while_a_reminder_waits_for_1_or_2()
+    {
+        const string phone = "+237677004104";
+        var waiting = await Client.CreateAsync($$"""{"patient_id":"PAT-VI-WAIT","message":"Lab on Monday.","language":"en","scheduled_time":"{{Factory.Clock.GetUtcNow().AddMinutes(5):yyyy-MM-ddTHH:mm:sszzz}}","phone_number":"{{phone}}","confirm":true}""");
+        var (twiml, form) = await InviteCallAsync("en", "PAT-VI-WAIT", phone, "CA000000000000000000000000fee10004");
+        // The reminder went out by SMS meanwhile and waits for the patient's 1 or 2.
+        await using (var db = Factory.Db())
+        {
+            var now = Factory.Clock.GetUtcNow();
+            await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE reminders SET status = 'sent', sent_at = {now}, attempts = 1 WHERE id = {waiting}");
+        }
+
+        var comment = await StepAsync(twiml.Element("Gather")!.Attribute("action")!.Value, form, "1");
+        Assert.Equal(Texts.Get("Voice_AskComment", Language.English), comment.Element("Say")!.Value);
+        await using var after = Factory.Db();
+        Assert.Equal(1, (await after.Feedbacks.SingleAsync()).Rating);
+        Assert.Equal(ReminderStatus.Sent, (await Factory.ReminderAsync(waiting)).Status);
+    }
+
+    [Fact]
+    public async Task A_patient_with_no_language_keeps_the_key_they_pressed_and_goes_on_in_the_invites_language()
+    {
+        var (twiml, form) = await InviteCallAsync("fr", "PAT-VI-NOLANG", "+237677004105", "CA000000000000000000000000fee10005");
+        await using (var db = Factory.Db())
+        {
+            await db.Patients.Where(p => p.ExternalId == "PAT-VI-NOLANG").ExecuteUpdateAsync(s => s.SetProperty(p => p.PreferredLanguage, (string?)null));
+        }
+
+        var comment = await StepAsync(twiml.Element("Gather")!.Attribute("action")!.Value, form, "4");
+        Assert.Equal(Texts.Get("Voice_AskComment", Language.French), comment.Element("Say")!.Value);
+        await using var after = Factory.Db();
+        var feedback = await after.Feedbacks.Include(f => f.Patient).SingleAsync();
+        Assert.Equal((4, "fr"), (feedback.Rating, feedback.Language));
+        // Their own pick is still theirs to make: the invite's language was not saved as it.
+        Assert.Null(feedback.Patient.PreferredLanguage);
+    }
+
+    [Fact]
+    public async Task An_invite_with_its_own_words_is_said_as_written_then_asks_for_the_key()
+    {
+        const string words = "Merci d'être venu au service de pédiatrie.";
+        var (twiml, form) = await InviteCallAsync("fr", "PAT-VI-WORDS", "+237677004106", "CA000000000000000000000000fee10006", words);
+
+        var gather = twiml.Element("Gather")!;
+        Assert.Equal([words, Texts.Get("Voice_AskRating", Language.French)], gather.Elements("Say").Select(e => e.Value));
+        Assert.Equal("1", gather.Attribute("numDigits")!.Value);
+        var comment = await StepAsync(gather.Attribute("action")!.Value, form, "3");
+        Assert.NotNull(comment.Element("Record"));
+        await using var db = Factory.Db();
+        Assert.Equal(3, (await db.Feedbacks.SingleAsync()).Rating);
     }
 }
