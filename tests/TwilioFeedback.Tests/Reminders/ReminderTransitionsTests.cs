@@ -193,6 +193,45 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
         Assert.Equal(status, (await Factory.ReminderAsync(id)).Status);
     }
 
+    [Fact]
+    public async Task A_claim_takes_the_earliest_rows_due_or_with_their_lease_passed_together_in_scheduled_order()
+    {
+        var now = Factory.Clock.GetUtcNow();
+        long[] ids;
+        await using (var db = Factory.Db())
+        {
+            var patient = new Patient { ExternalId = "PATORDER", CreatedAt = now, UpdatedAt = now };
+            (string Status, int Minutes, int LeaseMinutes)[] rows =
+            [
+                (Scheduled, -10, 0), // due first
+                (Sending, -9, -1),   // its lease passed: taken over, in its place in the order
+                (Scheduled, -8, 0),  // due, but after the batch's two
+                (Sending, -11, 1),   // earliest of all, but its claim still holds
+                (Scheduled, 5, 0),   // not due yet
+            ];
+            var reminders = rows.Select((row, i) => new Reminder
+            {
+                Patient = patient, Message = $"Order {i}", Language = "en", PhoneNumber = "+237677000092", Channels = ["sms"], Status = row.Status,
+                ScheduledTime = now.AddMinutes(row.Minutes), LeaseUntil = row.Status == Sending ? now.AddMinutes(row.LeaseMinutes) : null,
+                Attempts = row.Status == Sending ? 1 : 0, CreatedAt = now, UpdatedAt = now,
+            }).ToList();
+            db.Reminders.AddRange(reminders);
+            await db.SaveChangesAsync();
+            ids = [.. reminders.Select(r => r.Id)];
+        }
+
+        using var scope = Factory.Services.CreateScope();
+        var transitions = scope.ServiceProvider.GetRequiredService<ReminderTransitions>();
+        var (first, _) = await transitions.ClaimAsync(now, now.AddMinutes(2), 2, MaxAttempts, CancellationToken.None);
+        Assert.Equal([ids[0], ids[1]], first.Order());
+        var (second, _) = await transitions.ClaimAsync(now, now.AddMinutes(2), 10, MaxAttempts, CancellationToken.None);
+        Assert.Equal([ids[2]], second);
+
+        await using var after = Factory.Db();
+        var attempts = await after.Reminders.Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).Select(r => new { r.Status, r.Attempts }).ToListAsync();
+        Assert.Equal([(Sending, 1), (Sending, 2), (Sending, 1), (Sending, 1), (Scheduled, 0)], attempts.Select(a => (a.Status, a.Attempts)));
+    }
+
     private async Task<long> ReminderAsync(string status, DateTimeOffset lease, Action<Reminder> adjust)
     {
         var now = Factory.Clock.GetUtcNow();
