@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TwilioFeedback.Persistence;
+using TwilioFeedback.Scheduling.CallBacks;
 using TwilioFeedback.Scheduling.Reminders;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Tests.Observability;
@@ -230,6 +231,44 @@ public sealed class ReminderTransitionsTests(ReminderTransitionsFactory factory)
         await using var after = Factory.Db();
         var attempts = await after.Reminders.Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).Select(r => new { r.Status, r.Attempts }).ToListAsync();
         Assert.Equal([(Sending, 1), (Sending, 2), (Sending, 1), (Sending, 1), (Scheduled, 0)], attempts.Select(a => (a.Status, a.Attempts)));
+    }
+
+    [Fact]
+    public async Task A_call_back_claim_takes_the_earliest_rows_due_or_with_their_lease_passed_together_in_due_order()
+    {
+        var now = Factory.Clock.GetUtcNow();
+        long[] ids;
+        await using (var db = Factory.Db())
+        {
+            (string Status, int Minutes, int LeaseMinutes)[] rows =
+            [
+                (CallBackStatus.Scheduled, -10, 0), // due first
+                (CallBackStatus.Placing, -9, -1),   // its lease passed: taken over, in its place in the order
+                (CallBackStatus.Scheduled, -8, 0),  // due, but after the batch's two
+                (CallBackStatus.Placing, -11, 1),   // earliest of all, but its claim still holds
+                (CallBackStatus.Scheduled, 5, 0),   // not due yet
+            ];
+            var callBacks = rows.Select((row, i) => new CallBack
+            {
+                Phone = $"+23767700030{i}", PhoneHash = [(byte)i, 1, 2, 3], HospitalNumber = "+237233000000", InboundCallSid = $"CA00000000000000000000000000claim{i}",
+                Trigger = "rejected", Day = DateOnly.FromDateTime(now.UtcDateTime), Status = row.Status, DueAt = now.AddMinutes(row.Minutes),
+                LeaseUntil = row.Status == CallBackStatus.Placing ? now.AddMinutes(row.LeaseMinutes) : null,
+                Attempts = row.Status == CallBackStatus.Placing ? 1 : 0, CreatedAt = now, UpdatedAt = now,
+            }).ToList();
+            db.CallBacks.AddRange(callBacks);
+            await db.SaveChangesAsync();
+            ids = [.. callBacks.Select(c => c.Id)];
+        }
+
+        using var scope = Factory.Services.CreateScope();
+        var transitions = scope.ServiceProvider.GetRequiredService<CallBackTransitions>();
+        Assert.Equal([ids[0], ids[1]], (await transitions.ClaimAsync(now, now.AddMinutes(2), 2, MaxAttempts, CancellationToken.None)).Order());
+        Assert.Equal([ids[2]], await transitions.ClaimAsync(now, now.AddMinutes(2), 10, MaxAttempts, CancellationToken.None));
+
+        await using var after = Factory.Db();
+        var attempts = await after.CallBacks.Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).Select(c => new { c.Status, c.Attempts }).ToListAsync();
+        Assert.Equal([(CallBackStatus.Placing, 1), (CallBackStatus.Placing, 2), (CallBackStatus.Placing, 1), (CallBackStatus.Placing, 1), (CallBackStatus.Scheduled, 0)],
+            attempts.Select(a => (a.Status, a.Attempts)));
     }
 
     private async Task<long> ReminderAsync(string status, DateTimeOffset lease, Action<Reminder> adjust)
