@@ -127,6 +127,30 @@ public sealed class SpreadsheetImportTests(AppFactory factory) : IClassFixture<A
         Assert.True(missing.Count == 0, "no studio.purpose.<key> in i18n.js for: " + string.Join(", ", missing));
     }
 
+    [Fact]
+    public void Only_the_french_blocks_of_i18n_js_give_the_french_purposes()
+    {
+        const string script = """
+            window.TF_TEXTS = {
+                en: {
+                    "studio.purpose.AskRating": "Asks for the rating.",
+                },
+                fr: {
+                    "studio.purpose.AskRating": "Demande la note.",
+                },
+            };
+            Object.assign(window.TF_TEXTS.en, {
+                "studio.purpose.Help": "The help text.",
+            });
+            Object.assign(window.TF_TEXTS.fr, {
+                "studio.purpose.Thanks": "Le merci \"final\".",
+            });
+            """;
+        var french = StudioPurposes.FrenchEntries(script);
+        Assert.Equal([("AskRating", "Demande la note."), ("Thanks", "Le merci \"final\".")],
+            french.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)));
+    }
+
     private async Task AssertImportedAsync(byte[] file, string name, int rowCount)
     {
         var answer = await ImportAsync(file, name);
