@@ -88,40 +88,23 @@ public static class Tones
         var scores = new List<double>();
         for (var start = 0; start + window <= a.Length; start += window)
         {
-            var best = 0.0;
-            for (var lag = -maxLag; lag <= maxLag; lag++)
-            {
-                double sum = 0, ea = 0, eb = 0;
-                for (var i = start; i < start + window; i++)
-                {
-                    var j = i + lag;
-                    if (j < 0 || j >= b.Length)
-                    {
-                        continue;
-                    }
-                    sum += a[i] * (double)b[j];
-                    ea += a[i] * (double)a[i];
-                    eb += b[j] * (double)b[j];
-                }
-                if (ea > 0 && eb > 0)
-                {
-                    best = Math.Max(best, sum / Math.Sqrt(ea * eb));
-                }
-            }
-            scores.Add(best);
+            scores.Add(BestCorrelation(a, start, window, b, maxLag));
         }
         scores.Sort();
         return scores.Count == 0 ? 0 : scores[scores.Count / 2];
     }
 
     /// <summary>The highest normalised cross-correlation of two signals at the same rate, over lags up to <paramref name="maxLag"/> samples.</summary>
-    public static double Correlation(float[] a, float[] b, int maxLag)
+    public static double Correlation(float[] a, float[] b, int maxLag) => BestCorrelation(a, 0, a.Length, b, maxLag);
+
+    /// <summary>The highest normalised cross-correlation of <paramref name="count"/> samples of <paramref name="a"/> from <paramref name="start"/> with <paramref name="b"/>, over lags up to <paramref name="maxLag"/> samples.</summary>
+    private static double BestCorrelation(float[] a, int start, int count, float[] b, int maxLag)
     {
         var best = 0.0;
         for (var lag = -maxLag; lag <= maxLag; lag++)
         {
             double sum = 0, ea = 0, eb = 0;
-            for (var i = 0; i < a.Length; i++)
+            for (var i = start; i < start + count; i++)
             {
                 var j = i + lag;
                 if (j < 0 || j >= b.Length)
