@@ -47,8 +47,13 @@ public static class SendGridEventEndpoints
             {
                 continue;
             }
-            // sg_message_id is the X-Message-Id we stored, followed by ".filter…".
+            // sg_message_id is the X-Message-Id we stored, followed by ".filter…". One that cannot be
+            // an id we stored (empty, too long, a control character PostgreSQL refuses) matches nothing: skipped, not a 500.
             var messageId = id.Split(".filter", 2)[0];
+            if (!IsStorableId(messageId))
+            {
+                continue;
+            }
             await log.RecordAsync("email", messageId, name, null, cancellationToken);
             var next = name switch
             {
@@ -63,4 +68,6 @@ public static class SendGridEventEndpoints
         }
         return TypedResults.Ok();
     }
+
+    private static bool IsStorableId(string id) => id.Length is > 0 and <= 64 && !id.Any(char.IsControl);
 }

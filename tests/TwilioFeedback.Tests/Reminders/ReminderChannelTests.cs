@@ -92,6 +92,26 @@ public sealed class ReminderEmailAndFallbackTests(TwilioApiFactory factory) : In
     }
 
     [Fact]
+    public async Task A_SendGrid_event_with_a_control_character_in_its_id_is_skipped_and_the_event_beside_it_still_moves_its_reminder()
+    {
+        Factory.TwilioApi.Given(Request.Create().WithPath("/v3/mail/send").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(202).WithHeader("X-Message-Id", "sg-nul-neighbour"));
+        var id = await Client.CreateAsync($$"""{"patient_id":"PAT14","message":"Hello","language":"en","scheduled_time":"{{Factory.Now()}}","email":"p@example.org"}""");
+        await Factory.DispatchAsync();
+        // Found by AbuseFuzzTests (seed 963348249): a NUL in the id reached PostgreSQL, which refuses it, and the batch got a 500.
+        const string events = """
+            [{"event":"bounce","sg_message_id":"]\u001A\u0000V.filter0001"},
+             {"event":"bounce","sg_message_id":"sg-nul-neighbour\u0000"},
+             {"event":"delivered","sg_message_id":"sg-nul-neighbour.filter0001.16648.5515E0B88.0"}]
+            """;
+
+        var posted = await Client.PostAsync("/sendgrid/events/sendgrid-events-secret", new StringContent(events, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        Assert.Equal(ReminderStatus.Delivered, (await Factory.ReminderAsync(id)).Status);
+    }
+
+    [Fact]
     public async Task A_permanent_SMS_failure_falls_back_to_the_next_channel()
     {
         Factory.TwilioApi.Given(Request.Create().WithPath($"/2010-04-01/Accounts/{TwilioRequests.AccountSid}/Messages.json").UsingPost())
