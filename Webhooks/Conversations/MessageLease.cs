@@ -7,7 +7,10 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// and is renewed while the request runs (a timer, so a fast request costs no round trip), so that a
 /// claim left by a process that died runs out within seconds and Twilio's retry or fallback post can
 /// take the message over. Disposing stops the renewal; <see cref="ReleaseAsync"/> also deletes the
-/// claim, so that a retry of a message whose handling failed runs at once.
+/// claim, so that a retry of a message whose handling failed runs at once. The conversation's lock,
+/// taken with the same token, is renewed with it (<see cref="Covers"/>): a message whose handling
+/// outlasts the lock's own time (PostgreSQL answering very slowly) still holds its conversation, so the
+/// patient's next message waits for it instead of running beside it.
 /// </summary>
 public sealed class MessageLease : IAsyncDisposable
 {
@@ -17,6 +20,17 @@ public sealed class MessageLease : IAsyncDisposable
     private readonly TimeSpan _time;
     private readonly ITimer _timer;
     private int _stopped;
+    private ConversationLock? _lock;
+
+    // Extends the claim (KEYS[1]) and, while it is still ours too, the conversation's lock (KEYS[2]): one round trip.
+    private const string ExtendBothScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+        return 1
+        """;
+
+    private sealed record ConversationLock(RedisKey Key, long Milliseconds);
 
     /// <summary>The claim's key and this request's token in it (the commit deletes the claim with the reply saved).</summary>
     internal RedisKey Key => _key;
@@ -30,6 +44,13 @@ public sealed class MessageLease : IAsyncDisposable
         _timer = clock.CreateTimer(_ => _ = RenewAsync(), null, every, every);
     }
 
+    /// <summary>The conversation's lock this request holds with <see cref="Token"/>: renewed from now on with the claim.</summary>
+    internal void Covers(RedisKey lockKey, TimeSpan time) => Volatile.Write(ref _lock, new ConversationLock(lockKey, (long)time.TotalMilliseconds));
+
+    private async Task<bool> ExtendAsync() => Volatile.Read(ref _lock) is { } held
+        ? (long)(await _db.ScriptEvaluateAsync(ExtendBothScript, [_key, held.Key], [_token, (long)_time.TotalMilliseconds, held.Milliseconds])) == 1
+        : await RedisLock.ExtendAsync(_db, _key, _token, _time);
+
     private async Task RenewAsync()
     {
         if (Volatile.Read(ref _stopped) == 1)
@@ -38,7 +59,7 @@ public sealed class MessageLease : IAsyncDisposable
         }
         try
         {
-            if (!await RedisLock.ExtendAsync(_db, _key, _token, _time))
+            if (!await ExtendAsync())
             {
                 // Ours ran out (the process stalled) and another request took the message over: leave it to that one.
                 await StopAsync();

@@ -26,7 +26,8 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
     public static readonly TimeSpan ClaimWait = TimeSpan.FromSeconds(8);
 
     private static readonly TimeSpan ClaimPoll = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan LockTime = TimeSpan.FromSeconds(10);
+    /// <summary>How long a conversation's lock lives unless renewed: the message's lease renews it with its claim.</summary>
+    public static readonly TimeSpan LockTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(20);
 
     // The usual message in one round trip. The remembered reply: {1, reply}. Else the claim (SET NX with this
@@ -105,6 +106,7 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
                         return new MessageClaim(null, true, companion, lease);
                     }
                     var opened = (string)result[2]!;
+                    lease.Covers(names.ConversationLock(channel, opened), LockTime);
                     var conversation = new Open(this, names.Conversation(channel, opened), names.ConversationLock(channel, opened), opened, token,
                         StateFrom((byte[])result[3]!), (long)result[4], lease, companion);
                     return new MessageClaim(null, true, companion, lease, conversation);
@@ -126,7 +128,8 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
     public async Task<IOpenConversation> OpenAsync(Channel channel, string subject, string patientCopyKey, TimeSpan wait, MessageLease claim, CancellationToken cancellationToken)
     {
         RedisKey[] keys = [names.Conversation(channel, subject), names.ConversationLock(channel, subject), names.HeldOrder, patientCopyKey];
-        var token = RedisLock.NewToken();
+        // The claim's token, as ClaimScript's lock has: the claim's renewal renews the lock too.
+        var token = claim.Token;
         // A wait is measured by the clock's timestamps (monotonic), as the claim's is.
         var started = clock.GetTimestamp();
         while (true)
@@ -134,6 +137,10 @@ public sealed class RedisConversationStore(IConnectionMultiplexer redis, RedisKe
             var result = (RedisResult[])(await Db.ScriptEvaluateAsync(OpenScript, keys, [token, (long)LockTime.TotalMilliseconds]))!;
             if ((int)result[0] == 1)
             {
+                if (token.Length > 0)
+                {
+                    claim.Covers(keys[1], LockTime);
+                }
                 return new Open(this, keys[0], keys[1], subject, token.Length == 0 ? null : token, StateFrom((byte[])result[1]!), (long)result[2], claim,
                     (byte[])result[3]! is { Length: > 0 } copy ? copy : null);
             }

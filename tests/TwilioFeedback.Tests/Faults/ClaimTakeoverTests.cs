@@ -103,6 +103,45 @@ public sealed class ClaimTakeoverTests(AppFactory factory) : IntegrationTest<App
     }
 
     [Fact]
+    public async Task A_message_whose_handling_outlasts_the_conversation_lock_time_keeps_the_lock_renewed_until_it_is_done()
+    {
+        var client = await StartAsync();
+        await using var db = Factory.Db();
+        var subject = (await db.Patients.AsNoTracking().SingleAsync()).Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lockKey = Keys.ConversationLock(Channel.Sms, subject);
+        // PostgreSQL answering very slowly: the patient's row is locked, so the rating's INSERT waits on it.
+        await using var blocker = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlRawAsync("SELECT id FROM patients FOR UPDATE");
+
+        var rating = client.SmsAsync(Patient, "4");
+
+        // Left alone, the lock's time to live only falls; the message's lease lifts it back while the message runs.
+        var lowest = long.MaxValue;
+        var started = DateTime.UtcNow;
+        while (true)
+        {
+            var left = await Redis.KeyTimeToLiveAsync(lockKey);
+            if (left is { } ttl)
+            {
+                var ms = (long)ttl.TotalMilliseconds;
+                if (ms - 1000 > lowest)
+                {
+                    break;
+                }
+                lowest = Math.Min(lowest, ms);
+            }
+            Assert.False(rating.IsCompleted, "the rating was answered while its database write was blocked");
+            Assert.True(DateTime.UtcNow - started < RedisConversationStore.LockTime - TimeSpan.FromSeconds(1), "the conversation's lock was never renewed");
+            await Task.Delay(20);
+        }
+
+        await blocker.RollbackAsync();
+        Assert.Equal(Text(MessageKeys.AskComment), await rating);
+        Assert.False(await Redis.KeyExistsAsync(lockKey)); // released with the reply saved
+        await AssertOneRatingAsync(4);
+    }
+
+    [Fact]
     public async Task A_post_that_finds_the_first_post_of_its_message_still_at_work_gets_the_same_reply()
     {
         var client = await StartAsync();
