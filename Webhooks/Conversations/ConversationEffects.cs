@@ -17,7 +17,7 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// applied twice changes nothing the second time (unique conversation and message ids).
 /// </summary>
 public sealed class ConversationEffects(
-    FeedbackDbContext db, DataCipher cipher, TimeProvider clock, IQueue queue, WebhookMetrics metrics, ReminderTransitions reminders, IOptions<ConversationOptions> options)
+    FeedbackDbContext db, DataCipher cipher, TimeProvider clock, IQueue queue, WebhookMetrics metrics, ReminderTransitions reminders, IOptions<ConversationOptions> options, StatementBatcher statements)
 {
     /// <summary>Longest comment kept; longer ones are cut (a WhatsApp message holds 4,096 characters).</summary>
     public const int MaxCommentLength = 4000;
@@ -65,7 +65,7 @@ public sealed class ConversationEffects(
     {
         // The UPDATE is the statement itself, so its row count says whether the record was made: a command with a fixed
         // text (Npgsql prepares it) and no LINQ query for EF to build, hash and look up on every pick.
-        var first = await FixedSql.ExecuteAsync(db, SetLanguageSql, cancellationToken,
+        var first = await statements.ExecuteAsync(db, SetLanguageSql, cancellationToken,
             FixedSql.Text(inbound.ProviderMessageId), FixedSql.Time(now), FixedSql.Text(set.Language.Code()), FixedSql.Bigint(patient.Id));
         return first > 0 || await AppliedByAHandlerThatDiedAsync(inbound, now, cancellationToken);
     }
@@ -102,7 +102,7 @@ public sealed class ConversationEffects(
                     await Patients().ExecuteUpdateAsync(s => s.SetProperty(p => p.OptedOutAt, (DateTimeOffset?)null).SetProperty(p => p.UpdatedAt, now), cancellationToken);
                     break;
                 case SaveRating rating:
-                    var stored = await FixedSql.ExecuteAsync(db, SaveRatingSql, cancellationToken,
+                    var stored = await statements.ExecuteAsync(db, SaveRatingSql, cancellationToken,
                         FixedSql.Bigint(patient.Id), FixedSql.Text(rating.Language.Code()), FixedSql.Integer(rating.Rating), FixedSql.Time(now),
                         FixedSql.Text(ChannelName(inbound.Channel)), FixedSql.Text(inbound.ProviderMessageId), FixedSql.Text(rating.ConversationId));
                     if (stored > 0)
@@ -167,7 +167,7 @@ public sealed class ConversationEffects(
             // A first comment replaces whatever is there: one statement, nothing to read or join. Its text is
             // fixed, so Npgsql prepares it (Max Auto Prepare) and EF compiles no query; the comment is encrypted
             // here, as the column's converter would.
-            await FixedSql.ExecuteAsync(db, FirstCommentSql, cancellationToken,
+            await statements.ExecuteAsync(db, FirstCommentSql, cancellationToken,
                 FixedSql.Text(cipher.Protect(text)), FixedSql.Text(messageId), FixedSql.Text(comment.ConversationId));
             return;
         }

@@ -35,6 +35,8 @@ public static class ConversationServices
         services.AddSingleton<IConversationStore, RedisConversationStore>();
         services.AddSingleton(sp => SurveyDefinition.Default(
             Languages.FromCode(sp.GetRequiredService<IOptions<ConversationOptions>>().Value.DefaultLanguage) ?? Language.English));
+        // The fixed statements of concurrent turns, sent together (one round trip, one transaction) while one is under way.
+        services.AddSingleton(sp => new StatementBatcher(sp.GetRequiredService<IOptions<TwilioFeedback.Persistence.DatabaseOptions>>(), sp.GetRequiredService<Observability.WebhookMetrics>()));
         services.AddScoped<ConversationEffects>();
         services.AddScoped<ConversationRunner>();
 

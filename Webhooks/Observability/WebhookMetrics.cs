@@ -27,6 +27,13 @@ public sealed class WebhookMetrics(IMetricFactory factory)
     private readonly Counter _feedback = factory.CreateCounter(
         "tf_feedback_stored_total", "Feedback rows stored, by channel and language code.", ["channel", "language"]);
 
+    private readonly Histogram _batched = factory.CreateHistogram(
+        "tf_db_batch_statements", "Statements of concurrent turns sent to PostgreSQL in one round trip (StatementBatcher).",
+        new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64] });
+
+    private readonly Counter _batchFailed = factory.CreateCounter(
+        "tf_db_batch_failed_total", "Batches of statements that failed as a whole, whose statements were then run again one by one.");
+
     /// <summary>Scheduled reminders whose time has come: refreshed at each scrape.</summary>
     public Gauge RemindersDue { get; } = factory.CreateGauge(
         "tf_reminders_due", "Scheduled reminders whose time has come and that no dispatcher has claimed yet (refreshed at scrape).");
@@ -55,6 +62,16 @@ public sealed class WebhookMetrics(IMetricFactory factory)
         if (outcome.Next?.QuestionId == SurveyDefinition.Done && before?.QuestionId != SurveyDefinition.Done)
         {
             _completed.WithLabels(name).Inc();
+        }
+    }
+
+    /// <summary>Counts a round trip of the statement batcher: how many statements it carried, and whether they had to be run again alone.</summary>
+    public void StatementsSent(int statements, bool failed)
+    {
+        _batched.Observe(statements);
+        if (failed)
+        {
+            _batchFailed.Inc();
         }
     }
 

@@ -9,7 +9,7 @@ using TwilioFeedback.Webhooks.Conversations;
 namespace TwilioFeedback.Webhooks.Patients;
 
 /// <summary>Finds patients by phone number (through its keyed hash), creating them on first contact.</summary>
-public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, DataCipher cipher, TimeProvider clock)
+public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, DataCipher cipher, TimeProvider clock, StatementBatcher statements)
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -51,7 +51,7 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
         // One round trip whether the number is known or new: the patient as found, or else the row just inserted.
         // Two first messages at once from one number: the second insert waits for the first, does nothing and
         // gives no row (the first's row was not in its snapshot), so it reads the first's row then.
-        var found = await FixedSql.FirstRowAsync(db, FindOrCreateSql, ReadPatient, cancellationToken,
+        var found = await statements.FirstRowAsync(db, FindOrCreateSql, ReadPatient, cancellationToken,
             FixedSql.Bytes(hash), FixedSql.Time(now - ConfirmationWindow), FixedSql.Text(externalId), FixedSql.Text(cipher.Protect(phone)), FixedSql.Time(now));
         return found
             ?? await FindAsync(hash, cancellationToken)
@@ -119,7 +119,7 @@ public sealed class PatientDirectory(FeedbackDbContext db, PhoneHasher hasher, D
 
     /// <summary>The patient with this number's hash, or null: one statement, nothing encrypted or generated for a row not written.</summary>
     public Task<PatientRecord?> FindAsync(byte[] hash, CancellationToken cancellationToken) =>
-        FixedSql.FirstRowAsync(db, FindSql, ReadPatient, cancellationToken, FixedSql.Bytes(hash), FixedSql.Time(clock.GetUtcNow() - ConfirmationWindow));
+        statements.FirstRowAsync(db, FindSql, ReadPatient, cancellationToken, FixedSql.Bytes(hash), FixedSql.Time(clock.GetUtcNow() - ConfirmationWindow));
 
     /// <summary>An id for a patient who wrote in before the hospital registered one: TF + 8 characters.</summary>
     public static string NewExternalId() =>
