@@ -28,67 +28,55 @@ public sealed class StatementBatcherTests(AppFactory factory) : IntegrationTest<
     [Fact]
     public async Task Statements_queued_behind_a_round_trip_leave_together_and_each_caller_gets_its_own_answer()
     {
-        var (patient, registry, batcher, holder, locked) = await HoldAPatientAsync("PAT-BATCH-1");
-        await using (holder)
-        await using (batcher)
-        {
-            await using var db = Factory.Db();
-            var waiting = batcher.ExecuteAsync(db, Touch, CancellationToken.None, FixedSql.Time(AppFactory.Start.AddHours(1)), FixedSql.Bigint(patient));
-            await LockWaits.UntilBlockedAsync(Factory, waiting, "UPDATE patients%");
+        await using var blocked = await BlockOnAPatientAsync("PAT-BATCH-1");
+        var (patient, batcher, waiting) = (blocked.Patient, blocked.Batcher, blocked.Waiting);
+        await using var db = Factory.Db();
+        var rating = RateAsync(batcher, db, patient, 4, "SMbatch1");
+        var again = RateAsync(batcher, db, patient, 2, "SMbatch1");
+        var found = batcher.FirstRowAsync(db, ExternalIdOf, r => r.GetString(0), CancellationToken.None, FixedSql.Bigint(patient));
+        var nobody = batcher.FirstRowAsync(db, ExternalIdOf, r => r.GetString(0), CancellationToken.None, FixedSql.Bigint(-1));
+        Assert.False(rating.IsCompleted, "a statement queued behind the held one ran before it");
+        await blocked.Locked.CommitAsync();
 
-            var rating = batcher.ExecuteAsync(db, Rate, CancellationToken.None, FixedSql.Bigint(patient), FixedSql.Integer(4), FixedSql.Time(AppFactory.Start), FixedSql.Text("SMbatch1"));
-            var again = batcher.ExecuteAsync(db, Rate, CancellationToken.None, FixedSql.Bigint(patient), FixedSql.Integer(2), FixedSql.Time(AppFactory.Start), FixedSql.Text("SMbatch1"));
-            var found = batcher.FirstRowAsync(db, ExternalIdOf, r => r.GetString(0), CancellationToken.None, FixedSql.Bigint(patient));
-            var nobody = batcher.FirstRowAsync(db, ExternalIdOf, r => r.GetString(0), CancellationToken.None, FixedSql.Bigint(-1));
-            Assert.False(rating.IsCompleted, "a statement queued behind the held one ran before it");
-            await locked.CommitAsync();
+        Assert.Equal(1, await waiting);
+        // The same message twice in one round trip: the first stores it, the second finds it stored.
+        Assert.Equal((1, 0), (await rating, await again));
+        Assert.Equal("PAT-BATCH-1", await found);
+        Assert.Null(await nobody);
+        db.ChangeTracker.Clear();
+        Assert.Equal(4, (await db.Feedbacks.SingleAsync(f => f.ConversationId == "SMbatch1")).Rating);
 
-            Assert.Equal(1, await waiting);
-            // The same message twice in one round trip: the first stores it, the second finds it stored.
-            Assert.Equal((1, 0), (await rating, await again));
-            Assert.Equal("PAT-BATCH-1", await found);
-            Assert.Null(await nobody);
-            db.ChangeTracker.Clear();
-            Assert.Equal(4, (await db.Feedbacks.SingleAsync(f => f.ConversationId == "SMbatch1")).Rating);
-
-            var sent = await ScrapeAsync(registry);
-            // Two round trips: the held statement alone, then the four queued behind it.
-            Assert.Equal((2, 5), (sent["tf_db_batch_statements_count"], sent["tf_db_batch_statements_sum"]));
-            Assert.Equal(0, sent["tf_db_batch_failed_total"]);
-        }
+        var sent = await ScrapeAsync(blocked.Registry);
+        // Two round trips: the held statement alone, then the four queued behind it.
+        Assert.Equal((2, 5), (sent["tf_db_batch_statements_count"], sent["tf_db_batch_statements_sum"]));
+        Assert.Equal(0, sent["tf_db_batch_failed_total"]);
     }
 
     [Fact]
     public async Task A_statement_that_fails_in_a_batch_fails_alone_and_the_others_are_stored_once()
     {
-        var (patient, registry, batcher, holder, locked) = await HoldAPatientAsync("PAT-BATCH-2");
-        await using (holder)
-        await using (batcher)
-        {
-            await using var db = Factory.Db();
-            var waiting = batcher.ExecuteAsync(db, Touch, CancellationToken.None, FixedSql.Time(AppFactory.Start.AddHours(1)), FixedSql.Bigint(patient));
-            await LockWaits.UntilBlockedAsync(Factory, waiting, "UPDATE patients%");
+        await using var blocked = await BlockOnAPatientAsync("PAT-BATCH-2");
+        var (patient, batcher, waiting) = (blocked.Patient, blocked.Batcher, blocked.Waiting);
+        await using var db = Factory.Db();
+        var before = RateAsync(batcher, db, patient, 5, "SMbatch2a");
+        // No such patient: the foreign key refuses it, which rolls back the whole round trip it is in.
+        var orphan = RateAsync(batcher, db, -1, 3, "SMbatch2b");
+        var after = RateAsync(batcher, db, patient, 1, "SMbatch2c");
+        var found = batcher.FirstRowAsync(db, ExternalIdOf, r => r.GetString(0), CancellationToken.None, FixedSql.Bigint(patient));
+        await blocked.Locked.CommitAsync();
 
-            var before = batcher.ExecuteAsync(db, Rate, CancellationToken.None, FixedSql.Bigint(patient), FixedSql.Integer(5), FixedSql.Time(AppFactory.Start), FixedSql.Text("SMbatch2a"));
-            // No such patient: the foreign key refuses it, which rolls back the whole round trip it is in.
-            var orphan = batcher.ExecuteAsync(db, Rate, CancellationToken.None, FixedSql.Bigint(-1), FixedSql.Integer(3), FixedSql.Time(AppFactory.Start), FixedSql.Text("SMbatch2b"));
-            var after = batcher.ExecuteAsync(db, Rate, CancellationToken.None, FixedSql.Bigint(patient), FixedSql.Integer(1), FixedSql.Time(AppFactory.Start), FixedSql.Text("SMbatch2c"));
-            var found = batcher.FirstRowAsync(db, ExternalIdOf, r => r.GetString(0), CancellationToken.None, FixedSql.Bigint(patient));
-            await locked.CommitAsync();
+        Assert.Equal(1, await waiting);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => orphan);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, refused.SqlState);
+        // Its neighbours were run again alone: each stored once, and each caller told so.
+        Assert.Equal((1, 1), (await before, await after));
+        Assert.Equal("PAT-BATCH-2", await found);
+        db.ChangeTracker.Clear();
+        var stored = await db.Feedbacks.Where(f => f.ConversationId!.StartsWith("SMbatch2")).OrderBy(f => f.ConversationId).Select(f => new { f.ConversationId, f.Rating }).ToListAsync();
+        Assert.Equal([("SMbatch2a", 5), ("SMbatch2c", 1)], stored.Select(f => (f.ConversationId!, f.Rating)));
 
-            Assert.Equal(1, await waiting);
-            var refused = await Assert.ThrowsAsync<PostgresException>(() => orphan);
-            Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, refused.SqlState);
-            // Its neighbours were run again alone: each stored once, and each caller told so.
-            Assert.Equal((1, 1), (await before, await after));
-            Assert.Equal("PAT-BATCH-2", await found);
-            db.ChangeTracker.Clear();
-            var stored = await db.Feedbacks.Where(f => f.ConversationId!.StartsWith("SMbatch2")).OrderBy(f => f.ConversationId).Select(f => new { f.ConversationId, f.Rating }).ToListAsync();
-            Assert.Equal([("SMbatch2a", 5), ("SMbatch2c", 1)], stored.Select(f => (f.ConversationId!, f.Rating)));
-
-            var sent = await ScrapeAsync(registry);
-            Assert.Equal((2, 5, 1), (sent["tf_db_batch_statements_count"], sent["tf_db_batch_statements_sum"], sent["tf_db_batch_failed_total"]));
-        }
+        var sent = await ScrapeAsync(blocked.Registry);
+        Assert.Equal((2, 5, 1), (sent["tf_db_batch_statements_count"], sent["tf_db_batch_statements_sum"], sent["tf_db_batch_failed_total"]));
     }
 
     [Fact]
@@ -111,19 +99,34 @@ public sealed class StatementBatcherTests(AppFactory factory) : IntegrationTest<
         Assert.Equal(0, (await ScrapeAsync(registry))["tf_db_batch_statements_count"]);
     }
 
-    /// <summary>A patient whose row another transaction holds, and a batcher of one sender.</summary>
-    private async Task<(long Patient, CollectorRegistry Registry, StatementBatcher Batcher, FeedbackDbContext Holder, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Locked)> HoldAPatientAsync(string externalId)
+    /// <summary>A rating as a turn stores it: once per conversation.</summary>
+    private static Task<int> RateAsync(StatementBatcher batcher, FeedbackDbContext db, long patient, int rating, string conversation) =>
+        batcher.ExecuteAsync(db, Rate, CancellationToken.None, FixedSql.Bigint(patient), FixedSql.Integer(rating), FixedSql.Time(AppFactory.Start), FixedSql.Text(conversation));
+
+    /// <summary>A patient whose row another transaction holds, and a batcher of one sender whose statement waits for it.</summary>
+    private async Task<Blocked> BlockOnAPatientAsync(string externalId)
     {
-        await using (var db = Factory.Db())
-        {
-            db.Add(new Patient { ExternalId = externalId, CreatedAt = AppFactory.Start, UpdatedAt = AppFactory.Start });
-            await db.SaveChangesAsync();
-        }
         var holder = Factory.Db();
+        holder.Add(new Patient { ExternalId = externalId, CreatedAt = AppFactory.Start, UpdatedAt = AppFactory.Start });
+        await holder.SaveChangesAsync();
         var locked = await holder.Database.BeginTransactionAsync();
         var id = await holder.Database.SqlQuery<long>($"SELECT id AS \"Value\" FROM patients WHERE external_id = {externalId} FOR UPDATE").SingleAsync();
         var registry = Metrics.NewCustomRegistry();
-        return (id, registry, new StatementBatcher(Factory.ConnectionString, new WebhookMetrics(Metrics.WithCustomRegistry(registry)), senders: 1), holder, locked);
+        var batcher = new StatementBatcher(Factory.ConnectionString, new WebhookMetrics(Metrics.WithCustomRegistry(registry)), senders: 1);
+        // From a context with no transaction of its own: the holder's would run the statement inside the lock.
+        await using var caller = Factory.Db();
+        var waiting = batcher.ExecuteAsync(caller, Touch, CancellationToken.None, FixedSql.Time(AppFactory.Start.AddHours(1)), FixedSql.Bigint(id));
+        await LockWaits.UntilBlockedAsync(Factory, waiting, "UPDATE patients%");
+        return new Blocked(id, registry, batcher, holder, locked, waiting);
+    }
+
+    private sealed record Blocked(long Patient, CollectorRegistry Registry, StatementBatcher Batcher, FeedbackDbContext Holder, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction Locked, Task<int> Waiting) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Batcher.DisposeAsync();
+            await Holder.DisposeAsync();
+        }
     }
 
     private static async Task<PrometheusText> ScrapeAsync(CollectorRegistry registry)
