@@ -14,8 +14,8 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// round trip instead of one each; alone, it leaves at once.
 /// A caller's task ends when its batch has committed, so what it reads or wrote is as durable as before. When
 /// a batch fails (a constraint, a deadlock, PostgreSQL gone), nothing of it was committed, and each of its
-/// statements is run again alone: one bad statement fails only its own caller, and an outage reaches each
-/// caller as its own exception (<see cref="Edge.Outage"/>).
+/// statements is run again alone, so that one bad statement fails only its own caller; an outage reaches each
+/// caller at once, as an exception of its own that <see cref="Edge.Outage"/> recognises.
 /// A statement inside a transaction of the caller's context runs there, as before.
 /// </summary>
 public sealed class StatementBatcher : IAsyncDisposable
@@ -83,22 +83,39 @@ public sealed class StatementBatcher : IAsyncDisposable
             }
             else if (batch.Count > 1)
             {
-                var sent = await RunTogetherAsync(batch);
-                metrics.StatementsSent(batch.Count, failed: !sent);
-                if (!sent)
+                var failure = await RunTogetherAsync(batch);
+                metrics.StatementsSent(batch.Count, failed: failure is not null);
+                if (failure is not null)
                 {
-                    foreach (var statement in batch)
-                    {
-                        await RunAloneAsync(statement);
-                    }
+                    await RunAgainAsync(batch, failure);
                 }
             }
             batch.Clear();
         }
     }
 
-    /// <summary>The batch in one round trip and one transaction; false when it failed, and then none of it was committed.</summary>
-    private async Task<bool> RunTogetherAsync(List<Statement> batch)
+    /// <summary>
+    /// The statements of a batch that failed, one by one. When PostgreSQL cannot be reached, each caller hears it at
+    /// once (and holds its effects) instead of one connection attempt after another, each as long as a connect timeout.
+    /// </summary>
+    private async Task RunAgainAsync(List<Statement> batch, Exception failure)
+    {
+        var unreachable = Edge.Outage.IsDatabase(failure);
+        foreach (var statement in batch)
+        {
+            if (unreachable)
+            {
+                statement.Fail(new NpgsqlException("PostgreSQL could not be reached for a batch of statements.", failure));
+            }
+            else
+            {
+                await RunAloneAsync(statement);
+            }
+        }
+    }
+
+    /// <summary>The batch in one round trip and one transaction; its failure, or null. When it failed none of it was committed.</summary>
+    private async Task<Exception?> RunTogetherAsync(List<Statement> batch)
     {
         try
         {
@@ -128,15 +145,15 @@ public sealed class StatementBatcher : IAsyncDisposable
             {
                 batch[i].Complete(command.BatchCommands[i].RecordsAffected);
             }
-            return true;
+            return null;
         }
-        catch (Exception)
+        catch (Exception exception)
         {
             foreach (var statement in batch)
             {
                 statement.Reset();
             }
-            return false;
+            return exception;
         }
     }
 

@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Prometheus;
@@ -6,6 +9,7 @@ using TwilioFeedback.Persistence;
 using TwilioFeedback.Tests.Infrastructure;
 using TwilioFeedback.Tests.Observability;
 using TwilioFeedback.Webhooks.Conversations;
+using TwilioFeedback.Webhooks.Edge;
 using TwilioFeedback.Webhooks.Observability;
 
 namespace TwilioFeedback.Tests.Conversations;
@@ -77,6 +81,41 @@ public sealed class StatementBatcherTests(AppFactory factory) : IntegrationTest<
 
         var sent = await ScrapeAsync(blocked.Registry);
         Assert.Equal((2, 5, 1), (sent["tf_db_batch_statements_count"], sent["tf_db_batch_statements_sum"], sent["tf_db_batch_failed_total"]));
+    }
+
+    [Fact]
+    public async Task When_PostgreSQL_cannot_be_reached_the_statements_of_a_batch_all_hear_it_from_one_attempt()
+    {
+        // A server that accepts connections and never answers: each attempt lasts the connect timeout.
+        using var silent = new TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var attempts = Channel.CreateUnbounded<Socket>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                await attempts.Writer.WriteAsync(await silent.AcceptSocketAsync());
+            }
+        });
+        var unreachable = new NpgsqlConnectionStringBuilder(Factory.ConnectionString) { Host = "127.0.0.1", Port = ((IPEndPoint)silent.LocalEndpoint).Port, Timeout = 3 };
+        var registry = Metrics.NewCustomRegistry();
+        await using var batcher = new StatementBatcher(unreachable.ConnectionString, new WebhookMetrics(Metrics.WithCustomRegistry(registry)), senders: 1);
+        await using var db = Factory.Db();
+
+        var first = RateAsync(batcher, db, 1, 5, "SMbatch4");
+        using var firstAttempt = await attempts.Reader.ReadAsync();
+        var queued = Enumerable.Range(0, 5).Select(i => RateAsync(batcher, db, 1, 5, $"SMbatch4-{i}")).ToArray();
+
+        foreach (var statement in queued.Prepend(first))
+        {
+            var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(() => statement);
+            Assert.True(Outage.IsDatabase(failure), failure.ToString());
+        }
+        // The lone statement's attempt and the batch's: not one more for each of the five.
+        using var batchAttempt = await attempts.Reader.ReadAsync();
+        Assert.False(attempts.Reader.TryRead(out _), "a statement of the failed batch tried to connect again on its own");
+        var sent = await ScrapeAsync(registry);
+        Assert.Equal((2, 6, 1), (sent["tf_db_batch_statements_count"], sent["tf_db_batch_statements_sum"], sent["tf_db_batch_failed_total"]));
     }
 
     [Fact]
