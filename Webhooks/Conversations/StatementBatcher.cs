@@ -18,7 +18,7 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// caller at once, as an exception of its own that <see cref="Edge.Outage"/> recognises.
 /// A statement inside a transaction of the caller's context runs there, as before.
 /// </summary>
-public sealed class StatementBatcher : IAsyncDisposable
+public sealed class StatementBatcher : IAsyncDisposable, IDisposable
 {
     /// <summary>Round trips under way at once, each on its own connection: a batch's wait on a row lock does not hold up the others.</summary>
     public const int DefaultSenders = 4;
@@ -182,12 +182,16 @@ public sealed class StatementBatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends what is queued, then closes the connections.</summary>
     public async ValueTask DisposeAsync()
     {
         queue.Writer.TryComplete();
         await Task.WhenAll(senders);
         await source.DisposeAsync();
     }
+
+    /// <summary>For a container disposed synchronously, which refuses a singleton that is only <see cref="IAsyncDisposable"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private abstract class Statement(string sql, NpgsqlParameter[] parameters)
     {
