@@ -11,17 +11,15 @@ namespace TwilioFeedback.Webhooks.Conversations;
 /// connection and transaction. For the few statements every turn runs: EF's
 /// <c>ExecuteSqlInterpolatedAsync</c> rebuilds the SQL text, wraps each value in two parameter objects and
 /// has Npgsql rewrite <c>@p0</c> into <c>$1</c> on every call; here the text is a constant that Npgsql
-/// prepares once per connection (Max Auto Prepare) and sends as it is.
+/// prepares once per connection (Max Auto Prepare) and sends as it is. Callers go through
+/// <see cref="StatementBatcher"/>, which sends these statements with other turns' and uses the context's
+/// connection only when the caller is inside a transaction of its own.
 /// </summary>
 internal static class FixedSql
 {
     /// <summary>Runs <paramref name="sql"/>; returns the rows it changed.</summary>
     public static Task<int> ExecuteAsync(DbContext db, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         RunAsync(db, sql, parameters, command => command.ExecuteNonQueryAsync(cancellationToken), cancellationToken);
-
-    /// <summary>Runs <paramref name="sql"/>; returns the first column of its first row, or null when it gives no row.</summary>
-    public static Task<object?> ScalarAsync(DbContext db, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
-        RunAsync(db, sql, parameters, async command => await command.ExecuteScalarAsync(cancellationToken) is var value && value is DBNull ? null : value, cancellationToken);
 
     /// <summary>Runs <paramref name="sql"/>; returns its first row as <paramref name="read"/> makes it, or null when it gives no row.</summary>
     public static Task<T?> FirstRowAsync<T>(DbContext db, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)

@@ -28,7 +28,7 @@ public sealed class StatementBatcher : IAsyncDisposable, IDisposable
 
     private readonly NpgsqlDataSource source;
     private readonly WebhookMetrics metrics;
-    private readonly Channel<Statement> queue = Channel.CreateUnbounded<Statement>(new UnboundedChannelOptions { SingleWriter = false, SingleReader = false });
+    private readonly Channel<Statement> queue = Channel.CreateUnbounded<Statement>();
     private readonly Task[] senders;
 
     public StatementBatcher(IOptions<DatabaseOptions> options, WebhookMetrics metrics)
