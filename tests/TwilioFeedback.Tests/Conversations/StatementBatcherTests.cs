@@ -86,36 +86,50 @@ public sealed class StatementBatcherTests(AppFactory factory) : IntegrationTest<
     [Fact]
     public async Task When_PostgreSQL_cannot_be_reached_the_statements_of_a_batch_all_hear_it_from_one_attempt()
     {
-        // A server that accepts connections and never answers: each attempt lasts the connect timeout.
-        using var silent = new TcpListener(IPAddress.Loopback, 0);
-        silent.Start();
-        var attempts = Channel.CreateUnbounded<Socket>();
+        // A server that hangs up on every connection: the first it holds open until the test lets it go, so that
+        // statements queue behind it; each later one it closes at once. It counts them all.
+        using var hangsUp = new TcpListener(IPAddress.Loopback, 0);
+        hangsUp.Start();
+        var attempts = 0;
+        var held = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
         _ = Task.Run(async () =>
         {
             while (true)
             {
-                await attempts.Writer.WriteAsync(await silent.AcceptSocketAsync());
+                var socket = await hangsUp.AcceptSocketAsync();
+                if (Interlocked.Increment(ref attempts) > 1 || !held.TrySetResult(socket))
+                {
+                    socket.Dispose();
+                }
             }
         });
-        var unreachable = new NpgsqlConnectionStringBuilder(Factory.ConnectionString) { Host = "127.0.0.1", Port = ((IPEndPoint)silent.LocalEndpoint).Port, Timeout = 3 };
+        var unreachable = new NpgsqlConnectionStringBuilder(Factory.ConnectionString) { Host = "127.0.0.1", Port = ((IPEndPoint)hangsUp.LocalEndpoint).Port, Timeout = 30 };
         var registry = Metrics.NewCustomRegistry();
         await using var batcher = new StatementBatcher(unreachable.ConnectionString, new WebhookMetrics(Metrics.WithCustomRegistry(registry)), senders: 1);
         await using var db = Factory.Db();
 
         var first = RateAsync(batcher, db, 1, 5, "SMbatch4");
-        using var firstAttempt = await attempts.Reader.ReadAsync();
-        var queued = Enumerable.Range(0, 5).Select(i => RateAsync(batcher, db, 1, 5, $"SMbatch4-{i}")).ToArray();
-
+        Task<int>[] queued;
+        using (await held.Task)
+        {
+            // Queued while the lone statement's connection is held: they leave together after it, when it is hung up on.
+            queued = Enumerable.Range(0, 5).Select(i => RateAsync(batcher, db, 1, 5, $"SMbatch4-{i}")).ToArray();
+        }
         foreach (var statement in queued.Prepend(first))
         {
-            var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(() => statement);
-            Assert.True(Outage.IsDatabase(failure), failure.ToString());
+            await ExpectOutageAsync(statement);
         }
-        // The lone statement's attempt and the batch's: not one more for each of the five.
-        using var batchAttempt = await attempts.Reader.ReadAsync();
-        Assert.False(attempts.Reader.TryRead(out _), "a statement of the failed batch tried to connect again on its own");
+        // Each attempt is counted before the client sees it fail. The lone statement's open and the batch's (a client
+        // may try twice an open), not one more for each of the five: that would be at least one a statement.
+        Assert.True(Volatile.Read(ref attempts) < queued.Length + 1, $"{attempts} connection attempts for six statements: the failed batch's statements tried again on their own");
         var sent = await ScrapeAsync(registry);
         Assert.Equal((2, 6, 1), (sent["tf_db_batch_statements_count"], sent["tf_db_batch_statements_sum"], sent["tf_db_batch_failed_total"]));
+    }
+
+    private static async Task ExpectOutageAsync(Task<int> statement)
+    {
+        var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(() => statement);
+        Assert.True(Outage.IsDatabase(failure), failure.ToString());
     }
 
     [Fact]
